@@ -1,0 +1,127 @@
+// Package member is the typed view of a Teamfund user: role, team, status, balance and
+// data permissions, plus the invariants on users that must hold whoever writes them.
+package member
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/money"
+)
+
+// Collection is PocketBase's auth collection that holds every Teamfund user.
+const Collection = "users"
+
+// Role is a company-wide role; each user has exactly one.
+type Role string
+
+// The four roles, from most to least powerful.
+const (
+	RoleOwner   Role = "owner"
+	RoleAdmin   Role = "admin"
+	RoleManager Role = "manager"
+	RoleMember  Role = "member"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleOwner, RoleAdmin, RoleManager, RoleMember}
+
+// Valid reports whether r is one of the four roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleOwner, RoleAdmin, RoleManager, RoleMember:
+		return true
+	}
+	return false
+}
+
+// IsAdmin reports whether r manages the whole company (owner or admin).
+func (r Role) IsAdmin() bool { return r == RoleOwner || r == RoleAdmin }
+
+// Label is the role as shown to people.
+func (r Role) Label() string {
+	if r == "" {
+		return ""
+	}
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
+}
+
+// Status values of a user account.
+const (
+	StatusActive      = "active"
+	StatusDeactivated = "deactivated"
+)
+
+// Record visibility values (the per-user data permission).
+const (
+	VisibilityOwn  = "own"
+	VisibilityTeam = "team"
+)
+
+// Member wraps a users record.
+type Member struct {
+	core.BaseRecordProxy
+}
+
+// Wrap returns the typed view of r (nil for nil).
+func Wrap(r *core.Record) *Member {
+	if r == nil {
+		return nil
+	}
+	m := &Member{}
+	m.SetProxyRecord(r)
+	return m
+}
+
+// Find loads a user by id.
+func Find(app core.App, id string) (*Member, error) {
+	r, err := app.FindRecordById(Collection, id)
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(r), nil
+}
+
+// FindByEmail loads a user by email, case-insensitively.
+func FindByEmail(app core.App, email string) (*Member, error) {
+	r, err := app.FindAuthRecordByEmail(Collection, NormalizeEmail(email))
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(r), nil
+}
+
+// NormalizeEmail trims and lower-cases an email; every stored and compared email goes through it.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Name is the display name, falling back to the email.
+func (m *Member) Name() string {
+	if n := m.GetString("name"); n != "" {
+		return n
+	}
+	return m.Email()
+}
+
+// Role is the user's company-wide role.
+func (m *Member) Role() Role { return Role(m.GetString("role")) }
+
+// TeamID is the id of the user's team, "" when teamless.
+func (m *Member) TeamID() string { return m.GetString("team") }
+
+// Active reports whether the user may sign in.
+func (m *Member) Active() bool { return m.GetString("status") == StatusActive }
+
+// Balance is the cached sum of the user's ledger entries.
+func (m *Member) Balance() money.Cents { return money.Cents(m.GetInt("balance")) }
+
+// MayExport is the per-user export permission (managers and admins always may).
+func (m *Member) MayExport() bool { return m.Role() != RoleMember || m.GetBool("may_export") }
+
+// SeesTeamRecords reports whether the user sees their team's records, not only their own.
+func (m *Member) SeesTeamRecords() bool {
+	return m.Role() != RoleMember || m.GetString("record_visibility") == VisibilityTeam
+}
+
+// InTeam reports whether the user belongs to team teamID (never true for "").
+func (m *Member) InTeam(teamID string) bool { return teamID != "" && m.TeamID() == teamID }

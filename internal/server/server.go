@@ -1,0 +1,18 @@
+// Package server binds all of Teamfund onto a PocketBase app: the invariants below the
+// API, the domain hooks and jobs, and the web routes. main and the tests share it.
+package server
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+	"teamfund/internal/web"
+)
+
+// Bind registers every Teamfund hook and route on app.
+func Bind(app core.App) {
+	member.BindInvariants(app)
+	ledger.BindInvariants(app)
+	web.Register(app)
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/company"
+	"teamfund/internal/member"
+)
+
+// Sign-in routes:
+//
+//	GET  /login   showLoginPage
+//	POST /login   login
+//	POST /logout  logout
+func bindAuthRoutes(g routeGroup) {
+	g.GET("/login", showLoginPage)
+	g.POST("/login", login)
+	g.POST("/logout", logout)
+}
+
+type loginPage struct {
+	Page
+	Email string
+	Next  string
+	Error string
+}
+
+func showLoginPage(e *core.RequestEvent) error {
+	if !company.IsSetUp(e.App) {
+		return redirect(e, "/setup")
+	}
+	if currentUser(e) != nil {
+		return redirect(e, "/")
+	}
+	return render(e, http.StatusOK, "auth/login", &loginPage{Page: Page{Title: "Sign in"}, Next: safeNext(e.Request.URL.Query().Get("next"))})
+}
+
+// wrongCredentials is the same for an unknown email and a wrong password, so sign-in
+// does not reveal who has an account.
+const wrongCredentials = "Wrong email or password."
+
+func login(e *core.RequestEvent) error {
+	email := member.NormalizeEmail(e.Request.PostFormValue("email"))
+	password := e.Request.PostFormValue("password")
+	data := &loginPage{Page: Page{Title: "Sign in"}, Email: email, Next: safeNext(e.Request.PostFormValue("next"))}
+	if email == "" || password == "" {
+		data.Error = "Enter your email and password."
+		return render(e, http.StatusUnprocessableEntity, "auth/login", data)
+	}
+	u, err := member.FindByEmail(e.App, email)
+	if err != nil || !u.ValidatePassword(password) {
+		data.Error = wrongCredentials
+		return render(e, http.StatusUnauthorized, "auth/login", data)
+	}
+	if !u.Active() {
+		data.Error = "This account is deactivated. Ask an admin to reactivate it."
+		return render(e, http.StatusForbidden, "auth/login", data)
+	}
+	if err := startSession(e, u); err != nil {
+		return pageError(e, err)
+	}
+	next := data.Next
+	if next == "" {
+		next = "/"
+	}
+	return redirect(e, next)
+}
+
+func logout(e *core.RequestEvent) error {
+	clearSession(e)
+	setFlash(e, "ok", "You are signed out.")
+	return redirect(e, "/login")
+}
+
+// safeNext keeps only local paths, so ?next= cannot send people to another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/access"
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+)
+
+// errorStatus maps each domain error a user can act on to its HTTP status. The message
+// shown is the error's own text; anything not listed is logged and shown as a 500.
+var errorStatus = []struct {
+	err    error
+	status int
+}{
+	{access.ErrForbidden, http.StatusForbidden},
+	{member.ErrOwnerProtected, http.StatusConflict},
+	{member.ErrSecondOwner, http.StatusConflict},
+	{member.ErrBalanceByHand, http.StatusConflict},
+	{ledger.ErrAppendOnly, http.StatusConflict},
+	{sql.ErrNoRows, http.StatusNotFound},
+}
+
+// statusOf returns the status and public message for err (500 and a generic text when unknown).
+func statusOf(err error) (int, string) {
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		return http.StatusBadRequest, verrs.Error()
+	}
+	for _, m := range errorStatus {
+		if errors.Is(err, m.err) {
+			if m.err == sql.ErrNoRows {
+				return m.status, "Not found."
+			}
+			return m.status, capitalize(m.err.Error()) + "."
+		}
+	}
+	return http.StatusInternalServerError, "Something went wrong. It has been logged."
+}
+
+// pageError renders err as an HTML error page or HTMX flash fragment.
+func pageError(e *core.RequestEvent, err error) error {
+	status, msg := statusOf(err)
+	if status == http.StatusInternalServerError {
+		e.App.Logger().Error("request failed", slog.String("path", e.Request.URL.Path), slog.Any("error", err))
+	}
+	return renderError(e, status, msg)
+}
+
+// apiError returns err as PocketBase's JSON error shape; validation errors name their fields.
+func apiError(e *core.RequestEvent, err error) error {
+	status, msg := statusOf(err)
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		return e.BadRequestError("Invalid input: "+msg, verrs)
+	}
+	if status == http.StatusInternalServerError {
+		e.App.Logger().Error("api request failed", slog.String("path", e.Request.URL.Path), slog.Any("error", err))
+		return e.InternalServerError("", nil)
+	}
+	return e.Error(status, msg, nil)
+}
+
+// formErrors turns ozzo validation errors into per-field messages for a form.
+func formErrors(err error) (FormErrors, bool) {
+	var verrs validation.Errors
+	if !errors.As(err, &verrs) {
+		return nil, false
+	}
+	out := FormErrors{}
+	for field, fe := range verrs {
+		out[field] = capitalize(fe.Error()) + "."
+	}
+	return out, true
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	if s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-32) + s[1:]
+	}
+	return s
+}

@@ -1,0 +1,223 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/company"
+	"teamfund/internal/member"
+	"teamfund/internal/money"
+	"teamfund/ui"
+	"teamfund/views"
+)
+
+// Page is what every page template gets: the signed-in user, the CSRF token, the flash
+// message and the navigation. Page structs embed it.
+type Page struct {
+	Title       string
+	User        *member.Member
+	CompanyName string
+	Currency    string
+	Loc         *time.Location
+	CSRF        string
+	Flash       *Flash
+	Nav         []NavItem
+}
+
+func (p *Page) page() *Page { return p }
+
+type pageData interface{ page() *Page }
+
+// Flash is a one-time message shown on the next rendered page.
+type Flash struct {
+	Kind    string // "ok" or "error"
+	Message string
+}
+
+// FormErrors maps a form field name to its message.
+type FormErrors map[string]string
+
+// errorPage is the data of views/error.html.
+type errorPage struct {
+	Page
+	Heading string
+	Message string
+}
+
+// templates holds one parsed set per view: the layout, partials and the view file.
+var templates = mustParseTemplates()
+
+// assetVersions fingerprints static files so they can be cached for a year.
+var assetVersions = hashAssets()
+
+func hashAssets() map[string]string {
+	out := map[string]string{}
+	_ = fs.WalkDir(ui.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(ui.FS, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[p] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return out
+}
+
+var funcs = template.FuncMap{
+	"asset": func(name string) string { return "/ui/" + name + "?v=" + assetVersions[name] },
+	"money": func(currency string, c any) string { return money.Format(toCents(c), currency) },
+	"decimal": func(c any) string {
+		if toCents(c) == 0 {
+			return ""
+		}
+		return toCents(c).Decimal()
+	},
+	"datetime": func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02 15:04 MST") },
+	"date":     func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02") },
+	"eq_str":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+}
+
+func toCents(v any) money.Cents {
+	switch x := v.(type) {
+	case money.Cents:
+		return x
+	case int:
+		return money.Cents(x)
+	case int64:
+		return money.Cents(x)
+	case float64:
+		return money.Cents(x)
+	}
+	return 0
+}
+
+func formatTime(loc *time.Location, v any, layout string) string {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case types.DateTime:
+		t = x.Time()
+	case string:
+		dt, err := types.ParseDateTime(x)
+		if err != nil {
+			return ""
+		}
+		t = dt.Time()
+	}
+	if t.IsZero() {
+		return ""
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(layout)
+}
+
+func mustParseTemplates() map[string]*template.Template {
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(views.FS, "layout.html", "partials/*.html"))
+	out := map[string]*template.Template{}
+	err := fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || p == "layout.html" || strings.HasPrefix(p, "partials/") {
+			return err
+		}
+		t := template.Must(base.Clone())
+		if _, err := t.ParseFS(views.FS, p); err != nil {
+			return err
+		}
+		out[strings.TrimSuffix(p, path.Ext(p))] = t
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// fillPage completes the common page data from the request.
+func fillPage(e *core.RequestEvent, p *Page) {
+	p.User = currentUser(e)
+	p.CSRF = csrfToken(e)
+	p.Loc = time.UTC
+	p.Currency = company.DefaultCurrency
+	if c, err := company.Load(e.App); err == nil {
+		p.CompanyName = c.Name()
+		p.Currency = c.Currency()
+		p.Loc = c.Location()
+	}
+	if p.Flash == nil {
+		p.Flash = takeFlash(e)
+	}
+	p.Nav = navFor(p.User, e.Request.URL.Path)
+}
+
+// isFragmentRequest reports whether an HTMX request wants only a fragment (not a boosted page load).
+func isFragmentRequest(e *core.RequestEvent) bool {
+	return e.Request.Header.Get("HX-Request") == "true" && e.Request.Header.Get("HX-Boosted") != "true"
+}
+
+// render writes view (e.g. "team/list") as a full page, or only its "content" block for
+// a non-boosted HTMX request. It renders into a buffer first so a half page is never sent.
+func render(e *core.RequestEvent, status int, view string, data pageData) error {
+	name := "layout"
+	if isFragmentRequest(e) {
+		name = "content"
+	}
+	return renderTemplate(e, status, view, name, data)
+}
+
+// renderFragment writes one named fragment of view, e.g. ("invite/list", "invite_rows").
+func renderFragment(e *core.RequestEvent, status int, view, fragment string, data pageData) error {
+	return renderTemplate(e, status, view, fragment, data)
+}
+
+func renderTemplate(e *core.RequestEvent, status int, view, name string, data pageData) error {
+	t, ok := templates[view]
+	if !ok {
+		return fmt.Errorf("unknown view %q", view)
+	}
+	fillPage(e, data.page())
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		e.App.Logger().Error("render failed", slog.String("view", view), slog.String("template", name), slog.Any("error", err))
+		return e.HTML(http.StatusInternalServerError, "<p>Something went wrong while drawing this page.</p>")
+	}
+	e.Response.Header().Add("Vary", "HX-Request")
+	return e.HTML(status, buf.String())
+}
+
+// renderError shows the error page (or a flash-style fragment for HTMX requests).
+func renderError(e *core.RequestEvent, status int, message string) error {
+	heading := http.StatusText(status)
+	if isFragmentRequest(e) {
+		e.Response.Header().Set("HX-Retarget", "#flash")
+		e.Response.Header().Set("HX-Reswap", "innerHTML")
+		return e.HTML(status, `<div class="flash error" role="alert">`+template.HTMLEscapeString(message)+`</div>`)
+	}
+	return render(e, status, "error", &errorPage{Heading: heading, Message: message})
+}
+
+// redirect sends the browser to url: HX-Redirect for HTMX, 303 otherwise.
+func redirect(e *core.RequestEvent, url string) error {
+	if e.Request.Header.Get("HX-Request") == "true" {
+		e.Response.Header().Set("HX-Redirect", url)
+		return e.NoContent(http.StatusNoContent)
+	}
+	return e.Redirect(http.StatusSeeOther, url)
+}

@@ -1,0 +1,27 @@
+// Command teamfund is the Teamfund server: PocketBase plus the team, budget and send rules.
+package main
+
+import (
+	"log"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/plugins/jsvm"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/osutils"
+
+	"teamfund/internal/server"
+	_ "teamfund/pb_migrations"
+)
+
+func main() {
+	app := pocketbase.New()
+	jsvm.MustRegister(app, jsvm.Config{HooksDir: "pb_hooks"})
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
+		Dir:         "pb_migrations",
+		Automigrate: osutils.IsProbablyGoRun(),
+	})
+	server.Bind(app)
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
