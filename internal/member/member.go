@@ -125,3 +125,36 @@ func (m *Member) SeesTeamRecords() bool {
 
 // InTeam reports whether the user belongs to team teamID (never true for "").
 func (m *Member) InTeam(teamID string) bool { return teamID != "" && m.TeamID() == teamID }
+
+// NewUser is what Create needs to add a user.
+type NewUser struct {
+	Email    string
+	Password string
+	Name     string
+	Role     Role
+	TeamID   string
+	Phone    string
+}
+
+// Create adds an active user with a zero balance (money comes only through the ledger).
+// Use the transaction's app; uniqueness of the email is case-insensitive.
+func Create(app core.App, in NewUser) (*Member, error) {
+	col, err := app.FindCachedCollectionByNameOrId(Collection)
+	if err != nil {
+		return nil, err
+	}
+	r := core.NewRecord(col)
+	r.SetEmail(NormalizeEmail(in.Email))
+	r.SetPassword(in.Password)
+	r.SetVerified(true)
+	r.Set("name", strings.TrimSpace(in.Name))
+	r.Set("role", string(in.Role))
+	r.Set("team", in.TeamID)
+	r.Set("phone", strings.TrimSpace(in.Phone))
+	r.Set("status", StatusActive)
+	r.Set("record_visibility", VisibilityOwn)
+	if err := app.Save(r); err != nil {
+		return nil, err
+	}
+	return Wrap(r), nil
+}

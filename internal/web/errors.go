@@ -25,6 +25,9 @@ var errorStatus = []struct {
 	{member.ErrSecondOwner, http.StatusConflict},
 	{member.ErrBalanceByHand, http.StatusConflict},
 	{ledger.ErrAppendOnly, http.StatusConflict},
+	{ledger.ErrInsufficientFunds, http.StatusConflict},
+	{ledger.ErrUnknownAccount, http.StatusNotFound},
+	{ledger.ErrZeroAmount, http.StatusBadRequest},
 	{sql.ErrNoRows, http.StatusNotFound},
 }
 

@@ -32,4 +32,3 @@ func takeFlash(e *core.RequestEvent) *Flash {
 	}
 	return &Flash{Kind: kind, Message: string(msg)}
 }
-

@@ -1,0 +1,145 @@
+package ledger
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/member"
+	"teamfund/internal/money"
+)
+
+// Kind says why a balance changed.
+type Kind string
+
+// Ledger entry kinds. Grants, monthly allocations, adjustments and returns have the company
+// as counterparty; transfers move money between two members; spends leave the system and
+// refunds bring a spend back.
+const (
+	KindGrant       Kind = "grant"
+	KindMonthly     Kind = "monthly"
+	KindReturn      Kind = "return"
+	KindAdjust      Kind = "adjust"
+	KindTransferIn  Kind = "transfer_in"
+	KindTransferOut Kind = "transfer_out"
+	KindSpend       Kind = "spend"
+	KindRefund      Kind = "refund"
+)
+
+// CompanyKinds are the kinds whose counterparty is the company account.
+var CompanyKinds = []Kind{KindGrant, KindMonthly, KindReturn, KindAdjust}
+
+// Errors a user can act on.
+var (
+	ErrInsufficientFunds = errors.New("insufficient funds: the balance is too low for this amount")
+	ErrUnknownAccount    = errors.New("no such user")
+	ErrZeroAmount        = errors.New("the amount must not be zero")
+)
+
+// Entry is one balance change to post.
+type Entry struct {
+	Account string      // user id
+	Amount  money.Cents // signed: positive credits, negative debits
+	Kind    Kind
+	Reason  string
+	Actor   *member.Member // nil for the system (monthly cron)
+	Period  string         // YYYY-MM for monthly allocations
+	Ref     string         // e.g. "send:<id>", "request:<id>", "transfer:<id>"
+	// AllowZero lets a monthly reset post a zero entry (it still marks the month as done).
+	AllowZero bool
+}
+
+// Posted is the result of Post.
+type Posted struct {
+	ID           string
+	BalanceAfter money.Cents
+}
+
+// Post changes one balance: a guarded UPDATE that never lets the balance go below zero
+// (no read-check-write race), then the append-only entry with the balance after, both in
+// one transaction (Post joins the caller's transaction when app is a txApp).
+func Post(app core.App, e Entry) (Posted, error) {
+	if e.Amount == 0 && !e.AllowZero {
+		return Posted{}, ErrZeroAmount
+	}
+	var out Posted
+	err := app.RunInTransaction(func(tx core.App) error {
+		res, err := tx.DB().NewQuery(
+			"UPDATE users SET balance = balance + {:amount} WHERE id = {:id} AND balance + {:amount} >= 0").
+			Bind(dbx.Params{"amount": int64(e.Amount), "id": e.Account}).Execute()
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := tx.FindRecordById(member.Collection, e.Account); err != nil {
+				return ErrUnknownAccount
+			}
+			return ErrInsufficientFunds
+		}
+		var acct struct {
+			Balance int64  `db:"balance"`
+			Email   string `db:"email"`
+			Team    string `db:"team"`
+		}
+		if err := tx.DB().NewQuery("SELECT balance, email, team FROM users WHERE id = {:id}").
+			Bind(dbx.Params{"id": e.Account}).One(&acct); err != nil {
+			return err
+		}
+		col, err := tx.FindCachedCollectionByNameOrId(Collection)
+		if err != nil {
+			return err
+		}
+		r := core.NewRecord(col)
+		r.Set("account", e.Account)
+		r.Set("user_email", acct.Email)
+		r.Set("team", acct.Team)
+		r.Set("amount", int64(e.Amount))
+		r.Set("kind", string(e.Kind))
+		r.Set("reason", e.Reason)
+		r.Set("period", e.Period)
+		r.Set("ref", e.Ref)
+		r.Set("balance_after", acct.Balance)
+		if e.Actor != nil {
+			r.Set("actor", e.Actor.Id)
+			r.Set("actor_email", e.Actor.Email())
+		}
+		if err := tx.SaveNoValidate(r); err != nil {
+			return fmt.Errorf("writing ledger entry: %w", err)
+		}
+		out = Posted{ID: r.Id, BalanceAfter: money.Cents(acct.Balance)}
+		return nil
+	})
+	return out, err
+}
+
+// Mismatch is a user whose cached balance differs from the sum of their entries.
+type Mismatch struct {
+	UserID  string `db:"id"`
+	Balance int64  `db:"balance"`
+	Sum     int64  `db:"total"`
+}
+
+// Reconcile lists users whose balance is not the sum of their ledger entries, or negative.
+// An empty result is the ledger's main invariant.
+func Reconcile(app core.App) ([]Mismatch, error) {
+	var out []Mismatch
+	err := app.DB().NewQuery(`
+		SELECT u.id AS id, u.balance AS balance, COALESCE(l.total, 0) AS total
+		FROM users u LEFT JOIN (SELECT account, SUM(amount) AS total FROM ledger_entries GROUP BY account) l
+		ON l.account = u.id
+		WHERE u.balance != COALESCE(l.total, 0) OR u.balance < 0`).All(&out)
+	return out, err
+}
+
+// CompanyBalance is what the company has handed out, as a (usually negative) balance:
+// minus the sum of every entry whose counterparty is the company.
+func CompanyBalance(app core.App) (money.Cents, error) {
+	var row struct {
+		Total int64 `db:"total"`
+	}
+	err := app.DB().NewQuery(`SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_entries
+		WHERE kind IN ('grant', 'monthly', 'return', 'adjust')`).One(&row)
+	return money.Cents(-row.Total), err
+}

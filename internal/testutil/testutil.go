@@ -1,0 +1,232 @@
+// Package testutil builds the real Teamfund app on a temporary data folder with a fixed
+// cast of users (one per role, two teams), for API, page and rule tests.
+package testutil
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"teamfund/internal/member"
+	"teamfund/internal/server"
+	_ "teamfund/pb_migrations"
+)
+
+// Password is every fixture user's password.
+const Password = "password123"
+
+// CSRF is the fixed CSRF token that CookieHeaders sends as cookie and header.
+const CSRF = "test-csrf-token-0123456789abcdefghijklmnop"
+
+// Fixture users by key: email, role, team key ("" = teamless).
+var fixtureUsers = []struct{ key, email, name, role, team string }{
+	{"owner", "owner@acme.com", "Olivia Owner", "owner", ""},
+	{"admin", "admin@acme.com", "Adam Admin", "admin", ""},
+	{"managerA", "manager.a@acme.com", "Mia Manager", "manager", "alpha"},
+	{"memberA", "member.a@acme.com", "Max Member", "member", "alpha"},
+	{"memberA2", "member.a2@acme.com", "Mona Member", "member", "alpha"},
+	{"managerB", "manager.b@acme.com", "Ben Manager", "manager", "beta"},
+	{"memberB", "member.b@acme.com", "Bea Member", "member", "beta"},
+	{"loner", "loner@acme.com", "Lou Loner", "member", ""},
+	{"locked", "locked@acme.com", "Lee Locked", "member", "alpha"},
+}
+
+// Fixture is the seeded data folder that every NewApp clones.
+type Fixture struct {
+	Dir    string
+	IDs    map[string]string // fixture key ("owner", "memberA", "alpha", ...) → record id
+	Emails map[string]string // user key → email
+	tokens map[string]string
+}
+
+var (
+	fixtureOnce sync.Once
+	fixture     *Fixture
+	fixtureErr  error
+)
+
+// Fixtures returns the shared seeded data folder, building it on first use.
+func Fixtures(tb testing.TB) *Fixture {
+	tb.Helper()
+	fixtureOnce.Do(func() { fixture, fixtureErr = buildFixture() })
+	if fixtureErr != nil {
+		tb.Fatalf("building fixtures: %v", fixtureErr)
+	}
+	return fixture
+}
+
+// NewApp returns the real app (all migrations, hooks and routes) on a fresh copy of the fixtures.
+// It is a tests.ApiScenario TestAppFactory.
+func NewApp(tb testing.TB) *tests.TestApp {
+	tb.Helper()
+	f := Fixtures(tb)
+	app, err := tests.NewTestApp(f.Dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	server.Bind(app)
+	return app
+}
+
+// NewEmptyApp returns the real app on an empty data folder (no company yet), for first-run tests.
+func NewEmptyApp(tb testing.TB) *tests.TestApp {
+	tb.Helper()
+	app, err := tests.NewTestApp(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	server.Bind(app)
+	return app
+}
+
+// ID returns the record id of a fixture key.
+func (f *Fixture) ID(key string) string {
+	id, ok := f.IDs[key]
+	if !ok {
+		panic("testutil: unknown fixture " + key)
+	}
+	return id
+}
+
+// Token returns a valid auth token of fixture user key.
+func (f *Fixture) Token(key string) string {
+	t, ok := f.tokens[key]
+	if !ok {
+		panic("testutil: unknown fixture user " + key)
+	}
+	return t
+}
+
+// AuthHeaders authenticate a JSON API request as user key (no CSRF needed with a bearer token).
+func (f *Fixture) AuthHeaders(key string) map[string]string {
+	return map[string]string{"Authorization": f.Token(key)}
+}
+
+// CookieHeaders authenticate like a browser: session cookie plus a valid CSRF header.
+// An empty key gives a guest with a CSRF token only.
+func (f *Fixture) CookieHeaders(key string) map[string]string {
+	cookie := "tf_csrf=" + CSRF
+	if key != "" {
+		cookie += "; tf_session=" + f.Token(key)
+	}
+	return map[string]string{"Cookie": cookie, "X-CSRF-Token": CSRF}
+}
+
+// FormHeaders are CookieHeaders for an urlencoded form post.
+func (f *Fixture) FormHeaders(key string) map[string]string {
+	h := f.CookieHeaders(key)
+	h["Content-Type"] = "application/x-www-form-urlencoded"
+	return h
+}
+
+// HTMXHeaders are FormHeaders for an HTMX (fragment) request.
+func (f *Fixture) HTMXHeaders(key string) map[string]string {
+	h := f.FormHeaders(key)
+	h["HX-Request"] = "true"
+	return h
+}
+
+// Cleanup removes the shared fixture folder; call it from TestMain after m.Run.
+func Cleanup() {
+	if fixture != nil {
+		os.RemoveAll(fixture.Dir)
+	}
+}
+
+// Main runs a package's tests and then removes the shared fixture folder:
+//
+//	func TestMain(m *testing.M) { testutil.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	Cleanup()
+	os.Exit(code)
+}
+
+func buildFixture() (*Fixture, error) {
+	dir, err := os.MkdirTemp("", "teamfund-fixture-")
+	if err != nil {
+		return nil, err
+	}
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return nil, err
+	}
+	defer app.ResetBootstrapState()
+	if err := app.RunAllMigrations(); err != nil {
+		return nil, err
+	}
+	f := &Fixture{Dir: dir, IDs: map[string]string{}, Emails: map[string]string{}, tokens: map[string]string{}}
+	err = app.RunInTransaction(func(tx core.App) error { return seed(tx, f) })
+	return f, err
+}
+
+func seed(app core.App, f *Fixture) error {
+	companyCol, err := app.FindCollectionByNameOrId("company")
+	if err != nil {
+		return err
+	}
+	c := core.NewRecord(companyCol)
+	c.Load(map[string]any{"name": "Acme", "currency": "USD", "timezone": "UTC", "invite_ttl_hours": 168, "domain": "acme.com"})
+	if err := app.Save(c); err != nil {
+		return err
+	}
+	teamsCol, err := app.FindCollectionByNameOrId("teams")
+	if err != nil {
+		return err
+	}
+	for key, data := range map[string]map[string]any{
+		"alpha": {"name": "Alpha", "budget_mode": "monthly", "monthly_limit": 10000, "month_rule": "rollover"},
+		"beta":  {"name": "Beta", "budget_mode": "one_time", "month_rule": "rollover"},
+	} {
+		t := core.NewRecord(teamsCol)
+		t.Load(data)
+		if err := app.Save(t); err != nil {
+			return fmt.Errorf("team %s: %w", key, err)
+		}
+		f.IDs[key] = t.Id
+	}
+	for _, u := range fixtureUsers {
+		m, err := member.Create(app, member.NewUser{Email: u.email, Password: Password, Name: u.name,
+			Role: member.Role(u.role), TeamID: f.IDs[u.team]})
+		if err != nil {
+			return fmt.Errorf("user %s: %w", u.key, err)
+		}
+		if u.key == "memberA2" {
+			m.Set("record_visibility", member.VisibilityTeam)
+			m.Set("may_export", true)
+			if err := app.Save(m); err != nil {
+				return err
+			}
+		}
+		token, err := m.NewAuthToken()
+		if err != nil {
+			return err
+		}
+		if u.key == "locked" {
+			m.Set("status", member.StatusDeactivated)
+			if err := app.Save(m); err != nil {
+				return err
+			}
+		}
+		f.IDs[u.key] = m.Id
+		f.Emails[u.key] = u.email
+		f.tokens[u.key] = token
+	}
+	return nil
+}
+
+// ExpectLocation is an ApiScenario AfterTestFunc checking the redirect target starts with want.
+func ExpectLocation(want string) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+		t.Helper()
+		if got := res.Header.Get("Location"); !strings.HasPrefix(got, want) {
+			t.Errorf("Location = %q, want prefix %q", got, want)
+		}
+	}
+}

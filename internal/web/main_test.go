@@ -1,0 +1,9 @@
+package web_test
+
+import (
+	"testing"
+
+	"teamfund/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }

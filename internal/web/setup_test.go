@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/tests"
+
+	"teamfund/internal/testutil"
+)
+
+func form(v url.Values) *strings.Reader { return strings.NewReader(v.Encode()) }
+
+func guestForm() map[string]string {
+	return map[string]string{"Cookie": "tf_csrf=" + testutil.CSRF, "X-CSRF-Token": testutil.CSRF,
+		"Content-Type": "application/x-www-form-urlencoded"}
+}
+
+func TestFirstRunSetup(t *testing.T) {
+	good := url.Values{"company_name": {"Acme"}, "owner_name": {"Olivia"}, "email": {" Olivia@Acme.COM "},
+		"password": {"password123"}, "password_confirm": {"password123"}, "superuser": {"on"}}
+	scenarios := []tests.ApiScenario{
+		{
+			Name:            "guest on an empty install is sent to the setup form",
+			Method:          http.MethodGet,
+			URL:             "/",
+			TestAppFactory:  testutil.NewEmptyApp,
+			ExpectedStatus:  http.StatusSeeOther,
+			ExpectedContent: []string{""},
+			AfterTestFunc:   testutil.ExpectLocation("/setup"),
+		},
+		{
+			Name:            "setup form is shown on an empty install",
+			Method:          http.MethodGet,
+			URL:             "/setup",
+			TestAppFactory:  testutil.NewEmptyApp,
+			ExpectedStatus:  http.StatusOK,
+			ExpectedContent: []string{`name="company_name"`, `name="csrf_token"`},
+		},
+		{
+			Name:               "setup with bad input names every field and writes nothing",
+			Method:             http.MethodPost,
+			URL:                "/setup",
+			Body:               form(url.Values{"company_name": {strings.Repeat("x", 101)}, "email": {"not-an-email"}, "password": {"short"}, "password_confirm": {"other"}}),
+			Headers:            guestForm(),
+			TestAppFactory:     testutil.NewEmptyApp,
+			ExpectedStatus:     http.StatusUnprocessableEntity,
+			ExpectedContent:    []string{"The length must be between 1 and 100", "Cannot be blank", "Must be a valid email address", "Does not match the password"},
+			NotExpectedContent: []string{"short"},
+			ExpectedEvents:     map[string]int{"*": 0},
+		},
+		{
+			Name:            "setup without a CSRF token is refused and writes nothing",
+			Method:          http.MethodPost,
+			URL:             "/setup",
+			Body:            form(good),
+			Headers:         map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
+			TestAppFactory:  testutil.NewEmptyApp,
+			ExpectedStatus:  http.StatusForbidden,
+			ExpectedContent: []string{"Reload the page"},
+			ExpectedEvents:  map[string]int{"*": 0},
+		},
+		{
+			Name:   "setup with a forged CSRF token is refused",
+			Method: http.MethodPost,
+			URL:    "/setup",
+			Body:   form(good),
+			Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded",
+				"Cookie": "tf_csrf=" + testutil.CSRF, "X-CSRF-Token": "forged-forged-forged-forged-forged-forged"},
+			TestAppFactory:  testutil.NewEmptyApp,
+			ExpectedStatus:  http.StatusForbidden,
+			ExpectedContent: []string{"Reload the page"},
+			ExpectedEvents:  map[string]int{"*": 0},
+		},
+		{
+			Name:            "setup creates company, owner and superuser, and signs the owner in",
+			Method:          http.MethodPost,
+			URL:             "/setup",
+			Body:            form(good),
+			Headers:         guestForm(),
+			TestAppFactory:  testutil.NewEmptyApp,
+			ExpectedStatus:  http.StatusSeeOther,
+			ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if !strings.Contains(res.Header.Get("Set-Cookie"), "tf_session=") {
+					t.Errorf("no session cookie set: %q", res.Header.Values("Set-Cookie"))
+				}
+				u, err := app.FindAuthRecordByEmail("users", "olivia@acme.com")
+				if err != nil {
+					t.Fatalf("owner not created: %v", err)
+				}
+				if u.GetString("role") != "owner" || u.Email() != "olivia@acme.com" {
+					t.Errorf("got role %q email %q, want owner olivia@acme.com", u.GetString("role"), u.Email())
+				}
+				if _, err := app.FindAuthRecordByEmail("_superusers", "olivia@acme.com"); err != nil {
+					t.Errorf("superuser not created: %v", err)
+				}
+			},
+		},
+		{
+			Name:            "setup form is gone once the company exists",
+			Method:          http.MethodGet,
+			URL:             "/setup",
+			TestAppFactory:  testutil.NewApp,
+			ExpectedStatus:  http.StatusSeeOther,
+			ExpectedContent: []string{""},
+		},
+		{
+			Name:            "a second setup post is refused and writes nothing",
+			Method:          http.MethodPost,
+			URL:             "/setup",
+			Body:            form(good),
+			Headers:         guestForm(),
+			TestAppFactory:  testutil.NewApp,
+			ExpectedStatus:  http.StatusForbidden,
+			ExpectedContent: []string{"already set up"},
+			ExpectedEvents:  map[string]int{"*": 0},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
