@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/osutils"
 
+	"teamfund/internal/cli"
 	"teamfund/internal/server"
 	_ "teamfund/pb_migrations"
 )
@@ -21,6 +22,7 @@ func main() {
 		Automigrate: osutils.IsProbablyGoRun(),
 	})
 	server.Bind(app)
+	cli.Register(app)
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
