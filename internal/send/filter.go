@@ -1,0 +1,145 @@
+package send
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/member"
+)
+
+// dateLayout is the format of the from/to filter dates (a day in the company time zone).
+const dateLayout = "2006-01-02"
+
+// Filter is what the sends list (page, JSON, export) narrows by. The zero value lists every
+// send the viewer may see. Query parameters: status, team, member (sender id), from, to
+// (YYYY-MM-DD, inclusive days in the company time zone).
+type Filter struct {
+	Status Status
+	TeamID string
+	Sender string
+	From   string // YYYY-MM-DD or ""
+	To     string // YYYY-MM-DD or ""
+}
+
+// ParseFilter reads a Filter from query parameters; a bad value is a validation error
+// naming its parameter.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{
+		Status: Status(strings.TrimSpace(q.Get("status"))),
+		TeamID: strings.TrimSpace(q.Get("team")),
+		Sender: strings.TrimSpace(q.Get("member")),
+		From:   strings.TrimSpace(q.Get("from")),
+		To:     strings.TrimSpace(q.Get("to")),
+	}
+	isDate := validation.Date(dateLayout).Error("must be a date like 2026-01-31")
+	err := validation.Errors{
+		"status": validation.Validate(string(f.Status), validation.By(func(any) error {
+			if f.Status != "" && !f.Status.Valid() {
+				return validation.NewError("status", "must be pending, sent, rejected or cancelled")
+			}
+			return nil
+		})),
+		"team":   validation.Validate(f.TeamID, validation.Length(0, 40)),
+		"member": validation.Validate(f.Sender, validation.Length(0, 40)),
+		"from":   validation.Validate(f.From, isDate),
+		"to": validation.Validate(f.To, isDate, validation.By(func(any) error {
+			if f.From != "" && f.To != "" && f.To < f.From {
+				return validation.NewError("to", "must not be before the from date")
+			}
+			return nil
+		})),
+	}.Filter()
+	return f, err
+}
+
+// Values is the filter as query parameters (for links, paging and export URLs).
+func (f Filter) Values() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("status", string(f.Status))
+	set("team", f.TeamID)
+	set("member", f.Sender)
+	set("from", f.From)
+	set("to", f.To)
+	return v
+}
+
+// IsZero reports whether nothing is filtered.
+func (f Filter) IsZero() bool { return f == Filter{} }
+
+// Visible is the condition on the sends table that limits rows to what viewer may see:
+// admins everything; managers their team's sends; members their own sends, or their team's
+// with the team-records permission. Everyone sees the sends they sent themselves (also from
+// an earlier team). It mirrors the records API rule of the sends collection.
+func Visible(viewer *member.Member) dbx.Expression {
+	if viewer == nil || !viewer.Active() {
+		return dbx.NewExp("1 = 0")
+	}
+	if viewer.Role().IsAdmin() {
+		return dbx.NewExp("1 = 1")
+	}
+	own := dbx.NewExp("[[sends.sender]] = {:viewer}", dbx.Params{"viewer": viewer.Id})
+	if viewer.SeesTeamRecords() && viewer.TeamID() != "" {
+		return dbx.Or(own, dbx.NewExp("[[sends.team]] = {:viewerTeam}", dbx.Params{"viewerTeam": viewer.TeamID()}))
+	}
+	return own
+}
+
+// Where is the filter as a condition on the sends table; dates are whole days in loc.
+func (f Filter) Where(loc *time.Location) dbx.Expression {
+	var conds []dbx.Expression
+	if f.Status != "" {
+		conds = append(conds, dbx.HashExp{"sends.status": string(f.Status)})
+	}
+	if f.TeamID != "" {
+		conds = append(conds, dbx.HashExp{"sends.team": f.TeamID})
+	}
+	if f.Sender != "" {
+		conds = append(conds, dbx.HashExp{"sends.sender": f.Sender})
+	}
+	if t, err := time.ParseInLocation(dateLayout, f.From, loc); err == nil {
+		conds = append(conds, dbx.NewExp("[[sends.created]] >= {:from}", dbx.Params{"from": dbTime(t)}))
+	}
+	if t, err := time.ParseInLocation(dateLayout, f.To, loc); err == nil {
+		conds = append(conds, dbx.NewExp("[[sends.created]] < {:to}", dbx.Params{"to": dbTime(t.AddDate(0, 0, 1))}))
+	}
+	if len(conds) == 0 {
+		return dbx.NewExp("1 = 1")
+	}
+	return dbx.And(conds...)
+}
+
+// dbTime formats t the way PocketBase stores datetimes, so string comparison orders them.
+func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+
+// Query selects the sends viewer may see that match f, newest first. It is a plain
+// SELECT on the sends table, so callers can page it (List) or stream it (export) with
+// dbx's Rows without loading everything.
+func Query(app core.App, viewer *member.Member, f Filter, loc *time.Location) *dbx.SelectQuery {
+	return app.RecordQuery(Collection).
+		AndWhere(Visible(viewer)).
+		AndWhere(f.Where(loc)).
+		OrderBy("sends.created DESC", "sends.id DESC")
+}
+
+// List returns one page of the sends viewer may see that match f, newest first.
+func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, limit, offset int) ([]*Send, error) {
+	var recs []*core.Record
+	if err := Query(app, viewer, f, loc).Limit(int64(limit)).Offset(int64(offset)).All(&recs); err != nil {
+		return nil, err
+	}
+	out := make([]*Send, len(recs))
+	for i, r := range recs {
+		out[i] = Wrap(r)
+	}
+	return out, nil
+}
