@@ -1,0 +1,305 @@
+// Package e2e drives the real Teamfund binary in Debian's Chromium (chromedp) for the
+// browser flows. The binary is built once per test run and serves a copy of the test
+// fixtures (or an empty data folder) on a free loopback port.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"teamfund/internal/testutil"
+)
+
+// chromiumPath is where Debian's chromium package puts the browser.
+const chromiumPath = "/usr/bin/chromium"
+
+// Main runs a browser test package: tests, then the browser and fixtures are torn down.
+//
+//	func TestMain(m *testing.M) { e2e.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if browserCancel != nil {
+		browserCancel()
+	}
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	testutil.Cleanup()
+	os.Exit(code)
+}
+
+// ensureChromium installs Debian's chromium when it is missing (CI machines start without
+// it); the test fails rather than skips when that is impossible.
+func ensureChromium(t testing.TB) {
+	t.Helper()
+	installOnce.Do(func() {
+		if _, err := os.Stat(chromiumPath); err == nil {
+			return
+		}
+		cmd := exec.Command("sh", "-c", "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			installErr = fmt.Errorf("installing chromium: %v\n%s", err, out)
+		}
+	})
+	if installErr != nil {
+		t.Fatal(installErr)
+	}
+}
+
+var (
+	installOnce sync.Once
+	installErr  error
+
+	buildOnce sync.Once
+	binDir    string
+	binPath   string
+	buildErr  error
+
+	browserOnce   sync.Once
+	browserCtx    context.Context
+	browserCancel context.CancelFunc
+	browserErr    error
+)
+
+// moduleRoot finds the folder with go.mod, so screenshots land in <root>/artifacts.
+func moduleRoot() string {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "."
+	}
+	return filepath.Dir(strings.TrimSpace(string(out)))
+}
+
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "teamfund-e2e-bin-")
+		if buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "teamfund")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Dir = moduleRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// Server is a running Teamfund binary.
+type Server struct {
+	URL     string
+	DataDir string
+	cmd     *exec.Cmd
+}
+
+// Start runs the binary on a copy of the test fixtures (see testutil: owner, admin,
+// managerA, memberA, ... all with password testutil.Password).
+func Start(t testing.TB) *Server {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	if err := os.CopyFS(dir, os.DirFS(testutil.Fixtures(t).Dir)); err != nil {
+		t.Fatal(err)
+	}
+	return startOn(t, dir)
+}
+
+// StartEmpty runs the binary on an empty data folder (first run).
+func StartEmpty(t testing.TB) *Server {
+	t.Helper()
+	return startOn(t, filepath.Join(t.TempDir(), "pb_data"))
+}
+
+func startOn(t testing.TB, dataDir string) *Server {
+	t.Helper()
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve", "--http", addr, "--dir", dataDir)
+	logFile, err := os.Create(filepath.Join(filepath.Dir(dataDir), "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{URL: "http://" + addr, DataDir: dataDir, cmd: cmd}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		logFile.Close()
+		if t.Failed() {
+			if b, err := os.ReadFile(logFile.Name()); err == nil {
+				t.Logf("server log:\n%s", tail(string(b), 4000))
+			}
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(s.URL + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("server did not answer /api/health on %s", addr)
+	return nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// NewBrowser returns a chromedp context in a fresh browser context (its own cookie jar),
+// closed when the test ends. All actions on it time out after two minutes.
+func NewBrowser(t testing.TB) context.Context {
+	t.Helper()
+	ensureChromium(t)
+	browserOnce.Do(func() {
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(chromiumPath),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.WindowSize(1280, 900),
+		}
+		alloc, _ := chromedp.NewExecAllocator(context.Background(), opts...)
+		browserCtx, browserCancel = chromedp.NewContext(alloc)
+		browserErr = chromedp.Do(browserCtx)
+	})
+	if browserErr != nil {
+		t.Fatalf("starting chromium: %v", browserErr)
+	}
+	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel() })
+	return ctx
+}
+
+// NewBrowser is a method form of the package function, for readability in tests.
+func (s *Server) NewBrowser(t testing.TB) context.Context { return NewBrowser(t) }
+
+// Do runs chromedp actions in order and fails the test, with a screenshot, on error.
+// Selectors are chromedp.CSS("...") (chromedp v0.23's generic API).
+func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		Screenshot(t, ctx, "failure-"+sanitize(t.Name()))
+		t.Fatal(err)
+	}
+}
+
+// Get runs one value-returning action (chromedp.Text, chromedp.Location, ...) and
+// fails the test, with a screenshot, on error.
+func Get[T any](t testing.TB, ctx context.Context, action chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		Screenshot(t, ctx, "failure-"+sanitize(t.Name()))
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Text returns the visible text of the first element matching the CSS selector.
+func Text(t testing.TB, ctx context.Context, css string) string {
+	t.Helper()
+	return Get(t, ctx, chromedp.Text(chromedp.CSS(css)))
+}
+
+// Login signs in fixture user key through the login form and waits for the dashboard.
+func Login(t testing.TB, ctx context.Context, s *Server, key string) {
+	t.Helper()
+	f := testutil.Fixtures(t)
+	Do(t, ctx,
+		chromedp.Navigate(s.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), f.Emails[key]),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), testutil.Password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#dashboard`)),
+	)
+}
+
+// ArtifactsDir is where screenshots go: $TEAMFUND_ARTIFACTS or <module>/artifacts.
+func ArtifactsDir() string {
+	if d := os.Getenv("TEAMFUND_ARTIFACTS"); d != "" {
+		return d
+	}
+	return filepath.Join(moduleRoot(), "artifacts")
+}
+
+// Screenshot saves a full-page PNG (quality 100 = PNG) as <artifacts>/screenshots/<name>.png.
+func Screenshot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	dir := filepath.Join(ArtifactsDir(), "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Logf("screenshot dir: %v", err)
+		return
+	}
+	path := filepath.Join(dir, sanitize(name)+".png")
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == ' ' || r == ':' {
+			return '_'
+		}
+		return r
+	}, s)
+}
