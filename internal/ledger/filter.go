@@ -1,0 +1,155 @@
+package ledger
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/member"
+)
+
+// Filter selects ledger entries: the ledger page, its JSON twin and the CSV/XLSX export
+// all parse the same query string with ParseFilter, so a download holds exactly the rows
+// on screen. The zero Filter selects everything the viewer may see.
+type Filter struct {
+	Member string // user id, or an email (matches user_email, so deleted users stay findable)
+	Team   string // team id the entry was posted under
+	Kind   Kind
+	From   string // first day, YYYY-MM-DD in the company time zone (inclusive)
+	To     string // last day, YYYY-MM-DD in the company time zone (inclusive)
+}
+
+// Kinds lists every ledger kind, for validation and filter menus.
+var Kinds = []Kind{KindGrant, KindMonthly, KindReturn, KindAdjust, KindTransferIn, KindTransferOut, KindSpend, KindRefund}
+
+const dateLayout = "2006-01-02"
+
+// ParseFilter reads member, team, kind, from and to from a query string. Errors name the
+// field (ozzo validation.Errors), so pages and the JSON API can show them.
+func ParseFilter(v url.Values) (Filter, error) {
+	f := Filter{
+		Member: strings.TrimSpace(v.Get("member")),
+		Team:   strings.TrimSpace(v.Get("team")),
+		Kind:   Kind(strings.TrimSpace(v.Get("kind"))),
+		From:   strings.TrimSpace(v.Get("from")),
+		To:     strings.TrimSpace(v.Get("to")),
+	}
+	if strings.Contains(f.Member, "@") {
+		f.Member = member.NormalizeEmail(f.Member)
+	}
+	kinds := make([]any, len(Kinds))
+	for i, k := range Kinds {
+		kinds[i] = k
+	}
+	err := validation.Errors{
+		"member": validation.Validate(f.Member, validation.Length(0, 255)),
+		"team":   validation.Validate(f.Team, validation.Length(0, 40)),
+		"kind":   validation.Validate(f.Kind, validation.In(kinds...).Error("must be one of the ledger kinds")),
+		"from":   validation.Validate(f.From, validation.Date(dateLayout).Error("must be a date like 2026-03-01")),
+		"to":     validation.Validate(f.To, validation.Date(dateLayout).Error("must be a date like 2026-03-31")),
+	}.Filter()
+	if err == nil && f.From != "" && f.To != "" && f.To < f.From {
+		err = validation.Errors{"to": validation.NewError("validation_date_order", "must not be before from")}
+	}
+	if err != nil {
+		return Filter{}, err
+	}
+	return f, nil
+}
+
+// Values is the filter as a query string (empty fields left out), for links such as
+// "download these rows".
+func (f Filter) Values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"member": f.Member, "team": f.Team, "kind": string(f.Kind), "from": f.From, "to": f.To} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// Where is the SQL condition for the filter, limited to what viewer may see: admins see
+// every entry; managers and members with the team-records permission their own entries and
+// their team's; everyone else only their own. Dates are days in loc. A nil viewer sees nothing.
+func (f Filter) Where(viewer *member.Member, loc *time.Location) dbx.Expression {
+	conds := []dbx.Expression{visibleTo(viewer)}
+	if f.Member != "" {
+		if strings.Contains(f.Member, "@") {
+			conds = append(conds, dbx.HashExp{"user_email": f.Member})
+		} else {
+			conds = append(conds, dbx.HashExp{"account": f.Member})
+		}
+	}
+	if f.Team != "" {
+		conds = append(conds, dbx.HashExp{"team": f.Team})
+	}
+	if f.Kind != "" {
+		conds = append(conds, dbx.HashExp{"kind": string(f.Kind)})
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	if t, err := time.ParseInLocation(dateLayout, f.From, loc); err == nil {
+		conds = append(conds, dbx.NewExp("created >= {:from}", dbx.Params{"from": dbTime(t)}))
+	}
+	if t, err := time.ParseInLocation(dateLayout, f.To, loc); err == nil {
+		conds = append(conds, dbx.NewExp("created < {:to}", dbx.Params{"to": dbTime(t.AddDate(0, 0, 1))}))
+	}
+	return dbx.And(conds...)
+}
+
+func visibleTo(viewer *member.Member) dbx.Expression {
+	switch {
+	case viewer == nil || !viewer.Active():
+		return dbx.NewExp("1 = 0")
+	case viewer.Role().IsAdmin():
+		return dbx.NewExp("1 = 1")
+	case viewer.SeesTeamRecords() && viewer.TeamID() != "":
+		return dbx.Or(dbx.HashExp{"account": viewer.Id}, dbx.HashExp{"team": viewer.TeamID()})
+	}
+	return dbx.HashExp{"account": viewer.Id}
+}
+
+// dbTime formats t like PocketBase stores datetimes, so text comparison orders correctly.
+func dbTime(t time.Time) string {
+	return t.UTC().Format(types.DefaultDateLayout)
+}
+
+// Row is one ledger entry as listed and exported.
+type Row struct {
+	ID           string         `db:"id" json:"id"`
+	Account      string         `db:"account" json:"account"`
+	UserEmail    string         `db:"user_email" json:"user_email"`
+	Team         string         `db:"team" json:"team"`
+	Amount       int64          `db:"amount" json:"amount"`
+	Kind         string         `db:"kind" json:"kind"`
+	Reason       string         `db:"reason" json:"reason"`
+	ActorEmail   string         `db:"actor_email" json:"actor_email"`
+	Period       string         `db:"period" json:"period"`
+	BalanceAfter int64          `db:"balance_after" json:"balance_after"`
+	Ref          string         `db:"ref" json:"ref"`
+	Created      types.DateTime `db:"created" json:"created"`
+}
+
+// RowColumns are the columns Row reads, in export order.
+const RowColumns = "id, account, user_email, team, amount, kind, reason, actor_email, period, balance_after, ref, created"
+
+// Query selects the filtered entries viewer may see, newest first. Exports iterate it with
+// Rows() so 100,000 entries never sit in memory at once.
+func Query(app core.App, viewer *member.Member, f Filter, loc *time.Location) *dbx.SelectQuery {
+	return app.DB().Select(strings.Split(RowColumns, ", ")...).From(Collection).
+		Where(f.Where(viewer, loc)).OrderBy("created DESC", "id DESC")
+}
+
+// List returns one page of the filtered entries viewer may see, newest first.
+func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, limit, offset int) ([]Row, error) {
+	var rows []Row
+	err := Query(app, viewer, f, loc).Limit(int64(limit)).Offset(int64(offset)).All(&rows)
+	return rows, err
+}
