@@ -1,0 +1,208 @@
+package member
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// TeamNone is the ListFilter.Team value that selects teamless users.
+const TeamNone = "none"
+
+// Page sizes of the users list.
+const (
+	DefaultPerPage = 50
+	MaxPerPage     = 500
+)
+
+// ListFilter is what the users list (and the users export) shows: team, role, status and
+// a search on email or first name. The web page and the export parse it from the same
+// query string, so an export holds exactly the rows the filters show.
+type ListFilter struct {
+	Team    string // team id, TeamNone for teamless users, "" for any
+	Role    Role   // "" for any
+	Status  string // StatusActive, StatusDeactivated or "" for any
+	Search  string // prefix of the email or of the name (first name), case-insensitive
+	Page    int    // 1-based page number (List only)
+	PerPage int    // rows per page (List only)
+}
+
+// ParseListFilter reads a filter from query parameters team, role, status, q, page and
+// per_page. Unknown roles and statuses are ignored rather than refused, so a stale link
+// still shows a list.
+func ParseListFilter(q url.Values) ListFilter {
+	f := ListFilter{
+		Team:   strings.TrimSpace(q.Get("team")),
+		Role:   Role(strings.TrimSpace(q.Get("role"))),
+		Status: strings.TrimSpace(q.Get("status")),
+		Search: strings.TrimSpace(q.Get("q")),
+	}
+	if !f.Role.Valid() {
+		f.Role = ""
+	}
+	if f.Status != StatusActive && f.Status != StatusDeactivated {
+		f.Status = ""
+	}
+	if len(f.Search) > 100 {
+		f.Search = f.Search[:100]
+	}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	f.PerPage, _ = strconv.Atoi(q.Get("per_page"))
+	return f.normalized()
+}
+
+func (f ListFilter) normalized() ListFilter {
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 {
+		f.PerPage = DefaultPerPage
+	}
+	if f.PerPage > MaxPerPage {
+		f.PerPage = MaxPerPage
+	}
+	return f
+}
+
+// Values is the filter as query parameters (without page), for links and the export URL.
+func (f ListFilter) Values() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("team", f.Team)
+	set("role", string(f.Role))
+	set("status", f.Status)
+	set("q", f.Search)
+	if f.PerPage != 0 && f.PerPage != DefaultPerPage {
+		v.Set("per_page", strconv.Itoa(f.PerPage))
+	}
+	return v
+}
+
+// Row is one line of the users list.
+type Row struct {
+	ID               string `db:"id" json:"id"`
+	Email            string `db:"email" json:"email"`
+	Name             string `db:"name" json:"name"`
+	Role             string `db:"role" json:"role"`
+	Status           string `db:"status" json:"status"`
+	TeamID           string `db:"team" json:"team"`
+	TeamName         string `db:"team_name" json:"team_name"`
+	Balance          int64  `db:"balance" json:"balance"`
+	MayExport        bool   `db:"may_export" json:"may_export"`
+	RecordVisibility string `db:"record_visibility" json:"record_visibility"`
+	Created          string `db:"created" json:"created"`
+}
+
+// RoleLabel is the role as shown to people.
+func (r Row) RoleLabel() string { return Role(r.Role).Label() }
+
+// Query returns the select of the users viewer may see that match f, ordered by email,
+// without pagination. Visibility mirrors the users API rule: admins see everyone; a
+// manager, or a member with the team-records permission, sees their team; anyone else
+// only themselves. Use it to stream rows (export); List adds paging and a total.
+func Query(app core.App, viewer *Member, f ListFilter) *dbx.SelectQuery {
+	q := app.DB().Select("u.id", "u.email", "u.name", "u.role", "u.status", "u.team",
+		"COALESCE(t.name, '') AS team_name", "u.balance", "u.may_export", "u.record_visibility", "u.created").
+		From(Collection + " u").
+		LeftJoin("teams t", dbx.NewExp("t.id = u.team"))
+	for _, w := range f.where(viewer) {
+		q = q.AndWhere(w)
+	}
+	return q.OrderBy("u.email ASC")
+}
+
+// where lists the conditions of f plus the viewer's visibility.
+func (f ListFilter) where(viewer *Member) []dbx.Expression {
+	// note: "email != ''" lets SQLite use PocketBase's partial unique email index for the ORDER BY.
+	out := []dbx.Expression{dbx.NewExp("u.email != ''")}
+	switch {
+	case viewer == nil:
+		out = append(out, dbx.NewExp("0 = 1"))
+	case viewer.Role().IsAdmin():
+	case viewer.TeamID() != "" && viewer.SeesTeamRecords():
+		out = append(out, dbx.NewExp("u.team = {:viewerTeam}", dbx.Params{"viewerTeam": viewer.TeamID()}))
+	default:
+		out = append(out, dbx.NewExp("u.id = {:viewerID}", dbx.Params{"viewerID": viewer.Id}))
+	}
+	switch f.Team {
+	case "":
+	case TeamNone:
+		out = append(out, dbx.NewExp("u.team = ''"))
+	default:
+		out = append(out, dbx.NewExp("u.team = {:team}", dbx.Params{"team": f.Team}))
+	}
+	if f.Role != "" {
+		out = append(out, dbx.NewExp("u.role = {:role}", dbx.Params{"role": string(f.Role)}))
+	}
+	if f.Status != "" {
+		out = append(out, dbx.NewExp("u.status = {:status}", dbx.Params{"status": f.Status}))
+	}
+	if f.Search != "" {
+		// note: prefix LIKE on both columns; both are indexed (email by PocketBase, name NOCASE).
+		out = append(out, dbx.NewExp(`(u.email LIKE {:search} ESCAPE '\' OR u.name LIKE {:search} ESCAPE '\')`,
+			dbx.Params{"search": escapeLike(strings.ToLower(f.Search)) + "%"}))
+	}
+	return out
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ListPage is one page of the users list.
+type ListPage struct {
+	Rows    []Row
+	Total   int
+	Page    int
+	PerPage int
+}
+
+// Pages is the number of pages (at least 1).
+func (p ListPage) Pages() int {
+	if p.Total == 0 || p.PerPage == 0 {
+		return 1
+	}
+	return (p.Total + p.PerPage - 1) / p.PerPage
+}
+
+// List returns page f.Page of the users viewer may see that match f, plus the total count.
+func List(app core.App, viewer *Member, f ListFilter) (ListPage, error) {
+	f = f.normalized()
+	out := ListPage{Page: f.Page, PerPage: f.PerPage, Rows: []Row{}}
+	count := app.DB().Select("COUNT(*)").From(Collection + " u")
+	for _, w := range f.where(viewer) {
+		count = count.AndWhere(w)
+	}
+	if err := count.Row(&out.Total); err != nil {
+		return out, err
+	}
+	err := Query(app, viewer, f).Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&out.Rows)
+	return out, err
+}
+
+// Each streams every row of Query(app, viewer, f) to fn without loading them all in
+// memory (used by the export); it stops at fn's first error.
+func Each(app core.App, viewer *Member, f ListFilter, fn func(Row) error) error {
+	rows, err := Query(app, viewer, f).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Row
+		if err := rows.ScanStruct(&r); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
