@@ -218,6 +218,27 @@ func seed(app core.App, f *Fixture) error {
 		f.Emails[u.key] = u.email
 		f.tokens[u.key] = token
 	}
+	return seedSuperuser(app, f)
+}
+
+// seedSuperuser adds a dashboard superuser (key "superuser") to test what the dashboard could do.
+func seedSuperuser(app core.App, f *Fixture) error {
+	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		return err
+	}
+	su := core.NewRecord(col)
+	su.SetEmail("root@acme.com")
+	su.SetPassword(Password)
+	if err := app.Save(su); err != nil {
+		return err
+	}
+	token, err := su.NewAuthToken()
+	if err != nil {
+		return err
+	}
+	f.IDs["superuser"] = su.Id
+	f.tokens["superuser"] = token
 	return nil
 }
 
