@@ -110,7 +110,7 @@ func (r Row) RoleLabel() string { return Role(r.Role).Label() }
 func Query(app core.App, viewer *Member, f ListFilter) *dbx.SelectQuery {
 	q := app.DB().Select("u.id", "u.email", "u.name", "u.role", "u.status", "u.team",
 		"COALESCE(t.name, '') AS team_name", "u.balance", "u.may_export", "u.record_visibility", "u.created").
-		From(Collection + " u").
+		From(Collection+" u").
 		LeftJoin("teams t", dbx.NewExp("t.id = u.team"))
 	for _, w := range f.where(viewer) {
 		q = q.AndWhere(w)
