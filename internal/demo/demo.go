@@ -1,0 +1,284 @@
+// Package demo loads realistic demo data through the same domain code the app uses
+// (member.Create, ledger.Post), so demo balances obey every invariant.
+package demo
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/company"
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+	"teamfund/internal/money"
+)
+
+// ErrHasData is returned when teams already exist.
+var ErrHasData = errors.New("this data folder already has teams")
+
+// Options tune Load; Rand makes the data reproducible.
+type Options struct {
+	Password string
+	Now      time.Time
+	Rand     *rand.Rand
+}
+
+// Result counts what Load created.
+type Result struct {
+	Teams, Users, Touches, Sends, Entries int
+	Logins                                []string
+}
+
+type teamSpec struct {
+	name, description, mode string
+	limit, cap, maxSend     money.Cents
+	threshold               money.Cents
+	leaveApproval           bool
+	people                  []string // first is the manager
+}
+
+var teams = []teamSpec{
+	{"Field Sales", "Account executives visiting customers in person.", "monthly", 50000, 150000, 20000, 15000, true,
+		[]string{"Maya Fischer", "Jonas Becker", "Lena Hoffmann", "Tariq Haddad", "Sofia Rossi", "Noah Weber", "Amélie Laurent", "Kenji Sato"}},
+	{"Inside Sales", "SDRs and BDRs booking meetings.", "monthly", 20000, 0, 8000, 0, false,
+		[]string{"Priya Nair", "Lucas Martin", "Emma Schulz", "Oliver Brown", "Zoë Ørsted", "Mateo García", "Hannah Klein", "Ravi Patel", "Ingrid Berg", "Tom Walsh"}},
+	{"Marketing", "Campaigns, events and gifting.", "one_time", 0, 0, 50000, 25000, false,
+		[]string{"Chloé Dubois", "Felix Wagner", "Aisha Khan", "Liam O'Connor", "Yuki Tanaka", "Mila Novak"}},
+	{"Partnerships", "Channel and alliance managers.", "monthly", 30000, 0, 0, 0, true,
+		[]string{"David Cohen", "Sara Lindqvist", "Omar Farouk", "Julia Costa"}},
+}
+
+var touches = []struct {
+	name, description, status string
+	cost                      money.Cents
+	inventory                 int // -1 = not tracked
+	teams                     []int
+}{
+	{"Coffee gift card", "A $25 coffee card with a handwritten note.", "active", 2500, -1, []int{0, 1, 2, 3}},
+	{"Branded hoodie", "Soft hoodie with the company logo, shipped in 3 days.", "active", 6500, 40, []int{0, 2}},
+	{"Wine & cheese box", "Premium gift box for closing deals.", "active", 18000, 12, []int{0, 3}},
+	{"Conference pass", "Ticket to the annual industry conference.", "scheduled", 49000, 10, []int{2}},
+	{"Book: The Challenger Sale", "Paperback, delivered by a local bookshop.", "active", 1800, -1, []int{1}},
+	{"Summer BBQ kit", "Seasonal gift, campaign finished.", "completed", 9000, 0, []int{2}},
+}
+
+// Load creates the demo company (when the folder is empty), teams, users, touches, sends and ledger history.
+func Load(app core.App, opt Options) (Result, error) {
+	var res Result
+	err := app.RunInTransaction(func(tx core.App) error {
+		if n, _ := tx.CountRecords("teams"); n > 0 {
+			return ErrHasData
+		}
+		owner, err := ensureCompany(tx, opt, &res)
+		if err != nil {
+			return err
+		}
+		teamIDs, err := createTeams(tx, &res)
+		if err != nil {
+			return err
+		}
+		people, err := createPeople(tx, opt, teamIDs, &res)
+		if err != nil {
+			return err
+		}
+		if err := fundPeople(tx, opt, owner, people, &res); err != nil {
+			return err
+		}
+		return createTouchesAndSends(tx, opt, teamIDs, people, &res)
+	})
+	return res, err
+}
+
+func ensureCompany(tx core.App, opt Options, res *Result) (*member.Member, error) {
+	if company.IsSetUp(tx) {
+		owners, err := tx.FindRecordsByFilter(member.Collection, "role = 'owner'", "", 1, 0)
+		if err != nil || len(owners) == 0 {
+			return nil, fmt.Errorf("finding the owner: %w", err)
+		}
+		return member.Wrap(owners[0]), nil
+	}
+	col, err := tx.FindCollectionByNameOrId(company.Collection)
+	if err != nil {
+		return nil, err
+	}
+	c := core.NewRecord(col)
+	c.Load(map[string]any{"name": "Northwind Outreach", "currency": "EUR", "timezone": "Europe/Berlin",
+		"invite_ttl_hours": company.DefaultInviteTTLHours, "domain": "northwind.example", "seat_limit": 60})
+	if err := tx.Save(c); err != nil {
+		return nil, err
+	}
+	owner, err := member.Create(tx, member.NewUser{Email: "owner@northwind.example", Password: opt.Password,
+		Name: "Olivia Owner", Role: member.RoleOwner})
+	if err != nil {
+		return nil, err
+	}
+	admin, err := member.Create(tx, member.NewUser{Email: "admin@northwind.example", Password: opt.Password,
+		Name: "Adam Admin", Role: member.RoleAdmin})
+	if err != nil {
+		return nil, err
+	}
+	res.Users += 2
+	res.Logins = append(res.Logins, owner.Email()+" (owner)", admin.Email()+" (admin)")
+	return owner, nil
+}
+
+func createTeams(tx core.App, res *Result) ([]string, error) {
+	col, err := tx.FindCollectionByNameOrId("teams")
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, t := range teams {
+		r := core.NewRecord(col)
+		r.Load(map[string]any{"name": t.name, "description": t.description, "budget_mode": t.mode,
+			"monthly_limit": int64(t.limit), "month_rule": "rollover", "rollover_cap": int64(t.cap),
+			"max_per_send": int64(t.maxSend), "approval_threshold": int64(t.threshold), "leave_needs_approval": t.leaveApproval})
+		if err := tx.Save(r); err != nil {
+			return nil, fmt.Errorf("team %s: %w", t.name, err)
+		}
+		ids = append(ids, r.Id)
+		res.Teams++
+	}
+	return ids, nil
+}
+
+func emailOf(name string) string {
+	r := strings.NewReplacer(" ", ".", "'", "", "é", "e", "ë", "e", "ø", "o", "Ø", "o", "í", "i", "á", "a")
+	return strings.ToLower(r.Replace(name)) + "@northwind.example"
+}
+
+func createPeople(tx core.App, opt Options, teamIDs []string, res *Result) ([]*member.Member, error) {
+	var people []*member.Member
+	for i, t := range teams {
+		for j, name := range t.people {
+			role := member.RoleMember
+			if j == 0 {
+				role = member.RoleManager
+			}
+			m, err := member.Create(tx, member.NewUser{Email: emailOf(name), Password: opt.Password, Name: name,
+				Role: role, TeamID: teamIDs[i]})
+			if err != nil {
+				return nil, fmt.Errorf("user %s: %w", name, err)
+			}
+			if j == 1 {
+				m.Set("record_visibility", member.VisibilityTeam)
+				m.Set("may_export", true)
+				if err := tx.Save(m); err != nil {
+					return nil, err
+				}
+			}
+			if j < 2 {
+				res.Logins = append(res.Logins, fmt.Sprintf("%s (%s, %s)", m.Email(), role, t.name))
+			}
+			people = append(people, m)
+			res.Users++
+		}
+	}
+	return people, nil
+}
+
+// fundPeople gives three months of history: monthly grants for monthly teams, one-time grants otherwise.
+func fundPeople(tx core.App, opt Options, owner *member.Member, people []*member.Member, res *Result) error {
+	c, err := company.Load(tx)
+	if err != nil {
+		return err
+	}
+	now := opt.Now.In(c.Location())
+	idx := 0
+	for _, t := range teams {
+		for range t.people {
+			p := people[idx]
+			idx++
+			if t.mode == "monthly" {
+				for back := 2; back >= 0; back-- {
+					period := time.Date(now.Year(), now.Month()-time.Month(back), 1, 0, 0, 0, 0, c.Location()).Format("2006-01")
+					if _, err := ledger.Post(tx, ledger.Entry{Account: p.Id, Amount: t.limit, Kind: ledger.KindMonthly,
+						Reason: "Monthly budget " + period, Period: period}); err != nil {
+						return err
+					}
+					res.Entries++
+				}
+				continue
+			}
+			amount := money.Cents(20000 + opt.Rand.IntN(4)*5000)
+			if _, err := ledger.Post(tx, ledger.Entry{Account: p.Id, Amount: amount, Kind: ledger.KindGrant,
+				Reason: "Q4 campaign budget", Actor: owner}); err != nil {
+				return err
+			}
+			res.Entries++
+		}
+	}
+	return nil
+}
+
+func createTouchesAndSends(tx core.App, opt Options, teamIDs []string, people []*member.Member, res *Result) error {
+	touchCol, err := tx.FindCollectionByNameOrId("touches")
+	if err != nil {
+		return err
+	}
+	sendCol, err := tx.FindCollectionByNameOrId("sends")
+	if err != nil {
+		return err
+	}
+	type touchRef struct {
+		id, name string
+		cost     money.Cents
+		teams    map[string]bool
+		active   bool
+	}
+	var refs []touchRef
+	for _, t := range touches {
+		r := core.NewRecord(touchCol)
+		var assigned []string
+		set := map[string]bool{}
+		for _, i := range t.teams {
+			assigned = append(assigned, teamIDs[i])
+			set[teamIDs[i]] = true
+		}
+		r.Load(map[string]any{"name": t.name, "description": t.description, "cost": int64(t.cost), "status": t.status,
+			"track_inventory": t.inventory >= 0, "inventory": max(t.inventory, 0), "teams": assigned})
+		if err := tx.Save(r); err != nil {
+			return fmt.Errorf("touch %s: %w", t.name, err)
+		}
+		refs = append(refs, touchRef{r.Id, t.name, t.cost, set, t.status == "active" && t.inventory != 0})
+		res.Touches++
+	}
+	recipients := []string{"Grace Hopper", "Alan Turing", "Ada Lovelace", "Linus Pauling", "Marie Curie", "Nikola Tesla", "Rosalind Franklin"}
+	for _, p := range people {
+		for range opt.Rand.IntN(4) {
+			t := refs[opt.Rand.IntN(len(refs))]
+			if !t.active || !t.teams[p.TeamID()] {
+				continue
+			}
+			s := core.NewRecord(sendCol)
+			who := recipients[opt.Rand.IntN(len(recipients))]
+			s.Load(map[string]any{"touch": t.id, "touch_name": t.name, "sender": p.Id, "sender_email": p.Email(),
+				"team": p.TeamID(), "recipient_name": who, "recipient_email": emailOf(who), "cost": int64(t.cost), "status": "sent"})
+			if err := tx.Save(s); err != nil {
+				return err
+			}
+			_, err := ledger.Post(tx, ledger.Entry{Account: p.Id, Amount: -t.cost, Kind: ledger.KindSpend,
+				Reason: t.name + " to " + who, Actor: p, Ref: "send:" + s.Id})
+			if errors.Is(err, ledger.ErrInsufficientFunds) {
+				if err := tx.Delete(s); err != nil {
+					return err
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.DB().NewQuery("UPDATE touches SET inventory = inventory - 1 WHERE id = {:id} AND track_inventory = 1 AND inventory > 0").
+				Bind(map[string]any{"id": t.id}).Execute(); err != nil {
+				return err
+			}
+			res.Sends++
+			res.Entries++
+		}
+	}
+	return nil
+}
