@@ -1,0 +1,10 @@
+package export
+
+import "errors"
+
+// Errors a caller can act on; the web layer maps them to statuses.
+var (
+	ErrUnknownFormat  = errors.New("unknown export format: use csv or xlsx")
+	ErrUnknownDataset = errors.New("unknown export: use users, ledger or sends")
+	ErrNoExport       = errors.New("you do not have the export permission")
+)
