@@ -3,11 +3,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"teamfund/ui"
@@ -16,6 +18,7 @@ import (
 // Register binds every Teamfund route and middleware on app's router.
 func Register(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(htmlLimitErrors())
 		se.Router.Bind(loadSessionCookie())
 		se.Router.BindFunc(securityHeaders)
 		se.Router.BindFunc(csrfProtect)
@@ -31,6 +34,30 @@ func Register(app core.App) {
 		bindDashboardRoutes(pages, api)
 		return se.Next()
 	})
+}
+
+// htmlLimitErrors wraps PocketBase's rate and body limiters (which answer JSON) so that
+// people using the web pages get a readable 429 or 413 page instead.
+func htmlLimitErrors() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "teamfundLimitPages",
+		Priority: apis.DefaultRateLimitMiddlewarePriority - 5,
+		Func: func(e *core.RequestEvent) error {
+			err := e.Next()
+			var apiErr *router.ApiError
+			if err == nil || strings.HasPrefix(e.Request.URL.Path, "/api/") || !errors.As(err, &apiErr) {
+				return err
+			}
+			switch apiErr.Status {
+			case http.StatusTooManyRequests:
+				e.Response.Header().Set("Retry-After", "60")
+				return renderError(e, http.StatusTooManyRequests, "Too many attempts from your address. Wait a minute and try again.")
+			case http.StatusRequestEntityTooLarge:
+				return renderError(e, http.StatusRequestEntityTooLarge, "That upload is too large.")
+			}
+			return err
+		},
+	}
 }
 
 // securityHeaders hardens every HTML page; htmx runs under this CSP because it needs
@@ -59,5 +86,3 @@ func serveAssets(e *core.RequestEvent) error {
 
 // routeGroup is the router group type the bind functions take.
 type routeGroup = *router.RouterGroup[*core.RequestEvent]
-
-var _ = apis.DefaultLoadAuthTokenMiddlewarePriority

@@ -1,0 +1,34 @@
+package testutil
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Serve starts app's real router (PocketBase's middlewares plus every Teamfund route) on
+// a loopback HTTP server, for tests that need many concurrent real HTTP requests.
+func Serve(tb testing.TB, app core.App) *httptest.Server {
+	tb.Helper()
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	se := &core.ServeEvent{App: app, Router: r}
+	var srv *httptest.Server
+	err = app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
+		mux, err := e.Router.BuildMux()
+		if err != nil {
+			return err
+		}
+		srv = httptest.NewServer(mux)
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(srv.Close)
+	return srv
+}

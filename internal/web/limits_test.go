@@ -1,0 +1,60 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"teamfund/internal/testutil"
+)
+
+func TestSignInIsRateLimitedWithAReadablePage(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app)
+	var last *http.Response
+	for i := range 11 {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login",
+			strings.NewReader(url.Values{"email": {"owner@acme.com"}, "password": {"wrong-password"}}.Encode()))
+		for k, v := range map[string]string{"Cookie": "tf_csrf=" + testutil.CSRF, "X-CSRF-Token": testutil.CSRF,
+			"Content-Type": "application/x-www-form-urlencoded"} {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if i < 10 && res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: got %d, want 401", i+1, res.StatusCode)
+		}
+		last = res
+	}
+	if last.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("11th attempt: got %d, want 429", last.StatusCode)
+	}
+	if ct := last.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("429 content type = %q, want an HTML page", ct)
+	}
+}
+
+func TestSecurityHeadersOnPages(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app)
+	res, err := http.Get(srv.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	} {
+		if got := res.Header.Get(h); !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want it to contain %q", h, got, want)
+		}
+	}
+}
