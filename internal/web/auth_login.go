@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/crypto/bcrypt"
 
 	"teamfund/internal/company"
 	"teamfund/internal/member"
@@ -42,6 +43,9 @@ func showLoginPage(e *core.RequestEvent) error {
 // does not reveal who has an account.
 const wrongCredentials = "Wrong email or password."
 
+// dummyHash is compared against when the email is unknown (same cost as PocketBase's passwords).
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("teamfund-no-such-user"), bcrypt.DefaultCost)
+
 func login(e *core.RequestEvent) error {
 	email := member.NormalizeEmail(e.Request.PostFormValue("email"))
 	password := e.Request.PostFormValue("password")
@@ -51,6 +55,10 @@ func login(e *core.RequestEvent) error {
 		return render(e, http.StatusUnprocessableEntity, "auth/login", data)
 	}
 	u, err := member.FindByEmail(e.App, email)
+	if err != nil {
+		// Spend the same bcrypt time as for a real account, so response times do not reveal who has one.
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	}
 	if err != nil || !u.ValidatePassword(password) {
 		data.Error = wrongCredentials
 		return render(e, http.StatusUnauthorized, "auth/login", data)
