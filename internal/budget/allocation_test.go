@@ -330,4 +330,3 @@ func TestGrantOnJoinGivesTheFullLimitOncePerMonth(t *testing.T) {
 	}
 	reconcile(t, app)
 }
-

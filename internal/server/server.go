@@ -5,8 +5,10 @@ package server
 import (
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/budget"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/realtime"
 	"teamfund/internal/web"
 )
 
@@ -14,5 +16,7 @@ import (
 func Bind(app core.App) {
 	member.BindInvariants(app)
 	ledger.BindInvariants(app)
+	realtime.Bind(app)
+	budget.BindSchedule(app)
 	web.Register(app)
 }
