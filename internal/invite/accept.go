@@ -1,0 +1,154 @@
+package invite
+
+import (
+	"database/sql"
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"teamfund/internal/audit"
+	"teamfund/internal/company"
+	"teamfund/internal/member"
+)
+
+// phonePattern admits the usual ways of writing a phone number.
+var phonePattern = regexp.MustCompile(`^[0-9 +\-().]*$`)
+
+// Profile is what a new user types on the accept (or join) page.
+type Profile struct {
+	Email           string // join pages only; an invite fixes the email
+	Name            string
+	Password        string
+	PasswordConfirm string
+	Phone           string
+	Avatar          *filesystem.File // optional photo
+}
+
+// validate names each bad field; withEmail also checks Email (invite-key signups).
+func (p *Profile) validate(withEmail bool) error {
+	p.Name = strings.TrimSpace(p.Name)
+	p.Phone = strings.TrimSpace(p.Phone)
+	errs := validation.Errors{
+		"name":             validation.Validate(p.Name, validation.Required, validation.RuneLength(1, 100)),
+		"password":         validation.Validate(p.Password, validation.Required, validation.RuneLength(8, 71)),
+		"password_confirm": validation.Validate(p.PasswordConfirm, validation.Required, validation.In(p.Password).Error("does not match the password")),
+		"phone":            validation.Validate(p.Phone, validation.RuneLength(0, 40), validation.Match(phonePattern).Error("may hold only digits, spaces and + - ( ) .")),
+	}
+	if p.Avatar != nil && p.Avatar.Size > 5<<20 {
+		errs["avatar"] = errors.New("must be at most 5 MB")
+	}
+	if withEmail {
+		email, err := NormalizeEmail(p.Email)
+		if err != nil {
+			errs["email"] = errors.New("must be a valid email address")
+		}
+		p.Email = email
+	}
+	return errs.Filter()
+}
+
+// Lookup returns the pending, unexpired invite of token. Unknown, used, revoked and
+// expired tokens all give the same ErrInvalidLink, so a link reveals nothing.
+func Lookup(app core.App, token string) (*Invite, error) {
+	if !wellFormed(token) {
+		return nil, ErrInvalidLink
+	}
+	r, err := app.FindFirstRecordByFilter(Collection, "token_hash = {:h}", dbx.Params{"h": hashToken(token)})
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrInvalidLink
+		}
+		return nil, err
+	}
+	inv := Wrap(r)
+	if !hashMatches(r.GetString("token_hash"), token) || inv.Status(time.Now()) != StatusPending {
+		return nil, ErrInvalidLink
+	}
+	return inv, nil
+}
+
+// Accept turns the invite of token into an active user with the invite's role and team,
+// in one transaction: the link must still be valid, the email must not have an account,
+// and the domain rule and seat limit are checked again. signedIn, when not nil, is the
+// browser's current user: they may accept only an invite for their own email. The token
+// dies with the acceptance.
+func Accept(app core.App, token string, p Profile, signedIn *member.Member) (*member.Member, error) {
+	if err := p.validate(false); err != nil {
+		return nil, err
+	}
+	var joined *member.Member
+	err := app.RunInTransaction(func(tx core.App) error {
+		inv, err := Lookup(tx, token)
+		if err != nil {
+			return err
+		}
+		if signedIn != nil && member.NormalizeEmail(signedIn.Email()) != inv.Email() {
+			return ErrOtherAccount
+		}
+		c, err := company.Load(tx)
+		if err != nil {
+			return err
+		}
+		if !domainAllowed(c, inviterDomain(tx, c, inv.InvitedBy()), inv.Email()) {
+			return ErrDomainMismatch
+		}
+		// The invite itself holds a seat, so accepting it must not push the count over.
+		if err := checkSeat(tx, c.SeatLimit(), time.Now(), 0); err != nil {
+			return err
+		}
+		p.Email = inv.Email()
+		joined, err = admit(tx, p, inv.Role(), inv.TeamID())
+		if err != nil {
+			return err
+		}
+		inv.Set("status", StatusAccepted)
+		inv.Set("accepted_user", joined.Id)
+		inv.Set("token_hash", "")
+		if err := tx.Save(inv); err != nil {
+			return err
+		}
+		return audit.Record(tx, joined, audit.Entry{Action: "invite.accept", TargetType: "user", TargetID: joined.Id,
+			TargetLabel: joined.Email(), After: map[string]any{"invite": inv.Id, "role": string(inv.Role()), "team": inv.TeamID()}})
+	})
+	return joined, err
+}
+
+// admit creates the active user of an accepted invite or an invite-key signup; both
+// paths go through it, so whatever a new member gets on joining belongs here.
+func admit(tx core.App, p Profile, role member.Role, teamID string) (*member.Member, error) {
+	if existing, err := member.FindByEmail(tx, p.Email); err == nil {
+		if existing.Active() {
+			return nil, ErrAlreadyUser
+		}
+		return nil, ErrDeactivatedUser
+	}
+	m, err := member.Create(tx, member.NewUser{Email: p.Email, Password: p.Password, Name: p.Name,
+		Role: role, TeamID: teamID, Phone: p.Phone})
+	if err != nil {
+		return nil, err
+	}
+	if p.Avatar != nil {
+		m.Set("avatar", p.Avatar)
+		if err := tx.Save(m); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// inviterDomain is the email domain of user id, or the company's (the owner's) when that
+// user no longer exists.
+func inviterDomain(app core.App, c *company.Company, id string) string {
+	if id != "" {
+		if u, err := member.Find(app, id); err == nil {
+			return company.EmailDomain(u.Email())
+		}
+	}
+	return c.GetString("domain")
+}

@@ -1,0 +1,166 @@
+package invite
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/access"
+	"teamfund/internal/audit"
+	"teamfund/internal/company"
+	"teamfund/internal/member"
+	"teamfund/internal/team"
+)
+
+// CreateKey makes an invite key for teamID: a join link (role member) valid for KeyTTL.
+// The token is returned once; only its hash is stored, so the link cannot be shown again.
+func CreateKey(app core.App, actor *member.Member, teamID string) (*Key, string, error) {
+	if err := access.Check(actor, access.ManageInvites, teamID); err != nil {
+		return nil, "", err
+	}
+	if teamID == "" {
+		return nil, "", &FieldError{Field: "team", Err: ErrUnknownTeam}
+	}
+	var (
+		key   *Key
+		token string
+	)
+	err := app.RunInTransaction(func(tx core.App) error {
+		t, err := team.Find(tx, teamID)
+		if err != nil {
+			return &FieldError{Field: "team", Err: ErrUnknownTeam}
+		}
+		col, err := tx.FindCachedCollectionByNameOrId(KeyCollection)
+		if err != nil {
+			return err
+		}
+		r := core.NewRecord(col)
+		var hash string
+		token, hash = newToken()
+		expires, _ := types.ParseDateTime(time.Now().UTC().Add(KeyTTL))
+		r.Set("team", t.Id)
+		r.Set("token_hash", hash)
+		r.Set("expires", expires)
+		r.Set("created_by", actor.Id)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		key = WrapKey(r)
+		return audit.Record(tx, actor, audit.Entry{Action: "invite_key.create", TargetType: "invite_key", TargetID: r.Id,
+			TargetLabel: t.Name(), After: map[string]any{"team": t.Id, "expires": r.GetString("expires")}})
+	})
+	return key, token, err
+}
+
+// RevokeKey kills an invite key at once.
+func RevokeKey(app core.App, actor *member.Member, id string) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindRecordById(KeyCollection, id)
+		if err != nil {
+			return err
+		}
+		k := WrapKey(r)
+		if err := access.Check(actor, access.ManageInvites, k.TeamID()); err != nil {
+			return err
+		}
+		if k.Revoked() {
+			return nil
+		}
+		r.Set("revoked", true)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		return audit.Record(tx, actor, audit.Entry{Action: "invite_key.revoke", TargetType: "invite_key", TargetID: r.Id,
+			TargetLabel: team.NameOf(tx, k.TeamID()), Before: map[string]any{"revoked": false}, After: map[string]any{"revoked": true}})
+	})
+}
+
+// ListKeys returns the invite keys actor may see (admins all, managers their team's), newest first.
+func ListKeys(app core.App, actor *member.Member) ([]*Key, error) {
+	if actor == nil || !access.Can(actor, access.ManageInvites, actor.TeamID()) {
+		return nil, access.ErrForbidden
+	}
+	q := app.RecordQuery(KeyCollection).OrderBy("created DESC", "id DESC").Limit(200)
+	if !actor.Role().IsAdmin() {
+		q = q.AndWhere(dbx.HashExp{"team": actor.TeamID()})
+	}
+	var recs []*core.Record
+	if err := q.All(&recs); err != nil {
+		return nil, err
+	}
+	out := make([]*Key, len(recs))
+	for i, r := range recs {
+		out[i] = WrapKey(r)
+	}
+	return out, nil
+}
+
+// LookupKey returns the active key of token; unknown, revoked and expired keys all give ErrInvalidLink.
+func LookupKey(app core.App, token string) (*Key, error) {
+	if !wellFormed(token) {
+		return nil, ErrInvalidLink
+	}
+	r, err := app.FindFirstRecordByFilter(KeyCollection, "token_hash = {:h}", dbx.Params{"h": hashToken(token)})
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrInvalidLink
+		}
+		return nil, err
+	}
+	k := WrapKey(r)
+	if !hashMatches(r.GetString("token_hash"), token) || k.Status(time.Now()) != "active" {
+		return nil, ErrInvalidLink
+	}
+	return k, nil
+}
+
+// Join signs a new member up through an invite key, in one transaction: the key must be
+// active, the email must pass the domain rule (the key creator's domain), have no account
+// and no pending invite, and a seat must be free. The key counts the use.
+func Join(app core.App, token string, p Profile) (*member.Member, error) {
+	if err := p.validate(true); err != nil {
+		return nil, err
+	}
+	var joined *member.Member
+	err := app.RunInTransaction(func(tx core.App) error {
+		k, err := LookupKey(tx, token)
+		if err != nil {
+			return err
+		}
+		c, err := company.Load(tx)
+		if err != nil {
+			return err
+		}
+		if !domainAllowed(c, inviterDomain(tx, c, k.CreatedBy()), p.Email) {
+			return &FieldError{Field: "email", Err: ErrDomainMismatch}
+		}
+		pending, err := tx.CountRecords(Collection, dbx.HashExp{"status": StatusPending}, dbx.NewExp("LOWER(email) = {:e}", dbx.Params{"e": p.Email}))
+		if err != nil {
+			return err
+		}
+		if pending > 0 {
+			return &FieldError{Field: "email", Err: ErrHasInvite}
+		}
+		if err := checkSeat(tx, c.SeatLimit(), time.Now(), 1); err != nil {
+			return err
+		}
+		joined, err = admit(tx, p, member.RoleMember, k.TeamID())
+		if errors.Is(err, ErrAlreadyUser) || errors.Is(err, ErrDeactivatedUser) {
+			return &FieldError{Field: "email", Err: err}
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.DB().NewQuery("UPDATE invite_links SET uses = uses + 1 WHERE id = {:id}").
+			Bind(dbx.Params{"id": k.Id}).Execute(); err != nil {
+			return err
+		}
+		return audit.Record(tx, joined, audit.Entry{Action: "invite_key.join", TargetType: "user", TargetID: joined.Id,
+			TargetLabel: joined.Email(), After: map[string]any{"key": k.Id, "team": k.TeamID(), "role": string(member.RoleMember)}})
+	})
+	return joined, err
+}
