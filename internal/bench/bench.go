@@ -42,6 +42,7 @@ func (e *env) size(quick, full int) int {
 var workloads = []workload{
 	{"cold start", coldStart},
 	{"plain PocketBase create", plainCreate},
+	{"monthly allocation", monthlyAllocation},
 }
 
 // Run executes the workloads and prints the table; it returns an error when a

@@ -56,6 +56,15 @@ func openDataset(dir string) (*dataset, error) {
 	return d, err
 }
 
+// reopen opens an existing data folder to check what a workload left behind.
+func reopen(dir string) (*dataset, error) {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return nil, err
+	}
+	return &dataset{dir: dir, app: app, tokens: map[string]string{}}, nil
+}
+
 // close releases the data folder so the server process can own it.
 func (d *dataset) close() { d.app.ResetBootstrapState() }
 
