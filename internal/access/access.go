@@ -80,7 +80,7 @@ var matrix = map[Action]grant{
 	InviteMember:      managersToo,
 	InviteStaff:       adminsOnly,
 	ManageInvites:     managersToo,
-	ChangeRole:        adminsOnly,
+	ChangeRole:        managersToo, // managers: only member <-> manager, inside their team (see useradmin)
 	ChangeTeam:        adminsOnly,
 	LockUser:          adminsOnly,
 	DeleteUser:        adminsOnly,

@@ -22,7 +22,7 @@ var want = map[access.Action]string{
 	access.InviteMember:      "YYYNNNNN",
 	access.InviteStaff:       "YYNNNNNN",
 	access.ManageInvites:     "YYYNNNNN",
-	access.ChangeRole:        "YYNNNNNN",
+	access.ChangeRole:        "YYYNNNNN",
 	access.ChangeTeam:        "YYNNNNNN",
 	access.LockUser:          "YYNNNNNN",
 	access.DeleteUser:        "YYNNNNNN",
