@@ -39,7 +39,7 @@ func List(app core.App, viewer *member.Member, search string) ([]Summary, error)
 		"COUNT(u.id) AS members", "COALESCE(SUM(u.balance), 0) AS total_balance").
 		From(Collection+" t").
 		LeftJoin(member.Collection+" u", dbx.NewExp("u.team = t.id")).
-		GroupBy("t.id").OrderBy("t.name COLLATE NOCASE")
+		GroupBy("t.id").OrderBy("lower(t.name)")
 	if viewer == nil || !viewer.Role().IsAdmin() {
 		id := ""
 		if viewer != nil {
