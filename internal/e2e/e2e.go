@@ -83,6 +83,9 @@ func moduleRoot() string {
 	return filepath.Dir(strings.TrimSpace(string(out)))
 }
 
+// Binary builds the teamfund binary once per test run and returns its path.
+func Binary(t testing.TB) string { return buildBinary(t) }
+
 func buildBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
