@@ -6,5 +6,5 @@ import "errors"
 var (
 	ErrUnknownFormat  = errors.New("unknown export format: use csv or xlsx")
 	ErrUnknownDataset = errors.New("unknown export: use users, ledger or sends")
-	ErrNoExport       = errors.New("you do not have the export permission")
+	ErrNoExport       = errors.New("your account may not export data: ask a manager or an admin for the export permission")
 )

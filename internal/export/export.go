@@ -1,17 +1,18 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/company"
+	"teamfund/internal/member"
 )
 
 // Dataset names one of the lists that can be exported.
@@ -33,75 +34,56 @@ func ParseDataset(s string) (Dataset, error) {
 	return ds, nil
 }
 
-// source is how one dataset is read: its columns, the filter rules of its page, the query
-// for a filter and scope, and how one result row becomes cells.
+// source is how one dataset is read: its columns, its page's query (filters parsed from the
+// page's query string, rows limited to what the viewer may see), and how one result row
+// becomes cells.
 type source struct {
-	sheet    string
-	columns  []Column
-	validate func(f Filter) error
-	query    func(app core.App, f Filter, s Scope, loc *time.Location) *dbx.SelectQuery
-	read     func(rows *dbx.Rows, cells []any) error
+	sheet   string
+	columns []Column
+	query   func(app core.App, viewer *member.Member, q url.Values, loc *time.Location) (*dbx.SelectQuery, error)
+	read    func(rows *dbx.Rows, cells []any) error
 }
 
 var sources = map[Dataset]*source{Users: &usersSource, Ledger: &ledgerSource, Sends: &sendsSource}
 
-// Request is one export: which list, in which format, narrowed by a filter, limited to a scope.
+// Request is one export: which list, in which format, narrowed by the page's query string,
+// limited to what Viewer may see (check Authorize first; the CLI passes System).
 type Request struct {
 	Dataset Dataset
 	Format  Format
-	Filter  Filter
-	Scope   Scope
-}
-
-// Validate checks the request before anything is written; bad filter values come back as
-// validation.Errors keyed by the query parameter name.
-func (r Request) Validate() error {
-	src, ok := sources[r.Dataset]
-	if !ok {
-		return ErrUnknownDataset
-	}
-	if _, err := ParseFormat(string(r.Format)); err != nil {
-		return err
-	}
-	if err := validation.ValidateStruct(&r.Filter,
-		validation.Field(&r.Filter.From, validateDate),
-		validation.Field(&r.Filter.To, validateDate),
-	); err != nil {
-		return renameFields(err)
-	}
-	return renameFields(src.validate(r.Filter))
-}
-
-// renameFields turns ozzo's field names (the json tag or Go name) into query parameter names.
-func renameFields(err error) error {
-	verrs, ok := err.(validation.Errors)
-	if !ok {
-		return err
-	}
-	out := validation.Errors{}
-	for k, v := range verrs {
-		out[strings.ToLower(k)] = v
-	}
-	return out
+	Query   url.Values
+	Viewer  *member.Member
 }
 
 // Filename is the dated name of the file, e.g. teamfund-ledger-2026-11-25.xlsx, dated in
 // the company's time zone.
 func (r Request) Filename(now time.Time, loc *time.Location) string {
-	return fmt.Sprintf("teamfund-%s-%s.%s", r.Dataset, now.In(loc).Format(dateLayout), r.Format)
+	return fmt.Sprintf("teamfund-%s-%s.%s", r.Dataset, now.In(loc).Format("2006-01-02"), r.Format)
 }
 
 // Write streams the export to w: rows come one at a time from a database cursor and go
 // straight to the file writer, so memory does not grow with the number of rows. It returns
-// how many rows were written. Run it outside any transaction (it reads, and may take a while).
+// how many rows were written. Bad filters (validation.Errors naming the query parameter)
+// and unknown datasets or formats are reported before anything is written to w.
+// Run it outside any transaction: it only reads, and may take a while.
 func Write(app core.App, w io.Writer, r Request) (int, error) {
-	if err := r.Validate(); err != nil {
+	src, ok := sources[r.Dataset]
+	if !ok {
+		return 0, ErrUnknownDataset
+	}
+	if _, err := ParseFormat(string(r.Format)); err != nil {
 		return 0, err
 	}
-	src := sources[r.Dataset]
+	if r.Viewer == nil {
+		return 0, errors.New("export: no viewer (use export.System for the command line)")
+	}
 	opts := Settings(app)
 	opts.Sheet = src.sheet
-	rows, err := src.query(app, r.Filter, r.Scope, opts.Location).Rows()
+	q, err := src.query(app, r.Viewer, r.Query, opts.Location)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := q.Rows()
 	if err != nil {
 		return 0, err
 	}
@@ -144,40 +126,4 @@ func Settings(app core.App) Options {
 		opts.Currency = c.Currency()
 	}
 	return opts
-}
-
-// parseTime reads a datetime column as PocketBase stores it ("" → zero time).
-func parseTime(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	dt, err := types.ParseDateTime(s)
-	if err != nil {
-		return time.Time{}
-	}
-	return dt.Time()
-}
-
-// teamCond is the team filter on column col: a team id, or NoTeam for rows without one.
-func teamCond(col, team string) dbx.Expression {
-	switch team {
-	case "":
-		return nil
-	case NoTeam:
-		return dbx.HashExp{col: ""}
-	}
-	return dbx.HashExp{col: team}
-}
-
-// createdCond limits column col to the filter's date range.
-func createdCond(col string, f Filter, loc *time.Location) dbx.Expression {
-	from, until := f.createdRange(loc)
-	var conds []dbx.Expression
-	if from != "" {
-		conds = append(conds, dbx.NewExp(col+" >= {:from}", dbx.Params{"from": from}))
-	}
-	if until != "" {
-		conds = append(conds, dbx.NewExp(col+" < {:until}", dbx.Params{"until": until}))
-	}
-	return dbx.And(conds...)
 }

@@ -1,74 +1,106 @@
 package export
 
 import (
+	"net/url"
+	"strings"
 	"time"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/member"
 	"teamfund/internal/money"
 )
 
-// sendStatuses are the statuses a send can have (the schema's select values).
-var sendStatuses = []any{"pending", "sent", "rejected", "cancelled"}
-
-// sendsSource is the Sends page as a file: filters team, status, touch, user (sender),
-// from/to and q (recipient name or email, or touch name).
+// sendsSource is the Sends page as a file. Query parameters: status, team, member (sender
+// id), from, to (days in the company zone).
 var sendsSource = source{
 	sheet: "Sends",
 	columns: []Column{
 		{"Date", Time}, {"Touch", Text}, {"Sender", Text}, {"Team", Text}, {"Recipient", Text},
 		{"Recipient email", Text}, {"Cost", Money}, {"Status", Text}, {"Decided by", Text}, {"Decided at", Time},
 	},
-	validate: func(f Filter) error {
-		return validation.ValidateStruct(&f,
-			validation.Field(&f.Status, validation.In(sendStatuses...).Error("must be pending, sent, rejected or cancelled")),
-		)
-	},
-	query: func(app core.App, f Filter, s Scope, loc *time.Location) *dbx.SelectQuery {
-		q := app.DB().Select("s.created", "s.touch_name", "s.sender_email", "t.name AS team_name",
-			"s.recipient_name", "s.recipient_email", "s.cost", "s.status", "d.email AS decided_by_email", "s.decided_at").
-			From("sends s").
-			LeftJoin("teams t", dbx.NewExp("t.id = s.team")).
-			LeftJoin("users d", dbx.NewExp("d.id = s.decided_by")).
-			Where(s.where("s.sender", "s.team")).
-			AndWhere(teamCond("s.team", f.Team)).
-			AndWhere(createdCond("s.created", f, loc)).
-			OrderBy("s.created DESC", "s.id DESC")
-		if f.Status != "" {
-			q.AndWhere(dbx.HashExp{"s.status": f.Status})
+	query: func(app core.App, viewer *member.Member, q url.Values, loc *time.Location) (*dbx.SelectQuery, error) {
+		f, err := parseSendsFilter(q)
+		if err != nil {
+			return nil, err
 		}
-		if f.Touch != "" {
-			q.AndWhere(dbx.HashExp{"s.touch": f.Touch})
-		}
-		if f.User != "" {
-			q.AndWhere(dbx.HashExp{"s.sender": f.User})
-		}
-		if f.Q != "" {
-			q.AndWhere(dbx.Or(dbx.Like("s.recipient_name", f.Q), dbx.Like("s.recipient_email", f.Q), dbx.Like("s.touch_name", f.Q)))
-		}
-		return q
+		return app.DB().Select("sends.created", "sends.touch_name", "sends.sender_email", "COALESCE(t.name, '') AS team_name",
+			"sends.recipient_name", "sends.recipient_email", "sends.cost", "sends.status",
+			"COALESCE(d.email, '') AS decided_by_email", "sends.decided_at").
+			From("sends").
+			LeftJoin("teams t", dbx.NewExp("t.id = sends.team")).
+			LeftJoin("users d", dbx.NewExp("d.id = sends.decided_by")).
+			Where(orAll(allOf(sendsVisible(viewer), f.where(loc)))).
+			OrderBy("sends.created DESC", "sends.id DESC"), nil
 	},
 	read: func(rows *dbx.Rows, cells []any) error {
 		var r struct {
-			Created        string  `db:"created"`
-			Touch          string  `db:"touch_name"`
-			Sender         string  `db:"sender_email"`
-			Team           *string `db:"team_name"`
-			RecipientName  string  `db:"recipient_name"`
-			RecipientEmail string  `db:"recipient_email"`
-			Cost           int64   `db:"cost"`
-			Status         string  `db:"status"`
-			DecidedBy      *string `db:"decided_by_email"`
-			DecidedAt      string  `db:"decided_at"`
+			Created        string `db:"created"`
+			Touch          string `db:"touch_name"`
+			Sender         string `db:"sender_email"`
+			Team           string `db:"team_name"`
+			RecipientName  string `db:"recipient_name"`
+			RecipientEmail string `db:"recipient_email"`
+			Cost           int64  `db:"cost"`
+			Status         string `db:"status"`
+			DecidedBy      string `db:"decided_by_email"`
+			DecidedAt      string `db:"decided_at"`
 		}
 		if err := rows.ScanStruct(&r); err != nil {
 			return err
 		}
-		cells[0], cells[1], cells[2], cells[3] = parseTime(r.Created), r.Touch, r.Sender, deref(r.Team)
+		cells[0], cells[1], cells[2], cells[3] = parseTime(r.Created), r.Touch, r.Sender, r.Team
 		cells[4], cells[5], cells[6], cells[7] = r.RecipientName, r.RecipientEmail, money.Cents(r.Cost), r.Status
-		cells[8], cells[9] = deref(r.DecidedBy), parseTime(r.DecidedAt)
+		cells[8], cells[9] = r.DecidedBy, parseTime(r.DecidedAt)
 		return nil
 	},
+}
+
+// sendsVisible mirrors the sends API rule: admins everything; others the sends they sent,
+// plus their team's when they see team records.
+func sendsVisible(viewer *member.Member) dbx.Expression {
+	if viewer == nil || !viewer.Active() {
+		return dbx.NewExp("1 = 0")
+	}
+	if viewer.Role().IsAdmin() {
+		return nil
+	}
+	own := dbx.HashExp{"sends.sender": viewer.Id}
+	if viewer.SeesTeamRecords() && viewer.TeamID() != "" {
+		return dbx.Or(own, dbx.HashExp{"sends.team": viewer.TeamID()})
+	}
+	return own
+}
+
+// sendsFilter is the Sends page's filter.
+type sendsFilter struct {
+	Status, Team, Member, From, To string
+}
+
+var sendStatuses = []any{"pending", "sent", "rejected", "cancelled"}
+
+func parseSendsFilter(q url.Values) (sendsFilter, error) {
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	f := sendsFilter{Status: get("status"), Team: get("team"), Member: get("member"), From: get("from"), To: get("to")}
+	return f, validation.Errors{
+		"status": validation.Validate(f.Status, validation.In(sendStatuses...).Error("must be pending, sent, rejected or cancelled")),
+		"from":   validation.Validate(f.From, isDate),
+		"to":     validation.Validate(f.To, isDate),
+	}.Filter()
+}
+
+func (f sendsFilter) where(loc *time.Location) dbx.Expression {
+	conds := []dbx.Expression{dayRange("sends.created", f.From, f.To, loc)}
+	if f.Status != "" {
+		conds = append(conds, dbx.HashExp{"sends.status": f.Status})
+	}
+	if f.Team != "" {
+		conds = append(conds, dbx.HashExp{"sends.team": f.Team})
+	}
+	if f.Member != "" {
+		conds = append(conds, dbx.HashExp{"sends.sender": f.Member})
+	}
+	return allOf(conds...)
 }

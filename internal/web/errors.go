@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/export"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 )
@@ -29,6 +30,9 @@ var errorStatus = []struct {
 	{ledger.ErrUnknownAccount, http.StatusNotFound},
 	{ledger.ErrZeroAmount, http.StatusBadRequest},
 	{sql.ErrNoRows, http.StatusNotFound},
+	{export.ErrNoExport, http.StatusForbidden},
+	{export.ErrUnknownDataset, http.StatusNotFound},
+	{export.ErrUnknownFormat, http.StatusNotFound},
 }
 
 // statusOf returns the status and public message for err (500 and a generic text when unknown).

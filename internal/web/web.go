@@ -32,6 +32,7 @@ func Register(app core.App) {
 		bindAuthRoutes(pages)
 		bindSetupRoutes(pages)
 		bindDashboardRoutes(pages, api)
+		bindExportRoutes(pages, api)
 		return se.Next()
 	})
 }
