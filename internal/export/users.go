@@ -41,4 +41,3 @@ func yesNo(b bool) string {
 	}
 	return "no"
 }
-

@@ -108,4 +108,3 @@ func exportLinksFor(u *member.Member, ds export.Dataset, filter url.Values) *Exp
 	base := "/export/" + string(ds)
 	return &ExportLinks{CSV: base + ".csv" + q, XLSX: base + ".xlsx" + q}
 }
-

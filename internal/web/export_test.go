@@ -52,7 +52,7 @@ func exportApp(tb testing.TB) *tests.TestApp {
 	return app
 }
 
-func grants(keys ...string) []string { return marked("grant-", keys) }
+func grants(keys ...string) []string  { return marked("grant-", keys) }
 func sendsOf(keys ...string) []string { return marked("to-", keys) }
 func marked(prefix string, keys []string) []string {
 	out := make([]string, len(keys))
@@ -143,7 +143,7 @@ func TestExportPermissions(t *testing.T) {
 		{
 			Name:   "admin exports every user",
 			Method: http.MethodGet, URL: "/export/users.csv", Headers: f.CookieHeaders("admin"),
-			ExpectedStatus: http.StatusOK,
+			ExpectedStatus:  http.StatusOK,
 			ExpectedContent: []string{"owner@acme.com", "member.a@acme.com", "member.b@acme.com", "loner@acme.com", "locked@acme.com"},
 		},
 		{
@@ -264,4 +264,3 @@ func readXLSXBody(t testing.TB, res *http.Response, sheet string) [][]string {
 	}
 	return rows
 }
-
