@@ -1,0 +1,131 @@
+package send
+
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/access"
+	"teamfund/internal/audit"
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+)
+
+// Approve turns a pending send into a sent one. Only a manager of the send's team or an
+// admin may, and never for their own send. The money was debited when it was created.
+func Approve(app core.App, actor *member.Member, id string) (*Send, error) {
+	return decide(app, actor, id, StatusSent)
+}
+
+// Reject refuses a pending send: its cost is refunded and its item given back.
+func Reject(app core.App, actor *member.Member, id string) (*Send, error) {
+	return decide(app, actor, id, StatusRejected)
+}
+
+// Cancel lets the sender withdraw their own pending send: refunded like a reject.
+func Cancel(app core.App, actor *member.Member, id string) (*Send, error) {
+	return decide(app, actor, id, StatusCancelled)
+}
+
+func decide(app core.App, actor *member.Member, id string, to Status) (*Send, error) {
+	var out *Send
+	err := app.RunInTransaction(func(tx core.App) error {
+		s, err := Find(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := mayDecide(actor, s, to); err != nil {
+			return err
+		}
+		if s.Status() != StatusPending {
+			return ErrNotPending
+		}
+		s.Set("status", string(to))
+		s.Set("decided_by", actor.Id)
+		s.Set("decided_at", time.Now().UTC())
+		if err := tx.Save(s); err != nil {
+			return err
+		}
+		if to != StatusSent {
+			if err := refund(tx, actor, s); err != nil {
+				return err
+			}
+		}
+		out = s
+		return audit.Record(tx, actor, audit.Entry{Action: "send." + verb(to), TargetType: "send", TargetID: s.Id,
+			TargetLabel: s.TouchName() + " → " + s.RecipientEmail(),
+			Before:      map[string]any{"status": string(StatusPending)},
+			After:       map[string]any{"status": string(to), "cost": int64(s.Cost()), "sender": s.SenderEmail()}})
+	})
+	return out, err
+}
+
+// mayDecide: the sender cancels; a manager of the team or an admin approves or rejects,
+// but not their own send.
+func mayDecide(actor *member.Member, s *Send, to Status) error {
+	if actor == nil || !actor.Active() {
+		return access.ErrForbidden
+	}
+	if to == StatusCancelled {
+		if s.SenderID() != actor.Id {
+			return ErrNotSender
+		}
+		return nil
+	}
+	if err := access.Check(actor, access.DecideSend, s.TeamID()); err != nil {
+		return err
+	}
+	if s.SenderID() == actor.Id {
+		return ErrOwnSend
+	}
+	return nil
+}
+
+func refund(tx core.App, actor *member.Member, s *Send) error {
+	if err := returnItem(tx, s.TouchID()); err != nil {
+		return err
+	}
+	if s.Cost() == 0 {
+		return nil
+	}
+	_, err := ledger.Post(tx, ledger.Entry{Account: s.SenderID(), Amount: s.Cost(), Kind: ledger.KindRefund,
+		Reason: "Refund: " + s.TouchName() + " to " + s.RecipientEmail() + " " + string(s.Status()), Actor: actor, Ref: s.Ref()})
+	return err
+}
+
+func verb(to Status) string {
+	switch to {
+	case StatusSent:
+		return "approve"
+	case StatusRejected:
+		return "reject"
+	}
+	return "cancel"
+}
+
+// PendingFor lists the pending sends approver may decide, oldest first: all for admins,
+// their team's for managers, never their own.
+func PendingFor(app core.App, approver *member.Member) ([]*Send, error) {
+	if approver == nil || !approver.Active() {
+		return nil, nil
+	}
+	filter := "status = 'pending' && sender != {:me}"
+	params := map[string]any{"me": approver.Id}
+	switch {
+	case approver.Role().IsAdmin():
+	case approver.Role() == member.RoleManager && approver.TeamID() != "":
+		filter += " && team = {:team}"
+		params["team"] = approver.TeamID()
+	default:
+		return nil, nil
+	}
+	recs, err := app.FindRecordsByFilter(Collection, filter, "created", 0, 0, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Send, len(recs))
+	for i, r := range recs {
+		out[i] = Wrap(r)
+	}
+	return out, nil
+}

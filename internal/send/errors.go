@@ -1,0 +1,18 @@
+package send
+
+import "errors"
+
+// Refusals of a send, each with its own message, and of deciding one.
+var (
+	ErrNoTeam              = errors.New("you are not in a team, so you cannot send touches")
+	ErrTouchNotActive      = errors.New("this touch is not active, so it cannot be sent")
+	ErrTouchNotStarted     = errors.New("this touch has not started yet")
+	ErrTouchEnded          = errors.New("this touch has ended")
+	ErrNotAssigned         = errors.New("this touch is not assigned to your team")
+	ErrOutOfInventory      = errors.New("this touch is out of inventory")
+	ErrOverMaxPerSend      = errors.New("this touch costs more than your team's maximum per send")
+	ErrInsufficientBalance = errors.New("your balance is too low for this touch")
+	ErrNotPending          = errors.New("this send is no longer pending")
+	ErrOwnSend             = errors.New("nobody may approve or reject their own send")
+	ErrNotSender           = errors.New("only the sender can cancel a send")
+)
