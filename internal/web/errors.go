@@ -13,6 +13,8 @@ import (
 	"teamfund/internal/export"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/send"
+	"teamfund/internal/touch"
 )
 
 // errorStatus maps each domain error a user can act on to its HTTP status. The message
@@ -29,6 +31,18 @@ var errorStatus = []struct {
 	{ledger.ErrInsufficientFunds, http.StatusConflict},
 	{ledger.ErrUnknownAccount, http.StatusNotFound},
 	{ledger.ErrZeroAmount, http.StatusBadRequest},
+	{send.ErrNoTeam, http.StatusForbidden},
+	{send.ErrTouchNotActive, http.StatusConflict},
+	{send.ErrTouchNotStarted, http.StatusConflict},
+	{send.ErrTouchEnded, http.StatusConflict},
+	{send.ErrNotAssigned, http.StatusForbidden},
+	{send.ErrOutOfInventory, http.StatusConflict},
+	{send.ErrOverMaxPerSend, http.StatusConflict},
+	{send.ErrInsufficientBalance, http.StatusConflict},
+	{send.ErrNotPending, http.StatusConflict},
+	{send.ErrOwnSend, http.StatusForbidden},
+	{send.ErrNotSender, http.StatusForbidden},
+	{touch.ErrUnknownTeam, http.StatusNotFound},
 	{sql.ErrNoRows, http.StatusNotFound},
 	{export.ErrNoExport, http.StatusForbidden},
 	{export.ErrUnknownDataset, http.StatusNotFound},

@@ -33,6 +33,8 @@ func Register(app core.App) {
 		bindSetupRoutes(pages)
 		bindDashboardRoutes(pages, api)
 		bindExportRoutes(pages, api)
+		bindTouchRoutes(pages, api)
+		bindSendRoutes(pages, api)
 		return se.Next()
 	})
 }

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"database/sql"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/member"
+	"teamfund/internal/send"
+	"teamfund/internal/team"
+)
+
+// Send routes:
+//
+//	GET  /sends                              showSendsPage
+//	GET  /sends/new?touch=ID                 showSendForm
+//	POST /sends                              createSend
+//	POST /sends/{id}/cancel                  cancelSend
+//	GET  /approvals/sends                    showSendApprovals
+//	POST /approvals/sends/{id}/approve       approveSend
+//	POST /approvals/sends/{id}/reject        rejectSend
+//	GET  /api/tf/sends                       listSendsJSON
+//	POST /api/tf/sends                       createSendJSON
+//	GET  /api/tf/sends/{id}                  getSendJSON
+//	POST /api/tf/sends/{id}/approve          approveSendJSON
+//	POST /api/tf/sends/{id}/reject           rejectSendJSON
+//	POST /api/tf/sends/{id}/cancel           cancelSendJSON
+//	GET  /api/tf/approvals/sends             listSendApprovalsJSON
+func bindSendRoutes(pages, api routeGroup) {
+	addNav(50, "Sends", "/sends", everyone)
+	addNav(70, "Approvals", "/approvals/sends", managersUp)
+	pages.GET("/sends", showSendsPage).BindFunc(requireUser)
+	pages.GET("/sends/new", showSendForm).BindFunc(requireUser)
+	pages.POST("/sends", createSend).BindFunc(requireUser)
+	pages.POST("/sends/{id}/cancel", cancelSend).BindFunc(requireUser)
+	pages.GET("/approvals/sends", showSendApprovals).BindFunc(requireUser)
+	pages.POST("/approvals/sends/{id}/approve", approveSend).BindFunc(requireUser)
+	pages.POST("/approvals/sends/{id}/reject", rejectSend).BindFunc(requireUser)
+	api.GET("/sends", listSendsJSON)
+	api.POST("/sends", createSendJSON)
+	api.GET("/sends/{id}", getSendJSON)
+	api.POST("/sends/{id}/approve", approveSendJSON)
+	api.POST("/sends/{id}/reject", rejectSendJSON)
+	api.POST("/sends/{id}/cancel", cancelSendJSON)
+	api.GET("/approvals/sends", listSendApprovalsJSON)
+}
+
+// sendsPageSize is how many sends one page of the list shows.
+const sendsPageSize = 50
+
+// option is one choice of a filter select.
+type option struct{ Value, Label string }
+
+type sendsPage struct {
+	Page
+	Filter     send.Filter
+	Errors     FormErrors
+	Statuses   []send.Status
+	Teams      []option // empty: the viewer sees one team at most, no team filter shown
+	Members    []option // empty: the viewer sees only their own sends
+	Rows       []*send.Send
+	TeamNames  map[string]string
+	PageNo     int
+	PrevURL    string
+	NextURL    string
+	ExportHref string // query string of the current filter, for download links
+}
+
+// pageNumber reads ?page= (1-based; anything odd is page 1).
+func pageNumber(e *core.RequestEvent) int {
+	n, err := strconv.Atoi(e.Request.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+func showSendsPage(e *core.RequestEvent) error {
+	u := currentUser(e)
+	data := &sendsPage{Page: Page{Title: "Sends"}, Statuses: send.Statuses, TeamNames: teamNames(e.App)}
+	flt, err := send.ParseFilter(e.Request.URL.Query())
+	if errs, ok := formErrors(err); ok {
+		data.Errors = errs
+		data.Filter = flt
+		fillSendFilterOptions(e.App, u, data)
+		return render(e, http.StatusBadRequest, "send/list", data)
+	}
+	data.Filter = flt
+	data.PageNo = pageNumber(e)
+	rows, err := send.List(e.App, u, flt, companyLocation(e.App), sendsPageSize+1, (data.PageNo-1)*sendsPageSize)
+	if err != nil {
+		return pageError(e, err)
+	}
+	q := flt.Values()
+	data.ExportHref = q.Encode()
+	if len(rows) > sendsPageSize {
+		rows = rows[:sendsPageSize]
+		q.Set("page", strconv.Itoa(data.PageNo+1))
+		data.NextURL = "/sends?" + q.Encode()
+	}
+	if data.PageNo > 1 {
+		q.Set("page", strconv.Itoa(data.PageNo-1))
+		data.PrevURL = "/sends?" + q.Encode()
+	}
+	data.Rows = rows
+	fillSendFilterOptions(e.App, u, data)
+	return render(e, http.StatusOK, "send/list", data)
+}
+
+// fillSendFilterOptions offers the teams and members whose sends the viewer may see.
+func fillSendFilterOptions(app core.App, u *member.Member, data *sendsPage) {
+	if u.Role().IsAdmin() {
+		recs, _ := app.FindRecordsByFilter(team.Collection, "", "name", 0, 0)
+		for _, r := range recs {
+			data.Teams = append(data.Teams, option{r.Id, r.GetString("name")})
+		}
+	}
+	q := app.RecordQuery(member.Collection).OrderBy("name COLLATE NOCASE", "email")
+	switch {
+	case u.Role().IsAdmin():
+	case u.SeesTeamRecords() && u.TeamID() != "":
+		q.AndWhere(dbx.HashExp{"team": u.TeamID()})
+	default:
+		return
+	}
+	var recs []*core.Record
+	if err := q.All(&recs); err != nil {
+		return
+	}
+	for _, r := range recs {
+		m := member.Wrap(r)
+		data.Members = append(data.Members, option{m.Id, m.Name() + " <" + m.Email() + ">"})
+	}
+}
+
+// sendJSON is a send in the JSON API; cost in cents, times in UTC (RFC 3339).
+type sendJSON struct {
+	ID             string `json:"id"`
+	Touch          string `json:"touch"`
+	TouchName      string `json:"touch_name"`
+	Sender         string `json:"sender"`
+	SenderEmail    string `json:"sender_email"`
+	Team           string `json:"team"`
+	RecipientName  string `json:"recipient_name"`
+	RecipientEmail string `json:"recipient_email"`
+	Cost           int64  `json:"cost"`
+	Status         string `json:"status"`
+	DecidedBy      string `json:"decided_by"`
+	DecidedAt      string `json:"decided_at"`
+	Created        string `json:"created"`
+}
+
+func toSendJSON(s *send.Send) sendJSON {
+	iso := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	return sendJSON{ID: s.Id, Touch: s.TouchID(), TouchName: s.TouchName(), Sender: s.SenderID(), SenderEmail: s.SenderEmail(),
+		Team: s.TeamID(), RecipientName: s.RecipientName(), RecipientEmail: s.RecipientEmail(), Cost: int64(s.Cost()),
+		Status: string(s.Status()), DecidedBy: s.DecidedBy(), DecidedAt: iso(s.DecidedAt().Time()), Created: iso(s.Created().Time())}
+}
+
+func sendsJSON(list []*send.Send) []sendJSON {
+	out := make([]sendJSON, len(list))
+	for i, s := range list {
+		out[i] = toSendJSON(s)
+	}
+	return out
+}
+
+// listSendsJSON takes the same filters as the page plus page and perPage (max 500).
+func listSendsJSON(e *core.RequestEvent) error {
+	flt, err := send.ParseFilter(e.Request.URL.Query())
+	if err != nil {
+		return apiError(e, err)
+	}
+	perPage, err := strconv.Atoi(e.Request.URL.Query().Get("perPage"))
+	if err != nil || perPage < 1 || perPage > 500 {
+		perPage = sendsPageSize
+	}
+	pageNo := pageNumber(e)
+	list, err := send.List(e.App, currentUser(e), flt, companyLocation(e.App), perPage, (pageNo-1)*perPage)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"page": pageNo, "perPage": perPage, "items": sendsJSON(list)})
+}
+
+// visibleSend loads a send the viewer may see; others are 404, as in the records API.
+func visibleSend(e *core.RequestEvent, id string) (*send.Send, error) {
+	var recs []*core.Record
+	err := e.App.RecordQuery(send.Collection).AndWhere(dbx.HashExp{"sends.id": id}).
+		AndWhere(send.Visible(currentUser(e))).Limit(1).All(&recs)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, sql.ErrNoRows
+	}
+	return send.Wrap(recs[0]), nil
+}
+
+func getSendJSON(e *core.RequestEvent) error {
+	s, err := visibleSend(e, e.Request.PathValue("id"))
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, toSendJSON(s))
+}
