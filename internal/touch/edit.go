@@ -244,7 +244,7 @@ func setAssigned(app core.App, actor *member.Member, touchID, teamID string, ass
 // (""= all). Admins and managers see every touch (managers assign their team to any);
 // members see the touches assigned to their team. It mirrors the records API rule.
 func List(app core.App, viewer *member.Member, status Status) ([]*Touch, error) {
-	q := app.RecordQuery(Collection).OrderBy("name COLLATE NOCASE", "id")
+	q := app.RecordQuery(Collection).OrderBy("LOWER(name) ASC", "id")
 	if status != "" {
 		q.AndWhere(dbx.HashExp{"status": string(status)})
 	}

@@ -119,7 +119,7 @@ func fillSendFilterOptions(app core.App, u *member.Member, data *sendsPage) {
 			data.Teams = append(data.Teams, option{r.Id, r.GetString("name")})
 		}
 	}
-	q := app.RecordQuery(member.Collection).OrderBy("name COLLATE NOCASE", "email")
+	q := app.RecordQuery(member.Collection).OrderBy("LOWER(name) ASC", "email")
 	switch {
 	case u.Role().IsAdmin():
 	case u.SeesTeamRecords() && u.TeamID() != "":
