@@ -15,7 +15,6 @@ func sendJSONBody(touchID string) *strings.Reader {
 	return jsonBody(`{"touch":"` + touchID + `","recipient_name":"Carla Client","recipient_email":" Carla@Client.example "}`)
 }
 
-
 // TestSendRefusals: every rule that refuses a send answers with its own message and
 // writes nothing (no send, ledger entry, audit entry, balance or inventory change).
 func TestSendRefusals(t *testing.T) {
@@ -74,8 +73,8 @@ func TestSendRefusals(t *testing.T) {
 		},
 		{
 			Name: "HTML send without CSRF token is refused", Method: http.MethodPost, URL: "/sends",
-			Body: form(url.Values{"touch": {mugID}, "recipient_name": {"Carla"}, "recipient_email": {"carla@client.example"}}),
-			Headers: map[string]string{"Cookie": "tf_session=" + f.Token("memberA"), "Content-Type": "application/x-www-form-urlencoded"},
+			Body:           form(url.Values{"touch": {mugID}, "recipient_name": {"Carla"}, "recipient_email": {"carla@client.example"}}),
+			Headers:        map[string]string{"Cookie": "tf_session=" + f.Token("memberA"), "Content-Type": "application/x-www-form-urlencoded"},
 			TestAppFactory: newSendsApp, ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"Reload the page"},
 			AfterTestFunc: expectNothingWritten,
 		},
