@@ -1,0 +1,113 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"teamfund/internal/testutil"
+)
+
+// pendingSendID is the id of the one pending send of newSendsAppWithSends ("Pam Pending").
+func pendingSendID(tb testing.TB, app core.App) string {
+	tb.Helper()
+	r, err := app.FindFirstRecordByData("sends", "recipient_name", "Pam Pending")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r.Id
+}
+
+// rewriteURLToPending makes the path value "PENDING" of a scenario's URL the id of the
+// fixture's pending send (ids are random, URLs are fixed before the app exists).
+func rewriteURLToPending(tb testing.TB, app *tests.TestApp, se *core.ServeEvent) {
+	id := pendingSendID(tb, app)
+	se.Router.BindFunc(func(re *core.RequestEvent) error {
+		if re.Request.PathValue("id") == "PENDING" {
+			re.Request.SetPathValue("id", id)
+		}
+		return re.Next()
+	})
+}
+
+func TestSendPages(t *testing.T) {
+	f := testutil.Fixtures(t)
+	sendForm := func(touchID string) *url.Values {
+		return &url.Values{"touch": {touchID}, "recipient_name": {"Carla Client"}, "recipient_email": {"carla@client.example"}}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "member opens the send form of an assigned touch and sees the approval note", Method: http.MethodGet,
+			URL: "/sends/new?touch=" + hamperID, Headers: f.CookieHeaders("memberA"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Send “Hamper”", `id="needs-approval"`, "$30.00", `name="recipient_email"`},
+		},
+		{
+			Name: "member cannot open the send form of another team's touch", Method: http.MethodGet,
+			URL: "/sends/new?touch=" + betaOnlyID, Headers: f.CookieHeaders("memberA"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"No such touch for your team."},
+		},
+		{
+			Name: "member sends from the form and lands on the sends list", Method: http.MethodPost, URL: "/sends",
+			Body: form(*sendForm(mugID)), Headers: f.FormHeaders("memberA"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				testutil.ExpectLocation("/sends")(t, app, res)
+				if got := balanceOf(t, app, "memberA"); got != 9000 {
+					t.Errorf("balance %v, want 9000", got)
+				}
+			},
+		},
+		{
+			Name: "manager approves a pending send from the approvals page", Method: http.MethodPost, URL: "/approvals/sends/PENDING/approve",
+			Body: form(url.Values{}), Headers: f.FormHeaders("managerA"), TestAppFactory: newSendsAppWithSends,
+			BeforeTestFunc: rewriteURLToPending, ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				testutil.ExpectLocation("/approvals/sends")(t, app, res)
+				if st := statusOfSend(t, app, "Pam Pending"); st != "sent" {
+					t.Errorf("status %s, want sent", st)
+				}
+			},
+		},
+		{
+			Name: "member's approve attempt is refused with a flash and changes nothing", Method: http.MethodPost, URL: "/approvals/sends/PENDING/approve",
+			Body: form(url.Values{}), Headers: f.FormHeaders("memberA2"), TestAppFactory: newSendsAppWithSends,
+			BeforeTestFunc: rewriteURLToPending, ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if st := statusOfSend(t, app, "Pam Pending"); st != "pending" {
+					t.Errorf("status %s, want pending", st)
+				}
+			},
+		},
+		{
+			Name: "the sender cancels from the sends page and gets the money back", Method: http.MethodPost, URL: "/sends/PENDING/cancel",
+			Body: form(url.Values{}), Headers: f.FormHeaders("memberA"), TestAppFactory: newSendsAppWithSends,
+			BeforeTestFunc: rewriteURLToPending, ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if st := statusOfSend(t, app, "Pam Pending"); st != "cancelled" {
+					t.Errorf("status %s, want cancelled", st)
+				}
+				if got := balanceOf(t, app, "memberA"); got != 9000 {
+					t.Errorf("balance %v, want 9000 (only the mug spent)", got)
+				}
+			},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
+func statusOfSend(t testing.TB, app core.App, recipient string) string {
+	t.Helper()
+	var row struct {
+		Status string `db:"status"`
+	}
+	if err := app.DB().NewQuery("SELECT status FROM sends WHERE recipient_name = {:r}").Bind(dbx.Params{"r": recipient}).One(&row); err != nil {
+		t.Fatal(err)
+	}
+	return row.Status
+}
