@@ -39,12 +39,22 @@ func ParseDataset(s string) (Dataset, error) {
 // becomes cells.
 type source struct {
 	sheet   string
+	params  []string // the page's filter parameters (query string names)
 	columns []Column
 	query   func(app core.App, viewer *member.Member, q url.Values, loc *time.Location) (*dbx.SelectQuery, error)
 	read    func(rows *dbx.Rows, cells []any) error
 }
 
 var sources = map[Dataset]*source{Users: &usersSource, Ledger: &ledgerSource, Sends: &sendsSource}
+
+// Params lists the filter parameters of dataset ds's page (query string names, which are
+// also the command line's flag names).
+func Params(ds Dataset) []string {
+	if src, ok := sources[ds]; ok {
+		return src.params
+	}
+	return nil
+}
 
 // Request is one export: which list, in which format, narrowed by the page's query string,
 // limited to what Viewer may see (check Authorize first; the CLI passes System).

@@ -17,7 +17,8 @@ import (
 // ledgerSource is the ledger page as a file. Query parameters: team, member (account id),
 // kind, from, to (days in the company zone) and q (email, reason or reference contains).
 var ledgerSource = source{
-	sheet: "Ledger",
+	sheet:  "Ledger",
+	params: []string{"team", "member", "kind", "from", "to", "q"},
 	columns: []Column{
 		{"Date", Time}, {"Email", Text}, {"Team", Text}, {"Kind", Text}, {"Amount", Money},
 		{"Balance after", Money}, {"Reason", Text}, {"By", Text}, {"Period", Text}, {"Reference", Text},

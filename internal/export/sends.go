@@ -16,7 +16,8 @@ import (
 // sendsSource is the Sends page as a file. Query parameters: status, team, member (sender
 // id), from, to (days in the company zone).
 var sendsSource = source{
-	sheet: "Sends",
+	sheet:  "Sends",
+	params: []string{"status", "team", "member", "from", "to"},
 	columns: []Column{
 		{"Date", Time}, {"Touch", Text}, {"Sender", Text}, {"Team", Text}, {"Recipient", Text},
 		{"Recipient email", Text}, {"Cost", Money}, {"Status", Text}, {"Decided by", Text}, {"Decided at", Time},

@@ -15,7 +15,8 @@ import (
 // (team, role, status, q) and member.Query applies them and the viewer's visibility, so
 // the file holds exactly the rows of the list, on every page, in the same order.
 var usersSource = source{
-	sheet: "Users",
+	sheet:  "Users",
+	params: []string{"team", "role", "status", "q"},
 	columns: []Column{
 		{"Email", Text}, {"Name", Text}, {"Role", Text}, {"Status", Text}, {"Team", Text},
 		{"Balance", Money}, {"May export", Text}, {"Record visibility", Text}, {"Created", Time},
