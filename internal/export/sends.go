@@ -2,19 +2,20 @@ package export
 
 import (
 	"net/url"
-	"strings"
 	"time"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/send"
 )
 
-// sendsSource is the Sends page as a file. Query parameters: status, team, member (sender
-// id), from, to (days in the company zone).
+// sendsSource is the Sends page as a file: send.ParseFilter reads the page's filters
+// (status, team, member, from, to) and send.Query applies them and the viewer's
+// visibility, in the page's order; the export only joins in the team name and the
+// approver's email.
 var sendsSource = source{
 	sheet:  "Sends",
 	params: []string{"status", "team", "member", "from", "to"},
@@ -23,18 +24,14 @@ var sendsSource = source{
 		{"Recipient email", Text}, {"Cost", Money}, {"Status", Text}, {"Decided by", Text}, {"Decided at", Time},
 	},
 	query: func(app core.App, viewer *member.Member, q url.Values, loc *time.Location) (*dbx.SelectQuery, error) {
-		f, err := parseSendsFilter(q)
+		f, err := send.ParseFilter(q)
 		if err != nil {
 			return nil, err
 		}
-		return app.DB().Select("sends.created", "sends.touch_name", "sends.sender_email", "COALESCE(t.name, '') AS team_name",
-			"sends.recipient_name", "sends.recipient_email", "sends.cost", "sends.status",
-			"COALESCE(d.email, '') AS decided_by_email", "sends.decided_at").
-			From("sends").
+		return send.Query(app, viewer, f, loc).
+			AndSelect("COALESCE(t.name, '') AS team_name", "COALESCE(d.email, '') AS decided_by_email").
 			LeftJoin("teams t", dbx.NewExp("t.id = sends.team")).
-			LeftJoin("users d", dbx.NewExp("d.id = sends.decided_by")).
-			Where(orAll(allOf(sendsVisible(viewer), f.where(loc)))).
-			OrderBy("sends.created DESC", "sends.id DESC"), nil
+			LeftJoin(member.Collection+" d", dbx.NewExp("d.id = sends.decided_by")), nil
 	},
 	read: func(rows *dbx.Rows, cells []any) error {
 		var r struct {
@@ -57,51 +54,4 @@ var sendsSource = source{
 		cells[8], cells[9] = r.DecidedBy, parseTime(r.DecidedAt)
 		return nil
 	},
-}
-
-// sendsVisible mirrors the sends API rule: admins everything; others the sends they sent,
-// plus their team's when they see team records.
-func sendsVisible(viewer *member.Member) dbx.Expression {
-	if viewer == nil || !viewer.Active() {
-		return dbx.NewExp("1 = 0")
-	}
-	if viewer.Role().IsAdmin() {
-		return nil
-	}
-	own := dbx.HashExp{"sends.sender": viewer.Id}
-	if viewer.SeesTeamRecords() && viewer.TeamID() != "" {
-		return dbx.Or(own, dbx.HashExp{"sends.team": viewer.TeamID()})
-	}
-	return own
-}
-
-// sendsFilter is the Sends page's filter.
-type sendsFilter struct {
-	Status, Team, Member, From, To string
-}
-
-var sendStatuses = []any{"pending", "sent", "rejected", "cancelled"}
-
-func parseSendsFilter(q url.Values) (sendsFilter, error) {
-	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
-	f := sendsFilter{Status: get("status"), Team: get("team"), Member: get("member"), From: get("from"), To: get("to")}
-	return f, validation.Errors{
-		"status": validation.Validate(f.Status, validation.In(sendStatuses...).Error("must be pending, sent, rejected or cancelled")),
-		"from":   validation.Validate(f.From, isDate),
-		"to":     validation.Validate(f.To, isDate),
-	}.Filter()
-}
-
-func (f sendsFilter) where(loc *time.Location) dbx.Expression {
-	conds := []dbx.Expression{dayRange("sends.created", f.From, f.To, loc)}
-	if f.Status != "" {
-		conds = append(conds, dbx.HashExp{"sends.status": f.Status})
-	}
-	if f.Team != "" {
-		conds = append(conds, dbx.HashExp{"sends.team": f.Team})
-	}
-	if f.Member != "" {
-		conds = append(conds, dbx.HashExp{"sends.sender": f.Member})
-	}
-	return allOf(conds...)
 }

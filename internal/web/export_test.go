@@ -264,3 +264,26 @@ func readXLSXBody(t testing.TB, res *http.Response, sheet string) [][]string {
 	}
 	return rows
 }
+
+func TestExportButtons(t *testing.T) {
+	f := testutil.Fixtures(t)
+	beta := f.ID("beta")
+	scenarios := []tests.ApiScenario{
+		{
+			Name:   "sends page offers CSV and XLSX links carrying the current filter",
+			Method: http.MethodGet, URL: "/sends?status=sent&team=" + beta, Headers: f.CookieHeaders("admin"),
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`href="/export/sends.csv?status=sent&amp;team=` + beta + `"`,
+				`href="/export/sends.xlsx?status=sent&amp;team=` + beta + `"`},
+		},
+		{
+			Name:   "sends page shows no download links to a member without the export permission",
+			Method: http.MethodGet, URL: "/sends", Headers: f.CookieHeaders("memberA"),
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Sends"}, NotExpectedContent: []string{"/export/sends"},
+		},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = exportApp
+		s.Test(t)
+	}
+}

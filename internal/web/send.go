@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/export"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
 	"teamfund/internal/team"
@@ -57,17 +58,17 @@ type option struct{ Value, Label string }
 
 type sendsPage struct {
 	Page
-	Filter     send.Filter
-	Errors     FormErrors
-	Statuses   []send.Status
-	Teams      []option // empty: the viewer sees one team at most, no team filter shown
-	Members    []option // empty: the viewer sees only their own sends
-	Rows       []*send.Send
-	TeamNames  map[string]string
-	PageNo     int
-	PrevURL    string
-	NextURL    string
-	ExportHref string // query string of the current filter, for download links
+	Filter    send.Filter
+	Errors    FormErrors
+	Statuses  []send.Status
+	Teams     []option // empty: the viewer sees one team at most, no team filter shown
+	Members   []option // empty: the viewer sees only their own sends
+	Rows      []*send.Send
+	TeamNames map[string]string
+	PageNo    int
+	PrevURL   string
+	NextURL   string
+	Export    *ExportLinks // download links with the current filter (nil: no export permission)
 }
 
 // pageNumber reads ?page= (1-based; anything odd is page 1).
@@ -96,7 +97,7 @@ func showSendsPage(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	q := flt.Values()
-	data.ExportHref = q.Encode()
+	data.Export = exportLinksFor(u, export.Sends, q)
 	if len(rows) > sendsPageSize {
 		rows = rows[:sendsPageSize]
 		q.Set("page", strconv.Itoa(data.PageNo+1))
