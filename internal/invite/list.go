@@ -43,6 +43,7 @@ func List(app core.App, actor *member.Member, f Filter) ([]*Invite, int, error) 
 	case StatusAccepted, StatusRevoked:
 		conds = append(conds, dbx.HashExp{"status": f.Status})
 	}
+	conds = append(conds, dbx.NewExp("1 = 1")) // note: dbx.And of nothing renders invalid SQL
 	where := dbx.And(conds...)
 	var total int
 	if err := app.RecordQuery(Collection).Select("COUNT(*)").AndWhere(where).Row(&total); err != nil {

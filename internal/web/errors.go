@@ -10,7 +10,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/company"
 	"teamfund/internal/export"
+	"teamfund/internal/invite"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
@@ -47,6 +49,27 @@ var errorStatus = []struct {
 	{export.ErrNoExport, http.StatusForbidden},
 	{export.ErrUnknownDataset, http.StatusNotFound},
 	{export.ErrUnknownFormat, http.StatusNotFound},
+	{invite.ErrMalformedEmail, http.StatusBadRequest},
+	{invite.ErrNameTooLong, http.StatusBadRequest},
+	{invite.ErrInvalidRole, http.StatusBadRequest},
+	{invite.ErrOwnerRole, http.StatusBadRequest},
+	{invite.ErrUnknownTeam, http.StatusBadRequest},
+	{invite.ErrDomainMismatch, http.StatusBadRequest},
+	{invite.ErrAlreadyUser, http.StatusConflict},
+	{invite.ErrDeactivatedUser, http.StatusConflict},
+	{invite.ErrAlreadyInvited, http.StatusConflict},
+	{invite.ErrHasInvite, http.StatusConflict},
+	{invite.ErrSeatLimit, http.StatusConflict},
+	{invite.ErrNotPending, http.StatusConflict},
+	{invite.ErrBulkRefused, http.StatusConflict},
+	{invite.ErrNothingSelected, http.StatusBadRequest},
+	{invite.ErrInvalidLink, http.StatusNotFound},
+	{invite.ErrOtherAccount, http.StatusForbidden},
+	{invite.ErrFileTooLarge, http.StatusRequestEntityTooLarge},
+	{invite.ErrBadCSV, http.StatusBadRequest},
+	{invite.ErrBadHeader, http.StatusBadRequest},
+	{invite.ErrEmptyFile, http.StatusBadRequest},
+	{company.ErrWebmailDomainRule, http.StatusBadRequest},
 }
 
 // statusOf returns the status and public message for err (500 and a generic text when unknown).

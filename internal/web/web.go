@@ -35,6 +35,9 @@ func Register(app core.App) {
 		bindExportRoutes(pages, api)
 		bindTouchRoutes(pages, api)
 		bindSendRoutes(pages, api)
+		bindInviteRoutes(pages, api)
+		bindOutboxRoutes(pages, api)
+		bindSettingsRoutes(pages, api)
 		return se.Next()
 	})
 }

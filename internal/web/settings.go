@@ -1,0 +1,97 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/access"
+	"teamfund/internal/company"
+)
+
+// Company settings routes (owner):
+//
+//	GET   /settings          showSettingsPage
+//	POST  /settings          updateSettings
+//	GET   /api/tf/settings   getSettingsJSON
+//	PUT   /api/tf/settings   updateSettingsJSON
+func bindSettingsRoutes(pages, api routeGroup) {
+	addNav(99, "Settings", "/settings", ownerOnlyNav)
+	pages.GET("/settings", showSettingsPage).BindFunc(requireUser)
+	pages.POST("/settings", updateSettings).BindFunc(requireUser)
+	api.GET("/settings", getSettingsJSON)
+	api.PUT("/settings", updateSettingsJSON)
+}
+
+type settingsPage struct {
+	Page
+	Form   company.Settings
+	Errors FormErrors
+}
+
+func showSettingsPage(e *core.RequestEvent) error {
+	if err := access.Check(currentUser(e), access.CompanySettings, ""); err != nil {
+		return pageError(e, err)
+	}
+	c, err := company.Load(e.App)
+	if err != nil {
+		return pageError(e, err)
+	}
+	return render(e, http.StatusOK, "settings/settings", &settingsPage{Page: Page{Title: "Company settings"}, Form: c.CurrentSettings()})
+}
+
+func updateSettings(e *core.RequestEvent) error {
+	f := e.Request.PostFormValue
+	in := company.Settings{Name: f("name"), Currency: f("currency"), Timezone: f("timezone"), DomainRule: f("domain_rule") == "on"}
+	errs := FormErrors{}
+	var err error
+	if in.SeatLimit, err = strconv.Atoi(strings.TrimSpace(f("seat_limit"))); err != nil {
+		errs["seat_limit"] = "Must be a whole number (0 = unlimited)."
+	}
+	if in.InviteTTLHours, err = strconv.Atoi(strings.TrimSpace(f("invite_ttl_hours"))); err != nil {
+		errs["invite_ttl_hours"] = "Must be a whole number of hours."
+	}
+	if len(errs) == 0 {
+		err = company.UpdateSettings(e.App, currentUser(e), in)
+		if fe, ok := formErrors(err); ok {
+			errs = fe
+		} else if errors.Is(err, company.ErrWebmailDomainRule) {
+			errs["domain_rule"] = capitalize(err.Error()) + "."
+		} else if err != nil {
+			return pageError(e, err)
+		}
+	}
+	if len(errs) > 0 {
+		return render(e, http.StatusUnprocessableEntity, "settings/settings", &settingsPage{Page: Page{Title: "Company settings"}, Form: in, Errors: errs})
+	}
+	setFlash(e, "ok", "Settings saved.")
+	return redirect(e, "/settings")
+}
+
+func getSettingsJSON(e *core.RequestEvent) error {
+	if err := access.Check(currentUser(e), access.CompanySettings, ""); err != nil {
+		return apiError(e, err)
+	}
+	c, err := company.Load(e.App)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, c.CurrentSettings())
+}
+
+func updateSettingsJSON(e *core.RequestEvent) error {
+	var in company.Settings
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("Send a JSON object with the settings.", nil)
+	}
+	if err := company.UpdateSettings(e.App, currentUser(e), in); err != nil {
+		if errors.Is(err, company.ErrWebmailDomainRule) {
+			return e.BadRequestError(capitalize(err.Error())+".", map[string]any{"domain_rule": map[string]string{"code": "webmail_domain", "message": capitalize(err.Error()) + "."}})
+		}
+		return apiError(e, err)
+	}
+	return getSettingsJSON(e)
+}
