@@ -50,7 +50,7 @@ func BenchmarkSendHTTP(b *testing.B) {
 	f := testutil.Fixtures(b)
 	b.Run("sequential", func(b *testing.B) {
 		app, _ := benchSendsApp(b)
-		srv := liveServer(b, app)
+		srv := testutil.Serve(b, app)
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			body := map[string]string{"touch": socksID, "recipient_name": "R", "recipient_email": fmt.Sprintf("r%d@client.example", i)}
@@ -61,7 +61,7 @@ func BenchmarkSendHTTP(b *testing.B) {
 	})
 	b.Run("parallel", func(b *testing.B) {
 		app, _ := benchSendsApp(b)
-		srv := liveServer(b, app)
+		srv := testutil.Serve(b, app)
 		var n atomic.Int64
 		b.SetParallelism(8)
 		b.ResetTimer()

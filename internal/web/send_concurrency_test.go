@@ -42,7 +42,7 @@ func TestConcurrentSendsNeverOverspendOrOversell(t *testing.T) {
 		}
 		tokens = append(tokens, tok)
 	}
-	srv := liveServer(t, app)
+	srv := testutil.Serve(t, app)
 	touches := []string{socksID, socksID, hamperID, mugID}
 	okRefusals := map[string]bool{"This touch is out of inventory.": true, "Your balance is too low for this touch.": true}
 

@@ -67,7 +67,7 @@ func TestSendMoneyPaths(t *testing.T) {
 	setup := func(t *testing.T) (*tests.TestApp, func(method, path, who string, body any) apiResult) {
 		app := newSendsApp(t)
 		t.Cleanup(app.Cleanup)
-		srv := liveServer(t, app)
+		srv := testutil.Serve(t, app)
 		return app, func(method, path, who string, body any) apiResult {
 			tok := ""
 			if who != "" {
