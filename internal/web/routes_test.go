@@ -23,7 +23,7 @@ type route struct{ method, path string }
 //
 // note: PocketBase's router does not export its route list, so this walks the unexported
 // children slice with reflect (read-only); the Route fields themselves are exported.
-func teamfundRoutes(t *testing.T, app core.App) []route {
+func teamfundRoutes(t testing.TB, app core.App) []route {
 	t.Helper()
 	r, err := apis.NewRouter(app)
 	if err != nil {
