@@ -1,0 +1,114 @@
+package e2e_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/e2e"
+	"teamfund/internal/ledger"
+	"teamfund/internal/testutil"
+)
+
+const hamperID = "touchhamper0001"
+
+// seedHamper prepares the running server's data folder (SQLite takes writes from a second
+// process): alpha's sends above 20.00 need approval, memberA has 100.00, and a 30.00
+// "Hamper" touch exists, not yet assigned to any team.
+func seedHamper(t *testing.T, dataDir string) {
+	t.Helper()
+	f := testutil.Fixtures(t)
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dataDir})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	defer app.ResetBootstrapState()
+	if _, err := app.DB().NewQuery("UPDATE teams SET approval_threshold = 2000 WHERE id = {:id}").
+		Bind(dbx.Params{"id": f.ID("alpha")}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA"), Amount: 10000, Kind: ledger.KindGrant, Reason: "e2e"}); err != nil {
+		t.Fatal(err)
+	}
+	col, err := app.FindCollectionByNameOrId("touches")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(col)
+	r.Id = hamperID
+	r.Load(map[string]any{"name": "Hamper", "description": "A gift hamper", "cost": 3000, "status": "active"})
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSendNeedingApprovalIsApprovedByTheManager: the manager assigns their team to a touch,
+// a member sends it above the approval threshold (pending, money held), the manager
+// approves it on the Approvals page, and the member sees it sent.
+func TestSendNeedingApprovalIsApprovedByTheManager(t *testing.T) {
+	s := e2e.Start(t)
+	seedHamper(t, s.DataDir)
+	f := testutil.Fixtures(t)
+
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerA")
+	assign := `#assign-` + hamperID + `-` + f.ID("alpha")
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/touches/assignments"),
+		chromedp.WaitVisible(css(assign)),
+		chromedp.Click(css(assign)),
+		chromedp.WaitVisible(css(`#assign-`+hamperID+` button.outline`)), // the row came back with "Unassign"
+	)
+	e2e.Screenshot(t, manager, "sends-1-manager-assigned-team")
+
+	member := s.NewBrowser(t)
+	e2e.Login(t, member, s, "memberA")
+	e2e.Do(t, member,
+		chromedp.Navigate(s.URL+"/touches"),
+		chromedp.WaitVisible(css(`a[href="/sends/new?touch=`+hamperID+`"]`)),
+		chromedp.Click(css(`a[href="/sends/new?touch=`+hamperID+`"]`)),
+		chromedp.WaitVisible(css(`#needs-approval`)),
+		chromedp.SendKeys(css(`input[name=recipient_name]`), "Carla Client"),
+		chromedp.SendKeys(css(`input[name=recipient_email]`), "Carla@Client.example"),
+	)
+	e2e.Screenshot(t, member, "sends-2-member-send-form")
+	e2e.Do(t, member,
+		chromedp.Click(css(`#send-submit`)),
+		chromedp.WaitVisible(css(`#send-rows .badge.pending`)),
+	)
+	if flash := e2e.Text(t, member, `#flash`); !strings.Contains(flash, "waits for a manager's approval") {
+		t.Errorf("flash = %q, want the approval note", flash)
+	}
+	e2e.Screenshot(t, member, "sends-3-member-pending")
+	e2e.Do(t, member, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(css(`#balance`)))
+	if bal := e2e.Text(t, member, `#balance`); bal != "$70.00" {
+		t.Errorf("balance while pending = %q, want $70.00 (held)", bal)
+	}
+
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/approvals/sends"),
+		chromedp.WaitVisible(css(`#send-approvals .approve-send`)),
+	)
+	if row := e2e.Text(t, manager, `#send-approvals tbody`); !strings.Contains(row, "Carla Client") || !strings.Contains(row, "$30.00") {
+		t.Errorf("approvals row = %q, want the pending send", row)
+	}
+	e2e.Screenshot(t, manager, "sends-4-manager-approvals")
+	e2e.Do(t, manager,
+		chromedp.Click(css(`#send-approvals .approve-send`)),
+		chromedp.WaitVisible(css(`#flash .flash.ok`)),
+	)
+	if flash := e2e.Text(t, manager, `#flash`); !strings.Contains(flash, "approved and sent") {
+		t.Errorf("flash = %q, want approved", flash)
+	}
+	e2e.Screenshot(t, manager, "sends-5-manager-approved")
+
+	e2e.Do(t, member, chromedp.Navigate(s.URL+"/sends"), chromedp.WaitVisible(css(`#send-rows .badge.sent`)))
+	e2e.Screenshot(t, member, "sends-6-member-sent")
+	e2e.Do(t, member, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(css(`#balance`)))
+	if bal := e2e.Text(t, member, `#balance`); bal != "$70.00" {
+		t.Errorf("balance after approval = %q, want $70.00 (debited once)", bal)
+	}
+}
