@@ -41,7 +41,7 @@ func (e *env) size(quick, full int) int {
 // workloads lists every scenario in report order.
 var workloads = []workload{
 	{"cold start", coldStart},
-	{"plain PocketBase create", plainCreate},
+	{"concurrent sends", concurrentSends},
 	{"monthly allocation", monthlyAllocation},
 }
 
