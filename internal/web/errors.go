@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/budget"
 	"teamfund/internal/company"
 	"teamfund/internal/export"
 	"teamfund/internal/invite"
@@ -17,6 +18,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/send"
 	"teamfund/internal/touch"
+	"teamfund/internal/transfer"
 )
 
 // errorStatus maps each domain error a user can act on to its HTTP status. The message
@@ -45,6 +47,19 @@ var errorStatus = []struct {
 	{send.ErrOwnSend, http.StatusForbidden},
 	{send.ErrNotSender, http.StatusForbidden},
 	{touch.ErrUnknownTeam, http.StatusNotFound},
+	{transfer.ErrNotTeammate, http.StatusForbidden},
+	{transfer.ErrSelf, http.StatusBadRequest},
+	{transfer.ErrInactive, http.StatusConflict},
+	{transfer.ErrNotPending, http.StatusConflict},
+	{transfer.ErrNotGiver, http.StatusForbidden},
+	{transfer.ErrNotRequester, http.StatusForbidden},
+	{transfer.ErrReasonRequired, http.StatusBadRequest},
+	{transfer.ErrRequestNotFound, http.StatusNotFound},
+	{budget.ErrFutureMonth, http.StatusBadRequest},
+	{budget.ErrInvalidMonth, http.StatusBadRequest},
+	{budget.ErrReasonRequired, http.StatusBadRequest},
+	{budget.ErrNoChanges, http.StatusBadRequest},
+	{budget.ErrRefused, http.StatusConflict},
 	{sql.ErrNoRows, http.StatusNotFound},
 	{export.ErrNoExport, http.StatusForbidden},
 	{export.ErrUnknownDataset, http.StatusNotFound},
@@ -72,6 +87,10 @@ var errorStatus = []struct {
 	{company.ErrWebmailDomainRule, http.StatusBadRequest},
 }
 
+// publicMessager is a domain error that carries its own text for people (e.g. the list
+// of members a bulk change refused).
+type publicMessager interface{ PublicMessage() string }
+
 // statusOf returns the status and public message for err (500 and a generic text when unknown).
 func statusOf(err error) (int, string) {
 	var verrs validation.Errors
@@ -82,6 +101,10 @@ func statusOf(err error) (int, string) {
 		if errors.Is(err, m.err) {
 			if m.err == sql.ErrNoRows {
 				return m.status, "Not found."
+			}
+			var pm publicMessager
+			if errors.As(err, &pm) {
+				return m.status, pm.PublicMessage()
 			}
 			return m.status, capitalize(m.err.Error()) + "."
 		}

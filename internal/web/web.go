@@ -38,6 +38,9 @@ func Register(app core.App) {
 		bindInviteRoutes(pages, api)
 		bindOutboxRoutes(pages, api)
 		bindSettingsRoutes(pages, api)
+		bindMoneyRoutes(pages, api)
+		bindUsageRoutes(pages, api)
+		bindLedgerRoutes(pages, api)
 		return se.Next()
 	})
 }

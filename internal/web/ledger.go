@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/export"
+	"teamfund/internal/ledger"
+)
+
+// Ledger routes:
+//
+//	GET /ledger            showLedgerPage (filters member, team, kind, from, to; page)
+//	GET /api/tf/ledger     apiLedger (JSON, same filters)
+func bindLedgerRoutes(pages, api routeGroup) {
+	pages.GET("/ledger", showLedgerPage).BindFunc(requireUser)
+	api.GET("/ledger", apiLedger)
+}
+
+const ledgerPageSize = 50
+
+type ledgerPage struct {
+	Page
+	Filter   ledger.Filter
+	Export   *ExportLinks // CSV/XLSX of exactly these filters (nil: no export permission)
+	Errors   FormErrors
+	Rows     []ledger.Row
+	PageNo   int
+	NewerURL string
+	OlderURL string
+	Teams    []person
+	Kinds    []ledger.Kind
+	SeesTeam bool
+}
+
+func showLedgerPage(e *core.RequestEvent) error {
+	u := currentUser(e)
+	p := &ledgerPage{Page: Page{Title: "Ledger"}, PageNo: pageNumber(e), Kinds: ledger.Kinds,
+		SeesTeam: u.Role().IsAdmin() || u.SeesTeamRecords()}
+	if u.Role().IsAdmin() {
+		p.Teams = allTeams(e.App)
+	}
+	f, err := ledger.ParseFilter(e.Request.URL.Query())
+	if errs, ok := formErrors(err); ok {
+		q := e.Request.URL.Query()
+		p.Errors = errs
+		p.Filter = ledger.Filter{Member: q.Get("member"), Team: q.Get("team"), Kind: ledger.Kind(q.Get("kind")),
+			From: q.Get("from"), To: q.Get("to")}
+		return render(e, http.StatusBadRequest, "ledger/list", p)
+	}
+	p.Filter, p.Export = f, exportLinksFor(u, export.Ledger, f.Values())
+	rows, err := ledger.List(e.App, u, f, companyLoc(e.App), ledgerPageSize+1, (p.PageNo-1)*ledgerPageSize)
+	if err != nil {
+		return pageError(e, err)
+	}
+	if len(rows) > ledgerPageSize {
+		p.OlderURL, rows = ledgerPageURL(f, p.PageNo+1), rows[:ledgerPageSize]
+	}
+	if p.PageNo > 1 {
+		p.NewerURL = ledgerPageURL(f, p.PageNo-1)
+	}
+	p.Rows = rows
+	return render(e, http.StatusOK, "ledger/list", p)
+}
+
+func apiLedger(e *core.RequestEvent) error {
+	f, err := ledger.ParseFilter(e.Request.URL.Query())
+	if err != nil {
+		return apiError(e, err)
+	}
+	page := pageNumber(e)
+	rows, err := ledger.List(e.App, currentUser(e), f, companyLoc(e.App), ledgerPageSize, (page-1)*ledgerPageSize)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": ledgerPageSize, "items": nonNil(rows)})
+}
+
+func ledgerPageURL(f ledger.Filter, page int) string {
+	v := f.Values()
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/ledger?" + v.Encode()
+}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/access"
+	"teamfund/internal/budget"
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+	"teamfund/internal/money"
+	"teamfund/internal/transfer"
+)
+
+// budgetRun is one row of budget_runs.
+type budgetRun struct {
+	Month      string         `db:"month"`
+	Entries    int            `db:"entries"`
+	Total      money.Cents    `db:"total"`
+	Trigger    string         `db:"trigger"`
+	ActorEmail string         `db:"actor_email"`
+	Updated    types.DateTime `db:"updated"`
+}
+
+// moneyAdminPage is the owner's and admins' page: move money between any users and run
+// the monthly allocation for a month.
+type moneyAdminPage struct {
+	Page
+	Move         amountForm
+	Month        string
+	MonthErrors  FormErrors
+	Runs         []budgetRun
+	CompanyTotal money.Cents
+}
+
+func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
+	if err := access.Check(currentUser(e), access.MoveAnyMoney, ""); err != nil {
+		return nil, err
+	}
+	p := &moneyAdminPage{Page: Page{Title: "Money administration"}, Month: string(budget.MonthOf(time.Now(), companyLoc(e.App)))}
+	if err := e.App.DB().NewQuery("SELECT month, entries, total, trigger, actor_email, updated FROM budget_runs ORDER BY month DESC LIMIT 12").
+		All(&p.Runs); err != nil {
+		return nil, err
+	}
+	var err error
+	p.CompanyTotal, err = ledger.CompanyBalance(e.App)
+	p.Flash = flashNow(e)
+	return p, err
+}
+
+func showMoneyAdminPage(e *core.RequestEvent) error {
+	p, err := loadMoneyAdminPage(e)
+	if err != nil {
+		return pageError(e, err)
+	}
+	return render(e, http.StatusOK, "money/admin", p)
+}
+
+// userByEmail resolves an email typed into an admin form to a user id ("" when unknown).
+func userByEmail(app core.App, email string) string {
+	m, err := member.FindByEmail(app, email)
+	if err != nil {
+		return ""
+	}
+	return m.Id
+}
+
+func moveMoneyAsAdmin(e *core.RequestEvent) error {
+	in := readAmountForm(e, "to")
+	amount, err := in.cents("to", true)
+	if err == nil {
+		from, to := userByEmail(e.App, in.From), userByEmail(e.App, in.Who)
+		if from == "" || to == "" {
+			err = ledger.ErrUnknownAccount
+		} else {
+			_, err = transfer.AdminMove(e.App, currentUser(e), from, to, amount, in.Reason)
+		}
+	}
+	if err != nil {
+		return failForm(e, err, func(status int, errs FormErrors) error {
+			p, lerr := loadMoneyAdminPage(e)
+			if lerr != nil {
+				return pageError(e, lerr)
+			}
+			in.Errors = errs
+			p.Move = in
+			return render(e, status, "money/admin", p)
+		})
+	}
+	setFlash(e, "ok", "Moved "+money.Format(amount, currencyOf(e.App))+" from "+in.From+" to "+in.Who+".")
+	return redirect(e, "/money/admin")
+}
+
+func runAllocation(e *core.RequestEvent) error {
+	u := currentUser(e)
+	month, err := budget.ParseMonth(e.Request.PostFormValue("month"))
+	var run budget.Run
+	if err == nil {
+		err = access.Check(u, access.RunAllocation, "")
+	}
+	if err == nil {
+		run, err = budget.RunMonth(e.App, month, time.Now(), budget.TriggerAdmin, u)
+	}
+	if err != nil {
+		return failForm(e, err, func(status int, errs FormErrors) error {
+			p, lerr := loadMoneyAdminPage(e)
+			if lerr != nil {
+				return pageError(e, lerr)
+			}
+			p.Month = e.Request.PostFormValue("month")
+			return render(e, status, "money/admin", p)
+		})
+	}
+	setFlash(e, "ok", "Monthly allocation for "+month.Label()+": "+itoa(run.Entries)+" members, "+
+		money.Format(run.Total, currencyOf(e.App))+" in total.")
+	return redirect(e, "/money/admin")
+}
+
+func apiMoveMoneyAsAdmin(e *core.RequestEvent) error {
+	var b amountJSON
+	if err := e.BindBody(&b); err != nil {
+		return e.BadRequestError("Invalid JSON body.", nil)
+	}
+	if err := b.validate("to", b.To, true); err != nil {
+		return apiError(e, err)
+	}
+	res, err := transfer.AdminMove(e.App, currentUser(e), b.From, b.To, money.Cents(b.Amount), b.Reason)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, res)
+}
+
+// runJSON is the body of POST /api/tf/budgets/run.
+type runJSON struct {
+	Month string `json:"month"`
+}
+
+func apiRunAllocation(e *core.RequestEvent) error {
+	u := currentUser(e)
+	if err := access.Check(u, access.RunAllocation, ""); err != nil {
+		return apiError(e, err)
+	}
+	var b runJSON
+	if err := e.BindBody(&b); err != nil {
+		return e.BadRequestError("Invalid JSON body.", nil)
+	}
+	month := budget.MonthOf(time.Now(), companyLoc(e.App))
+	if b.Month != "" {
+		var err error
+		if month, err = budget.ParseMonth(b.Month); err != nil {
+			return apiError(e, err)
+		}
+	}
+	run, err := budget.RunMonth(e.App, month, time.Now(), budget.TriggerAdmin, u)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"month": run.Month, "entries": run.Entries, "total": run.Total})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
