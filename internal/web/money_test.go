@@ -68,14 +68,6 @@ func onlyRequestID(tb testing.TB, app core.App) string {
 	return recs[0].Id
 }
 
-func balanceOf(tb testing.TB, app core.App, key string) money.Cents {
-	m, err := member.Find(app, testutil.Fixtures(tb).ID(key))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m.Balance()
-}
-
 // expectBalances checks balances and the ledger invariant after a request.
 func expectBalances(want map[string]money.Cents) func(testing.TB, *tests.TestApp, *http.Response) {
 	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
@@ -119,7 +111,7 @@ func all(fns ...func(testing.TB, *tests.TestApp, *http.Response)) func(testing.T
 	}
 }
 
-func jsonBody(format string, args ...any) *strings.Reader {
+func jsonf(format string, args ...any) *strings.Reader {
 	return strings.NewReader(fmt.Sprintf(format, args...))
 }
 
@@ -130,7 +122,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "member transfers to a teammate at once",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:    jsonBody(`{"to":%q,"amount":300,"reason":"lunch"}`, f.ID("memberA2")),
+			Body:    jsonf(`{"to":%q,"amount":300,"reason":"lunch"}`, f.ID("memberA2")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"from_balance":700`, `"to_balance":300`},
 			AfterTestFunc: expectBalances(map[string]money.Cents{"memberA": 700, "memberA2": 300}),
@@ -138,7 +130,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "member cannot transfer more than their balance",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:    jsonBody(`{"to":%q,"amount":1001}`, f.ID("memberA2")),
+			Body:    jsonf(`{"to":%q,"amount":1001}`, f.ID("memberA2")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusConflict, ExpectedContent: []string{"Insufficient funds"},
 			ExpectedEvents: map[string]int{"*": 0},
@@ -147,7 +139,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "member cannot transfer to someone in another team",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:    jsonBody(`{"to":%q,"amount":100}`, f.ID("memberB")),
+			Body:    jsonf(`{"to":%q,"amount":100}`, f.ID("memberB")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"own team"},
 			ExpectedEvents: map[string]int{"*": 0}, AfterTestFunc: expectEntries(1),
@@ -155,7 +147,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "member cannot transfer to themselves",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:    jsonBody(`{"to":%q,"amount":100}`, f.ID("memberA")),
+			Body:    jsonf(`{"to":%q,"amount":100}`, f.ID("memberA")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"yourself"},
 			ExpectedEvents: map[string]int{"*": 0},
@@ -163,7 +155,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "member cannot transfer to a deactivated teammate",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:    jsonBody(`{"to":%q,"amount":100}`, f.ID("locked")),
+			Body:    jsonf(`{"to":%q,"amount":100}`, f.ID("locked")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusConflict, ExpectedContent: []string{"deactivated"},
 			ExpectedEvents: map[string]int{"*": 0},
@@ -171,7 +163,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "a negative amount is refused with the field named",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:    jsonBody(`{"to":%q,"amount":-100}`, f.ID("memberA2")),
+			Body:    jsonf(`{"to":%q,"amount":-100}`, f.ID("memberA2")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"amount"`},
 			ExpectedEvents: map[string]int{"*": 0},
@@ -179,14 +171,14 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "a missing recipient is refused with the field named",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body: jsonBody(`{"amount":100}`), Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
+			Body: jsonf(`{"amount":100}`), Headers: f.AuthHeaders("memberA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"to"`},
 			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
 			Name:   "teamless member cannot transfer",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:    jsonBody(`{"to":%q,"amount":100}`, f.ID("memberA")),
+			Body:    jsonf(`{"to":%q,"amount":100}`, f.ID("memberA")),
 			Headers: f.AuthHeaders("loner"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0},
 			ExpectedContent: []string{"not allowed"},
@@ -194,14 +186,14 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "guest cannot transfer",
 			Method: http.MethodPost, URL: "/api/tf/money/transfer",
-			Body:           jsonBody(`{"to":%q,"amount":100}`, f.ID("memberA2")),
+			Body:           jsonf(`{"to":%q,"amount":100}`, f.ID("memberA2")),
 			TestAppFactory: rich, ExpectedStatus: http.StatusUnauthorized, ExpectedContent: []string{"Sign in"},
 			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
 			Name:   "admin moves money between any users without consent",
 			Method: http.MethodPost, URL: "/api/tf/money/move",
-			Body:    jsonBody(`{"from":%q,"to":%q,"amount":400,"reason":"rebalance"}`, f.ID("memberA"), f.ID("memberB")),
+			Body:    jsonf(`{"from":%q,"to":%q,"amount":400,"reason":"rebalance"}`, f.ID("memberA"), f.ID("memberB")),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"to_balance":400`},
 			AfterTestFunc: expectBalances(map[string]money.Cents{"memberA": 600, "memberB": 400}),
@@ -209,7 +201,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "admin move needs a reason",
 			Method: http.MethodPost, URL: "/api/tf/money/move",
-			Body:    jsonBody(`{"from":%q,"to":%q,"amount":400}`, f.ID("memberA"), f.ID("memberB")),
+			Body:    jsonf(`{"from":%q,"to":%q,"amount":400}`, f.ID("memberA"), f.ID("memberB")),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"reason"`},
 			ExpectedEvents: map[string]int{"*": 0},
@@ -217,7 +209,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "manager cannot move money between any users",
 			Method: http.MethodPost, URL: "/api/tf/money/move",
-			Body:    jsonBody(`{"from":%q,"to":%q,"amount":400,"reason":"x"}`, f.ID("memberA"), f.ID("memberA2")),
+			Body:    jsonf(`{"from":%q,"to":%q,"amount":400,"reason":"x"}`, f.ID("memberA"), f.ID("memberA2")),
 			Headers: f.AuthHeaders("managerA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0},
 			ExpectedContent: []string{"not allowed"},
@@ -225,7 +217,7 @@ func TestTransfersJSON(t *testing.T) {
 		{
 			Name:   "admin cannot move more than the source has",
 			Method: http.MethodPost, URL: "/api/tf/money/move",
-			Body:    jsonBody(`{"from":%q,"to":%q,"amount":4000,"reason":"x"}`, f.ID("memberA"), f.ID("memberB")),
+			Body:    jsonf(`{"from":%q,"to":%q,"amount":4000,"reason":"x"}`, f.ID("memberA"), f.ID("memberB")),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusConflict, ExpectedEvents: map[string]int{"*": 0},
 			ExpectedContent: []string{"Insufficient funds"},
@@ -242,7 +234,7 @@ func TestMoneyRequestsJSON(t *testing.T) {
 		{
 			Name:   "member asks their manager for money; it waits",
 			Method: http.MethodPost, URL: "/api/tf/money/requests",
-			Body:    jsonBody(`{"from":%q,"amount":500,"reason":"trade fair"}`, f.ID("managerA")),
+			Body:    jsonf(`{"from":%q,"amount":500,"reason":"trade fair"}`, f.ID("managerA")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusCreated, ExpectedContent: []string{`"status":"pending"`, `"giver_name":"Mia Manager"`},
 			AfterTestFunc: expectEntries(0),
@@ -250,7 +242,7 @@ func TestMoneyRequestsJSON(t *testing.T) {
 		{
 			Name:   "member cannot ask someone from another team",
 			Method: http.MethodPost, URL: "/api/tf/money/requests",
-			Body:    jsonBody(`{"from":%q,"amount":500}`, f.ID("managerB")),
+			Body:    jsonf(`{"from":%q,"amount":500}`, f.ID("managerB")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0},
 			ExpectedContent: []string{"own team"},
@@ -324,7 +316,7 @@ func TestTeamMoneyJSON(t *testing.T) {
 		{
 			Name:   "manager gives every member of their team the same amount",
 			Method: http.MethodPost, URL: "/api/tf/money/group",
-			Body:    jsonBody(`{"team":%q,"amount":2500,"reason":"Q3"}`, f.ID("beta")),
+			Body:    jsonf(`{"team":%q,"amount":2500,"reason":"Q3"}`, f.ID("beta")),
 			Headers: f.AuthHeaders("managerB"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"entries":2`, `"total":5000`},
 			AfterTestFunc: expectBalances(map[string]money.Cents{"managerB": 2500, "memberB": 2500, "memberA": 0}),
@@ -332,28 +324,28 @@ func TestTeamMoneyJSON(t *testing.T) {
 		{
 			Name:   "manager cannot give money to another team",
 			Method: http.MethodPost, URL: "/api/tf/money/group",
-			Body:    jsonBody(`{"team":%q,"amount":2500}`, f.ID("beta")),
+			Body:    jsonf(`{"team":%q,"amount":2500}`, f.ID("beta")),
 			Headers: f.AuthHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0}, ExpectedContent: []string{"not allowed"},
 		},
 		{
 			Name:   "member cannot set group limits",
 			Method: http.MethodPost, URL: "/api/tf/money/group",
-			Body:    jsonBody(`{"team":%q,"amount":2500}`, f.ID("alpha")),
+			Body:    jsonf(`{"team":%q,"amount":2500}`, f.ID("alpha")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0}, ExpectedContent: []string{"not allowed"},
 		},
 		{
 			Name:   "admin gives a group limit to any team",
 			Method: http.MethodPost, URL: "/api/tf/money/group",
-			Body:    jsonBody(`{"team":%q,"amount":100}`, f.ID("alpha")),
+			Body:    jsonf(`{"team":%q,"amount":100}`, f.ID("alpha")),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"entries":3`},
 		},
 		{
 			Name:   "manager adds and removes money for chosen members with a reason",
 			Method: http.MethodPost, URL: "/api/tf/money/balances",
-			Body: jsonBody(`{"team":%q,"reason":"fair share","changes":[{"user":%q,"amount":-400},{"user":%q,"amount":250}]}`,
+			Body: jsonf(`{"team":%q,"reason":"fair share","changes":[{"user":%q,"amount":-400},{"user":%q,"amount":250}]}`,
 				f.ID("alpha"), f.ID("memberA"), f.ID("memberA2")),
 			Headers: f.AuthHeaders("managerA"), TestAppFactory: moneyApp(map[string]money.Cents{"memberA": 1000}),
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"changed":2`},
@@ -362,7 +354,7 @@ func TestTeamMoneyJSON(t *testing.T) {
 		{
 			Name:   "removal below zero is refused for the whole batch",
 			Method: http.MethodPost, URL: "/api/tf/money/balances",
-			Body: jsonBody(`{"team":%q,"reason":"x","changes":[{"user":%q,"amount":500},{"user":%q,"amount":-1001}]}`,
+			Body: jsonf(`{"team":%q,"reason":"x","changes":[{"user":%q,"amount":500},{"user":%q,"amount":-1001}]}`,
 				f.ID("alpha"), f.ID("memberA2"), f.ID("memberA")),
 			Headers: f.AuthHeaders("managerA"), TestAppFactory: moneyApp(map[string]money.Cents{"memberA": 1000}),
 			ExpectedStatus: http.StatusConflict, ExpectedContent: []string{"member.a@acme.com", "below zero"},
@@ -372,7 +364,7 @@ func TestTeamMoneyJSON(t *testing.T) {
 		{
 			Name:   "manager cannot change the balance of someone outside their team",
 			Method: http.MethodPost, URL: "/api/tf/money/balances",
-			Body:    jsonBody(`{"team":%q,"reason":"x","changes":[{"user":%q,"amount":500}]}`, f.ID("alpha"), f.ID("memberB")),
+			Body:    jsonf(`{"team":%q,"reason":"x","changes":[{"user":%q,"amount":500}]}`, f.ID("alpha"), f.ID("memberB")),
 			Headers: f.AuthHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusConflict, ExpectedContent: []string{"not in this team"},
 			ExpectedEvents: map[string]int{"*": 0},
@@ -380,7 +372,7 @@ func TestTeamMoneyJSON(t *testing.T) {
 		{
 			Name:   "team balance changes need a reason",
 			Method: http.MethodPost, URL: "/api/tf/money/balances",
-			Body:    jsonBody(`{"team":%q,"changes":[{"user":%q,"amount":500}]}`, f.ID("alpha"), f.ID("memberA")),
+			Body:    jsonf(`{"team":%q,"changes":[{"user":%q,"amount":500}]}`, f.ID("alpha"), f.ID("memberA")),
 			Headers: f.AuthHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"reason"},
 			ExpectedEvents: map[string]int{"*": 0},
@@ -388,13 +380,13 @@ func TestTeamMoneyJSON(t *testing.T) {
 		{
 			Name:   "member cannot change team balances",
 			Method: http.MethodPost, URL: "/api/tf/money/balances",
-			Body:    jsonBody(`{"team":%q,"reason":"x","changes":[{"user":%q,"amount":500}]}`, f.ID("alpha"), f.ID("memberA")),
+			Body:    jsonf(`{"team":%q,"reason":"x","changes":[{"user":%q,"amount":500}]}`, f.ID("alpha"), f.ID("memberA")),
 			Headers: f.AuthHeaders("memberA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0}, ExpectedContent: []string{"not allowed"},
 		},
 		{
 			Name:   "admin runs the monthly allocation for the current month",
-			Method: http.MethodPost, URL: "/api/tf/budgets/run", Body: jsonBody(`{}`),
+			Method: http.MethodPost, URL: "/api/tf/budgets/run", Body: jsonf(`{}`),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"entries":3`, `"total":30000`},
 			AfterTestFunc: expectBalances(map[string]money.Cents{"memberA": 10000, "memberB": 0}),
@@ -402,21 +394,21 @@ func TestTeamMoneyJSON(t *testing.T) {
 		{
 			Name:   "admin cannot allocate a month that has not started",
 			Method: http.MethodPost, URL: "/api/tf/budgets/run",
-			Body:    jsonBody(`{"month":%q}`, budget.MonthOf(time.Now(), time.UTC).Next().Next()),
+			Body:    jsonf(`{"month":%q}`, budget.MonthOf(time.Now(), time.UTC).Next().Next()),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"not started"},
 			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
 			Name:   "a malformed month is refused",
-			Method: http.MethodPost, URL: "/api/tf/budgets/run", Body: jsonBody(`{"month":"03/2026"}`),
+			Method: http.MethodPost, URL: "/api/tf/budgets/run", Body: jsonf(`{"month":"03/2026"}`),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"2026-03"},
 			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
 			Name:   "manager cannot run the monthly allocation",
-			Method: http.MethodPost, URL: "/api/tf/budgets/run", Body: jsonBody(`{}`),
+			Method: http.MethodPost, URL: "/api/tf/budgets/run", Body: jsonf(`{}`),
 			Headers: f.AuthHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0}, ExpectedContent: []string{"not allowed"},
 		},
