@@ -134,7 +134,7 @@ func ChangeEmail(app core.App, actor *member.Member, userID, email string) error
 		if err != nil {
 			return err
 		}
-		if c.DomainRule() && domainOf(email) != domainOf(actor.Email()) {
+		if c.DomainRule() && company.EmailDomain(email) != company.EmailDomain(actor.Email()) {
 			return validation.Errors{"email": ErrDomainMismatch}
 		}
 		return save(tx, actor, target, "user.email", func(u *member.Member) { u.SetEmail(email) })

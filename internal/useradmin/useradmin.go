@@ -7,7 +7,6 @@ package useradmin
 import (
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -63,12 +62,3 @@ func snapshot(u *member.Member) map[string]any {
 		"record_visibility": u.GetString("record_visibility")}
 }
 
-// domainOf is the domain of an email as the domain rule compares it: the text after the
-// last "@", lower-cased.
-func domainOf(email string) string {
-	i := strings.LastIndex(email, "@")
-	if i < 0 {
-		return ""
-	}
-	return strings.ToLower(email[i+1:])
-}

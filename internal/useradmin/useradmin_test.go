@@ -2,6 +2,7 @@ package useradmin_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -266,5 +267,24 @@ func TestChangeEmailAndPermissions(t *testing.T) {
 	}
 	if u := find(t, app, f.ID("memberA")); !u.MayExport() || !u.SeesTeamRecords() || auditCount(t, app, "user.permissions") != 1 {
 		t.Error("permissions not set or not audited")
+	}
+}
+
+func TestPasswordResetLandsInOutbox(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	if err := useradmin.SendPasswordReset(app, find(t, app, f.ID("managerA")), f.ID("memberA")); !errors.Is(err, accessErr) {
+		t.Errorf("manager sent a reset: %v", err)
+	}
+	if err := useradmin.SendPasswordReset(app, find(t, app, f.ID("admin")), f.ID("memberA")); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := app.FindRecordsByFilter("outbox", "to = {:to}", "", 0, 0, map[string]any{"to": f.Emails["memberA"]})
+	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].GetString("text"), "/_/#/auth/confirm-password-reset/") {
+		t.Errorf("outbox %v %v, want one reset message with a link", msgs, err)
+	}
+	if auditCount(t, app, "user.password_reset") != 1 {
+		t.Error("reset not audited")
 	}
 }
