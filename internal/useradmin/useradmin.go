@@ -61,4 +61,3 @@ func snapshot(u *member.Member) map[string]any {
 		"status": u.GetString("status"), "may_export": u.GetBool("may_export"),
 		"record_visibility": u.GetString("record_visibility")}
 }
-

@@ -14,11 +14,14 @@ import (
 	"teamfund/internal/company"
 	"teamfund/internal/export"
 	"teamfund/internal/invite"
+	"teamfund/internal/leave"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
+	"teamfund/internal/team"
 	"teamfund/internal/touch"
 	"teamfund/internal/transfer"
+	"teamfund/internal/useradmin"
 )
 
 // errorStatus maps each domain error a user can act on to its HTTP status. The message
@@ -85,6 +88,31 @@ var errorStatus = []struct {
 	{invite.ErrBadHeader, http.StatusBadRequest},
 	{invite.ErrEmptyFile, http.StatusBadRequest},
 	{company.ErrWebmailDomainRule, http.StatusBadRequest},
+	{team.ErrNameTaken, http.StatusConflict},
+	{team.ErrUnknownTeam, http.StatusNotFound},
+	{team.ErrUnknownUser, http.StatusNotFound},
+	{team.ErrInactiveUser, http.StatusConflict},
+	{team.ErrNotMember, http.StatusConflict},
+	{team.ErrAlreadyIn, http.StatusConflict},
+	{useradmin.ErrUnknownUser, http.StatusNotFound},
+	{useradmin.ErrSelf, http.StatusConflict},
+	{useradmin.ErrManagerRoles, http.StatusForbidden},
+	{useradmin.ErrOwnerByTransfer, http.StatusConflict},
+	{useradmin.ErrInvalidRole, http.StatusBadRequest},
+	{useradmin.ErrUnknownTeam, http.StatusNotFound},
+	{useradmin.ErrSuccessor, http.StatusBadRequest},
+	{useradmin.ErrEmailTaken, http.StatusConflict},
+	{useradmin.ErrDomainMismatch, http.StatusBadRequest},
+	{useradmin.ErrInactive, http.StatusConflict},
+	{useradmin.ErrSeatLimit, http.StatusConflict},
+	{useradmin.ErrNotOwnerTarget, http.StatusForbidden},
+	{useradmin.ErrInvalidOp, http.StatusBadRequest},
+	{useradmin.ErrNothingSelected, http.StatusBadRequest},
+	{leave.ErrNoTeam, http.StatusConflict},
+	{leave.ErrAlreadyPending, http.StatusConflict},
+	{leave.ErrUnknownRequest, http.StatusNotFound},
+	{leave.ErrDecided, http.StatusConflict},
+	{leave.ErrOwnRequest, http.StatusForbidden},
 }
 
 // publicMessager is a domain error that carries its own text for people (e.g. the list

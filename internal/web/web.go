@@ -41,6 +41,10 @@ func Register(app core.App) {
 		bindMoneyRoutes(pages, api)
 		bindUsageRoutes(pages, api)
 		bindLedgerRoutes(pages, api)
+		bindTeamRoutes(pages, api)
+		bindUserRoutes(pages, api)
+		bindLeaveRoutes(pages, api)
+		bindAuditRoutes(pages, api)
 		return se.Next()
 	})
 }

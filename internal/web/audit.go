@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/access"
+	"teamfund/internal/audit"
+	"teamfund/internal/company"
+)
+
+// Audit log routes (admins):
+//
+//	GET /audit          showAuditLog (?actor=&action=&target=&from=&to=&page=)
+//	GET /api/tf/audit   listAuditJSON
+func bindAuditRoutes(pages, api routeGroup) {
+	addNav(90, "Audit", "/audit", adminsOnly)
+	pages.GET("/audit", showAuditLog).BindFunc(requireUser)
+	api.GET("/audit", listAuditJSON)
+}
+
+type auditPage struct {
+	Page
+	Filter  audit.Filter
+	List    audit.Page
+	Actions []string
+	PrevURL string
+	NextURL string
+}
+
+func loadAudit(e *core.RequestEvent) (audit.Filter, audit.Page, error) {
+	if err := access.Check(currentUser(e), access.ViewAudit, ""); err != nil {
+		return audit.Filter{}, audit.Page{}, err
+	}
+	f := audit.ParseFilter(e.Request.URL.Query())
+	c, err := company.Load(e.App)
+	if err != nil {
+		return f, audit.Page{}, err
+	}
+	list, err := audit.List(e.App, f, c.Location())
+	return f, list, err
+}
+
+func showAuditLog(e *core.RequestEvent) error {
+	f, list, err := loadAudit(e)
+	if err != nil {
+		return pageError(e, err)
+	}
+	actions, err := audit.Actions(e.App)
+	if err != nil {
+		return pageError(e, err)
+	}
+	data := &auditPage{Page: Page{Title: "Audit log"}, Filter: f, List: list, Actions: actions}
+	page := func(n int) string {
+		v := f.Values()
+		v.Set("page", strconv.Itoa(n))
+		return "/audit?" + v.Encode()
+	}
+	if list.Page > 1 {
+		data.PrevURL = page(list.Page - 1)
+	}
+	if list.HasNext {
+		data.NextURL = page(list.Page + 1)
+	}
+	return render(e, http.StatusOK, "audit/list", data)
+}
+
+func listAuditJSON(e *core.RequestEvent) error {
+	_, list, err := loadAudit(e)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": list.Rows, "page": list.Page, "hasNext": list.HasNext})
+}

@@ -1,0 +1,182 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/access"
+	"teamfund/internal/member"
+	"teamfund/internal/team"
+	"teamfund/internal/useradmin"
+)
+
+// User administration routes:
+//
+//	GET  /users                                   showUsersPage (filters, pagination)
+//	POST /users/bulk                              bulkUpdateUsers (all or nothing)
+//	GET  /users/{id}                              showUserPage
+//	POST /users/{id}/role                         changeUserRole
+//	POST /users/{id}/team                         changeUserTeam
+//	POST /users/{id}/deactivate                   deactivateUser
+//	POST /users/{id}/reactivate                   reactivateUser
+//	POST /users/{id}/delete                       deleteUser
+//	POST /users/{id}/email                        changeUserEmail
+//	POST /users/{id}/password-reset               sendUserPasswordReset
+//	POST /users/{id}/permissions                  setUserPermissions
+//	POST /users/{id}/transfer-ownership           transferOwnership
+//	GET  /api/tf/users                            listUsersJSON
+//	POST /api/tf/users/bulk                       bulkUpdateUsersJSON
+//	GET  /api/tf/users/{id}                       getUserJSON
+//	POST /api/tf/users/{id}/{action}              the same actions as the pages, JSON bodies
+func bindUserRoutes(pages, api routeGroup) {
+	addNav(20, "Users", "/users", managersUp)
+	pages.GET("/users", showUsersPage).BindFunc(requireUser)
+	pages.POST("/users/bulk", bulkUpdateUsers).BindFunc(requireUser)
+	pages.GET("/users/{id}", showUserPage).BindFunc(requireUser)
+	for _, a := range userActions {
+		pages.POST("/users/{id}/"+a.path, userActionPage(a)).BindFunc(requireUser)
+	}
+
+	api.GET("/users", listUsersJSON)
+	api.POST("/users/bulk", bulkUpdateUsersJSON)
+	api.GET("/users/{id}", getUserJSON)
+	for _, a := range userActions {
+		api.POST("/users/{id}/"+a.path, userActionJSON(a))
+	}
+}
+
+type usersPage struct {
+	Page
+	Filter      member.ListFilter
+	List        member.ListPage
+	Teams       []team.Summary
+	Roles       []member.Role
+	Query       string // the filter as a query string, for links and the bulk form
+	PrevURL     string
+	NextURL     string
+	CanRole     bool
+	CanTeam     bool
+	CanLock     bool
+	Refused     []useradmin.Refusal
+	RefusedOp   string
+	Selected    map[string]bool
+	ExportQuery string
+}
+
+// requireUserList refuses people who may not list users (members, teamless managers).
+func requireUserList(e *core.RequestEvent) error {
+	u := currentUser(e)
+	if !access.Can(u, access.ViewUsers, u.TeamID()) {
+		return access.ErrForbidden
+	}
+	return nil
+}
+
+func showUsersPage(e *core.RequestEvent) error {
+	return renderUsers(e, http.StatusOK, e.Request.URL.Query(), nil)
+}
+
+func renderUsers(e *core.RequestEvent, status int, q url.Values, refused *useradmin.RefusedError) error {
+	if err := requireUserList(e); err != nil {
+		return pageError(e, err)
+	}
+	u := currentUser(e)
+	f := member.ParseListFilter(q)
+	list, err := member.List(e.App, u, f)
+	if err != nil {
+		return pageError(e, err)
+	}
+	teams, err := team.List(e.App, u, "")
+	if err != nil {
+		return pageError(e, err)
+	}
+	data := &usersPage{Page: Page{Title: "Users"}, Filter: f, List: list, Teams: teams, Roles: member.Roles,
+		Query: f.Values().Encode(), CanRole: access.Can(u, access.ChangeRole, u.TeamID()),
+		CanTeam: access.Can(u, access.ChangeTeam, ""), CanLock: access.Can(u, access.LockUser, ""),
+		Selected: map[string]bool{}}
+	data.ExportQuery = data.Query
+	page := func(n int) string {
+		v := f.Values()
+		v.Set("page", strconv.Itoa(n))
+		return "/users?" + v.Encode()
+	}
+	if list.Page > 1 {
+		data.PrevURL = page(list.Page - 1)
+	}
+	if list.Page < list.Pages() {
+		data.NextURL = page(list.Page + 1)
+	}
+	if refused != nil {
+		data.Refused = refused.Rows
+		for _, id := range e.Request.PostForm["ids"] {
+			data.Selected[id] = true
+		}
+	}
+	return render(e, status, "user/list", data)
+}
+
+// bulkOp reads the bulk form or JSON body: action, role, team.
+func bulkOpFrom(get func(string) string) useradmin.Op {
+	return useradmin.Op{Kind: get("action"), Role: member.Role(get("role")), TeamID: get("team")}
+}
+
+func bulkUpdateUsers(e *core.RequestEvent) error {
+	if err := e.Request.ParseForm(); err != nil {
+		return renderError(e, http.StatusBadRequest, "Unreadable form.")
+	}
+	back, _ := url.ParseQuery(e.Request.PostFormValue("back"))
+	op := bulkOpFrom(e.Request.PostFormValue)
+	n, err := useradmin.Bulk(e.App, currentUser(e), e.Request.PostForm["ids"], op)
+	var refused *useradmin.RefusedError
+	if errors.As(err, &refused) {
+		return renderUsers(e, http.StatusConflict, back, refused)
+	}
+	if err != nil {
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", strconv.Itoa(n)+" users updated.")
+	return redirect(e, "/users?"+back.Encode())
+}
+
+type usersJSON struct {
+	Items   []member.Row `json:"items"`
+	Page    int          `json:"page"`
+	PerPage int          `json:"perPage"`
+	Total   int          `json:"totalItems"`
+	Pages   int          `json:"totalPages"`
+}
+
+func listUsersJSON(e *core.RequestEvent) error {
+	if err := requireUserList(e); err != nil {
+		return apiError(e, err)
+	}
+	list, err := member.List(e.App, currentUser(e), member.ParseListFilter(e.Request.URL.Query()))
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, usersJSON{Items: list.Rows, Page: list.Page, PerPage: list.PerPage, Total: list.Total, Pages: list.Pages()})
+}
+
+func bulkUpdateUsersJSON(e *core.RequestEvent) error {
+	var body struct {
+		useradmin.Op
+		IDs []string `json:"ids"`
+	}
+	if err := e.BindBody(&body); err != nil {
+		return e.BadRequestError("Invalid JSON body.", nil)
+	}
+	n, err := useradmin.Bulk(e.App, currentUser(e), body.IDs, body.Op)
+	var refused *useradmin.RefusedError
+	if errors.As(err, &refused) {
+		return e.JSON(http.StatusConflict, map[string]any{"status": http.StatusConflict,
+			"message": capitalize(refused.Error()) + ".", "data": map[string]any{"refused": refused.Rows}})
+	}
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"updated": n})
+}
