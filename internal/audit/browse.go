@@ -140,6 +140,6 @@ func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000
 // Actions lists the distinct actions recorded so far, for the filter's choices.
 func Actions(app core.App) ([]string, error) {
 	var out []string
-	err := app.DB().Select("DISTINCT action").From(Collection).OrderBy("action").Column(&out)
+	err := app.DB().NewQuery("SELECT DISTINCT action FROM " + Collection + " ORDER BY action").Column(&out)
 	return out, err
 }

@@ -125,6 +125,9 @@ func bulkOpFrom(get func(string) string) useradmin.Op {
 }
 
 func bulkUpdateUsers(e *core.RequestEvent) error {
+	if err := requireUserList(e); err != nil {
+		return pageError(e, err)
+	}
 	if err := e.Request.ParseForm(); err != nil {
 		return renderError(e, http.StatusBadRequest, "Unreadable form.")
 	}
@@ -162,6 +165,9 @@ func listUsersJSON(e *core.RequestEvent) error {
 }
 
 func bulkUpdateUsersJSON(e *core.RequestEvent) error {
+	if err := requireUserList(e); err != nil {
+		return apiError(e, err)
+	}
 	var body struct {
 		useradmin.Op
 		IDs []string `json:"ids"`
