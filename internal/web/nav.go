@@ -27,7 +27,8 @@ var navEntries []navEntry
 // addNav registers a menu entry; order sorts the menu (dashboard 0, then 10, 20, ...).
 func addNav(order int, label, path string, visible func(u *member.Member) bool) {
 	for _, n := range navEntries {
-		if n.path == path {
+		// One entry per label: several pages share "Approvals" (sends, money, leave tabs).
+		if n.path == path || n.label == label {
 			return
 		}
 	}
