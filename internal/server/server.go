@@ -19,4 +19,5 @@ func Bind(app core.App) {
 	realtime.Bind(app)
 	budget.BindSchedule(app)
 	web.Register(app)
+	bindDrain(app)
 }
