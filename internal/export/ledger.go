@@ -30,7 +30,7 @@ var ledgerSource = source{
 		}
 		return app.DB().Select("l.created", "l.user_email", "COALESCE(t.name, '') AS team_name", "l.kind", "l.amount",
 			"l.balance_after", "l.reason", "l.actor_email", "l.period", "l.ref").
-			From(ledger.Collection+" l").
+			From(walkNewestFirst(ledger.Collection, "l", "idx_ledger_created")).
 			LeftJoin("teams t", dbx.NewExp("t.id = l.team")).
 			Where(orAll(allOf(ledgerVisible(viewer), f.where(loc)))).
 			OrderBy("l.created DESC", "l.id DESC"), nil

@@ -29,6 +29,7 @@ var sendsSource = source{
 			return nil, err
 		}
 		return send.Query(app, viewer, f, loc).
+			From(walkNewestFirst(send.Collection, "", "idx_sends_created")).
 			AndSelect("COALESCE(t.name, '') AS team_name", "COALESCE(d.email, '') AS decided_by_email").
 			LeftJoin("teams t", dbx.NewExp("t.id = sends.team")).
 			LeftJoin(member.Collection+" d", dbx.NewExp("d.id = sends.decided_by")), nil

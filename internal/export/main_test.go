@@ -1,0 +1,9 @@
+package export_test
+
+import (
+	"testing"
+
+	"teamfund/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
