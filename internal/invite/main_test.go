@@ -1,9 +1,13 @@
 package invite_test
 
 import (
+	"errors"
 	"regexp"
 	"testing"
+	"time"
 
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -61,3 +65,25 @@ func newApp(t testing.TB) *tests.TestApp {
 	t.Cleanup(app.Cleanup)
 	return app
 }
+
+func dbxAction(action string) dbx.Expression { return dbx.HashExp{"action": action} }
+
+func mustInviteID(t testing.TB, app core.App, email string) string {
+	t.Helper()
+	r, err := app.FindFirstRecordByData("invites", "email", email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Id
+}
+
+func containsField(err error, field string) bool {
+	var verrs validation.Errors
+	if !errors.As(err, &verrs) {
+		return false
+	}
+	_, ok := verrs[field]
+	return ok
+}
+
+func nowPlus(d time.Duration) time.Time { return time.Now().Add(d) }
