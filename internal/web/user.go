@@ -55,6 +55,7 @@ type usersPage struct {
 	List        member.ListPage
 	Teams       []team.Summary
 	Roles       []member.Role
+	BulkRoles   []member.Role // the roles the viewer may give
 	Query       string // the filter as a query string, for links and the bulk form
 	PrevURL     string
 	NextURL     string
@@ -97,7 +98,7 @@ func renderUsers(e *core.RequestEvent, status int, q url.Values, refused *userad
 	data := &usersPage{Page: Page{Title: "Users"}, Filter: f, List: list, Teams: teams, Roles: member.Roles,
 		Query: f.Values().Encode(), CanRole: access.Can(u, access.ChangeRole, u.TeamID()),
 		CanTeam: access.Can(u, access.ChangeTeam, ""), CanLock: access.Can(u, access.LockUser, ""),
-		Selected: map[string]bool{}}
+		Selected: map[string]bool{}, BulkRoles: assignableRoles(u)}
 	data.ExportQuery = data.Query
 	page := func(n int) string {
 		v := f.Values()
@@ -119,7 +120,15 @@ func renderUsers(e *core.RequestEvent, status int, q url.Values, refused *userad
 	return render(e, status, "user/list", data)
 }
 
-// bulkOp reads the bulk form or JSON body: action, role, team.
+// assignableRoles are the roles u may give: admins admin/manager/member, managers manager/member.
+func assignableRoles(u *member.Member) []member.Role {
+	if u.Role().IsAdmin() {
+		return []member.Role{member.RoleAdmin, member.RoleManager, member.RoleMember}
+	}
+	return []member.Role{member.RoleManager, member.RoleMember}
+}
+
+// bulkOpFrom reads the bulk action from form fields: action, role, team.
 func bulkOpFrom(get func(string) string) useradmin.Op {
 	return useradmin.Op{Kind: get("action"), Role: member.Role(get("role")), TeamID: get("team")}
 }

@@ -62,10 +62,7 @@ func renderUser(e *core.RequestEvent, status int, t *member.Member, errs FormErr
 	if err != nil {
 		return pageError(e, err)
 	}
-	roles := []member.Role{member.RoleAdmin, member.RoleManager, member.RoleMember}
-	if !u.Role().IsAdmin() {
-		roles = []member.Role{member.RoleManager, member.RoleMember}
-	}
+	roles := assignableRoles(u)
 	if form == nil {
 		form = map[string]string{"email": t.Email()}
 	}

@@ -1,0 +1,213 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+	"teamfund/internal/money"
+	"teamfund/internal/testutil"
+)
+
+// do sends one request to srv with headers and returns the response (body closed).
+func do(t *testing.T, srvURL, method, path, body string, headers map[string]string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, srvURL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+func TestDeactivationEndsAnExistingBrowserSession(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app)
+	if res := do(t, srv.URL, "GET", "/", "", f.CookieHeaders("memberA")); res.StatusCode != http.StatusOK {
+		t.Fatalf("before: got %d, want 200", res.StatusCode)
+	}
+	if res := do(t, srv.URL, "POST", "/users/"+f.ID("memberA")+"/deactivate", "", f.FormHeaders("admin")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("deactivate: got %d", res.StatusCode)
+	}
+	res := do(t, srv.URL, "GET", "/", "", f.CookieHeaders("memberA"))
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("after: got %d to %q, want a redirect to /login", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := do(t, srv.URL, "GET", "/api/tf/me", "", f.AuthHeaders("memberA")); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("bearer token after deactivation: got %d, want 401", res.StatusCode)
+	}
+}
+
+func TestTeamChangeThroughThePageReturnsTheBalance(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA"), Amount: 3500, Kind: ledger.KindGrant}); err != nil {
+		t.Fatal(err)
+	}
+	srv := testutil.Serve(t, app)
+	res := do(t, srv.URL, "POST", "/users/"+f.ID("memberA")+"/team", url.Values{"team": {f.ID("beta")}}.Encode(), f.FormHeaders("admin"))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("got %d", res.StatusCode)
+	}
+	u, _ := member.Find(app, f.ID("memberA"))
+	if u.TeamID() != f.ID("beta") || u.Balance() != 0 {
+		t.Errorf("team %s balance %d, want beta and 0", u.TeamID(), u.Balance())
+	}
+	if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+		t.Errorf("reconcile: %v %v", bad, err)
+	}
+	if co, _ := ledger.CompanyBalance(app); co != money.Cents(0) {
+		t.Errorf("company balance %d, want 0", co)
+	}
+}
+
+func TestAdminPagesShowTheRightThings(t *testing.T) {
+	f := testutil.Fixtures(t)
+	alpha, beta := f.ID("alpha"), f.ID("beta")
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "member sees only their own team on the teams page", Method: "GET", URL: "/teams",
+			Headers: f.CookieHeaders("memberB"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"Beta"}, NotExpectedContent: []string{"Alpha", "New team"},
+		},
+		{
+			Name: "admin searches teams by a member's first name", Method: "GET", URL: "/teams?q=mona",
+			Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`data-team="` + alpha + `"`, "New team"}, NotExpectedContent: []string{`data-team="` + beta + `"`},
+		},
+		{
+			Name: "team page lists members with balances and the reset note", Method: "GET", URL: "/teams/" + alpha,
+			Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"member.a2@acme.com", "$0.00", "limit − balance", "Add to team"},
+			NotExpectedContent: []string{"Delete team"},
+		},
+		{
+			Name: "creating a team without a name re-renders the form with the field message", Method: "POST", URL: "/teams",
+			Body: form(url.Values{"name": {" "}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 422, ExpectedContent: []string{"Cannot be blank", `aria-invalid="true"`}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "a bad amount in the settings form names the field", Method: "POST", URL: "/teams/" + alpha,
+			Body: form(url.Values{"name": {"Alpha"}, "monthly_limit": {"12.345"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 422, ExpectedContent: []string{"Must be an amount like 12 or 12.50"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "JSON team create with a taken name answers 400 naming the field", Method: "POST", URL: "/api/tf/teams",
+			Body: strings.NewReader(`{"name":"alpha"}`), Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 400, ExpectedContent: []string{`"name"`, "already exists"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "manager's users page shows their team only, with the Invited tab", Method: "GET", URL: "/users",
+			Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"member.a@acme.com", "/invites?status=pending", "4 users",
+				`id="bulk-role"><option value="manager">Manager</option><option value="member">Member</option></select>`},
+			NotExpectedContent: []string{"member.b@acme.com", "owner@acme.com", `value="deactivate"`, `value="team"`},
+		},
+		{
+			Name: "users page filters by role and status and paginates", Method: "GET", URL: "/users?role=member&status=active&per_page=2&page=2",
+			Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"4 users", "page 2 of 2", "member.a@acme.com", "member.b@acme.com", "Previous"},
+			NotExpectedContent: []string{"locked@acme.com", "manager.a@acme.com", "loner@acme.com", "Next →"},
+		},
+		{
+			Name: "HTMX search on the users page returns the fragment", Method: "GET", URL: "/users?q=bea",
+			Headers: map[string]string{"Cookie": f.CookieHeaders("admin")["Cookie"], "HX-Request": "true"}, TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`id="user-table"`, "member.b@acme.com"}, NotExpectedContent: []string{"<html", "member.a@acme.com"},
+		},
+		{
+			Name: "JSON users list answers with totals", Method: "GET", URL: "/api/tf/users?team=none",
+			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":3`, "loner@acme.com"},
+		},
+		{
+			Name: "bulk role change including the owner lists the refused row and writes nothing", Method: "POST", URL: "/users/bulk",
+			Body:    form(url.Values{"action": {"role"}, "role": {"manager"}, "ids": {f.ID("memberA"), f.ID("owner"), f.ID("memberB")}}),
+			Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 409, ExpectedContent: []string{"Nothing was changed", "owner@acme.com: the owner cannot be demoted", `value="` + f.ID("memberA") + `" aria-label="Select member.a@acme.com" checked`},
+			ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "JSON bulk deactivate including the admin's own account is refused as a whole", Method: "POST", URL: "/api/tf/users/bulk",
+			Body:    strings.NewReader(`{"action":"deactivate","ids":["` + f.ID("memberA") + `","` + f.ID("admin") + `"]}`),
+			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 409, ExpectedContent: []string{`"refused"`, "your own account"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "bulk team change moves everyone and audits each", Method: "POST", URL: "/api/tf/users/bulk",
+			Body:    strings.NewReader(`{"action":"team","team":"` + beta + `","ids":["` + f.ID("memberA") + `","` + f.ID("loner") + `"]}`),
+			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`"updated":2`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				n, _ := app.CountRecords("users", dbx.HashExp{"team": beta})
+				a, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "user.team"})
+				if n != 4 || a != 2 {
+					t.Errorf("beta has %d users and %d audit entries, want 4 and 2", n, a)
+				}
+			},
+		},
+		{
+			Name: "admin cannot demote the owner (JSON 409)", Method: "POST", URL: "/api/tf/users/" + f.ID("owner") + "/role",
+			Body: strings.NewReader(`{"role":"member"}`), Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 409, ExpectedContent: []string{"transfer ownership first"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "nobody makes a second owner by role change", Method: "POST", URL: "/users/" + f.ID("admin") + "/role",
+			Body: form(url.Values{"role": {"owner"}}), Headers: f.FormHeaders("owner"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 409, ExpectedContent: []string{"Ownership moves only by transfer"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "changing an email to a taken one re-renders with the field message", Method: "POST", URL: "/users/" + f.ID("memberA") + "/email",
+			Body: form(url.Values{"email": {"MEMBER.B@acme.com"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 422, ExpectedContent: []string{"Another user already has this email"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "deleting without a successor asks for one", Method: "POST", URL: "/users/" + f.ID("memberA") + "/delete",
+			Body: form(url.Values{"successor_email": {"nobody@acme.com"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 422, ExpectedContent: []string{"No user with this email"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "owner's user page offers no demote, lock or delete", Method: "GET", URL: "/users/" + f.ID("owner"),
+			Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"The owner cannot be demoted"},
+			NotExpectedContent: []string{`id="change-role"`, `id="lock"`, `id="delete-user"`, `id="transfer-ownership"`},
+		},
+		{
+			Name: "transfer ownership through the page swaps owner and admin", Method: "POST", URL: "/users/" + f.ID("admin") + "/transfer-ownership",
+			Headers: f.FormHeaders("owner"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 303, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				o, _ := member.Find(app, f.ID("owner"))
+				a, _ := member.Find(app, f.ID("admin"))
+				if o.Role() != member.RoleAdmin || a.Role() != member.RoleOwner {
+					t.Errorf("roles %s/%s, want admin/owner", o.Role(), a.Role())
+				}
+			},
+		},
+		{
+			Name: "audit log filters by action and shows before and after", Method: "GET", URL: "/audit?action=company.setup",
+			Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"Audit log"},
+			NotExpectedContent: []string{"user.role</code>"},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
