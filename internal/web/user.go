@@ -56,7 +56,7 @@ type usersPage struct {
 	Teams       []team.Summary
 	Roles       []member.Role
 	BulkRoles   []member.Role // the roles the viewer may give
-	Query       string // the filter as a query string, for links and the bulk form
+	Query       string        // the filter as a query string, for links and the bulk form
 	PrevURL     string
 	NextURL     string
 	CanRole     bool
