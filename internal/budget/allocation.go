@@ -17,7 +17,6 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/realtime"
-	"teamfund/internal/team"
 )
 
 // RunsCollection remembers each month whose allocation has run.
@@ -30,6 +29,13 @@ const (
 	TriggerCLI      = "cli"
 )
 
+// Month-start rules (the values of teams.month_rule). note: budget reads teams with SQL
+// instead of importing internal/team, because team.MoveMember calls GrantOnJoin.
+const (
+	RuleRollover = "rollover"
+	RuleReset    = "reset"
+)
+
 // ErrFutureMonth refuses allocating a month that has not started yet.
 var ErrFutureMonth = errors.New("that month has not started yet in the company time zone")
 
@@ -39,7 +45,7 @@ var ErrFutureMonth = errors.New("that month has not started yet in the company t
 //
 // allocationSQL below is the same rule for the batch; the table test checks both.
 func Allocation(rule string, limit, rolloverCap, balance money.Cents) money.Cents {
-	if rule == team.RuleReset {
+	if rule == RuleReset {
 		return limit - balance
 	}
 	if rolloverCap > 0 {
@@ -174,9 +180,19 @@ func GrantOnJoin(app core.App, userID string) error {
 		if m.TeamID() == "" || !m.Active() {
 			return nil
 		}
-		t, err := team.Find(tx, m.TeamID())
-		if err != nil || t.BudgetMode() != team.ModeMonthly {
+		var t struct {
+			Name  string `db:"name"`
+			Mode  string `db:"budget_mode"`
+			Limit int64  `db:"monthly_limit"`
+			Rule  string `db:"month_rule"`
+			Cap   int64  `db:"rollover_cap"`
+		}
+		if err := tx.DB().NewQuery("SELECT name, budget_mode, monthly_limit, month_rule, rollover_cap FROM teams WHERE id = {:id}").
+			Bind(dbx.Params{"id": m.TeamID()}).One(&t); err != nil {
 			return err
+		}
+		if t.Mode != "monthly" {
+			return nil
 		}
 		month := MonthOf(time.Now(), companyLocation(tx))
 		var n int
@@ -188,9 +204,9 @@ func GrantOnJoin(app core.App, userID string) error {
 			return nil
 		}
 		_, err = ledger.Post(tx, ledger.Entry{Account: userID, Kind: ledger.KindMonthly, Period: string(month),
-			Amount:    Allocation(t.MonthRule(), t.MonthlyLimit(), t.RolloverCap(), m.Balance()),
-			Reason:    "Monthly budget " + string(month) + " (joined " + t.Name() + ")",
-			Ref:       "join:" + t.Id,
+			Amount:    Allocation(t.Rule, money.Cents(t.Limit), money.Cents(t.Cap), m.Balance()),
+			Reason:    "Monthly budget " + string(month) + " (joined " + t.Name + ")",
+			Ref:       "join:" + m.TeamID(),
 			AllowZero: true})
 		return err
 	})

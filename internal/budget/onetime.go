@@ -13,7 +13,6 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/realtime"
-	"teamfund/internal/team"
 )
 
 // Errors of the one-time grants.
@@ -58,13 +57,16 @@ func GroupGrant(app core.App, actor *member.Member, teamID string, amount money.
 	reason = strings.TrimSpace(reason)
 	var res ledger.BatchResult
 	err := app.RunInTransaction(func(tx core.App) error {
-		t, err := team.Find(tx, teamID)
-		if err != nil {
+		var t struct {
+			Name string `db:"name"`
+		}
+		if err := tx.DB().NewQuery("SELECT name FROM teams WHERE id = {:id}").Bind(dbx.Params{"id": teamID}).One(&t); err != nil {
 			return err
 		}
 		if reason == "" {
-			reason = "Group limit for " + t.Name()
+			reason = "Group limit for " + t.Name
 		}
+		var err error
 		res, err = ledger.PostBatch(tx, ledger.Batch{
 			Rows:      `SELECT id AS account, {:amount} AS amount FROM users WHERE team = {:team} AND status = 'active'`,
 			Params:    dbx.Params{"amount": int64(amount), "team": teamID},
@@ -77,7 +79,7 @@ func GroupGrant(app core.App, actor *member.Member, teamID string, amount money.
 			return err
 		}
 		return audit.Record(tx, actor, audit.Entry{Action: "money.group_grant", TargetType: "team", TargetID: teamID,
-			TargetLabel: t.Name(), After: map[string]any{"amount_each": int64(amount), "members": res.Entries,
+			TargetLabel: t.Name, After: map[string]any{"amount_each": int64(amount), "members": res.Entries,
 				"total": int64(res.Total), "reason": reason}})
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"teamfund/internal/audit"
+	"teamfund/internal/budget"
 	"teamfund/internal/company"
 	"teamfund/internal/member"
 )
@@ -139,7 +140,11 @@ func admit(tx core.App, p Profile, role member.Role, teamID string) (*member.Mem
 			return nil, err
 		}
 	}
-	return m, nil
+	// Joining a monthly team mid-month brings the month's budget at once.
+	if err := budget.GrantOnJoin(tx, m.Id); err != nil {
+		return nil, err
+	}
+	return member.Find(tx, m.Id)
 }
 
 // inviterDomain is the email domain of user id, or the company's (the owner's) when that

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/audit"
+	"teamfund/internal/budget"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 )
@@ -62,8 +63,11 @@ func MoveMember(app core.App, actor *member.Member, userID, newTeamID string) er
 				return err
 			}
 		}
-		// Hook point: the money engineer's mid-month monthly grant for a member who joins a
-		// monthly team goes here (after the team changed, inside the same transaction).
+		// A member joining a monthly team gets the month's budget at once (at most one
+		// monthly grant per member and month, whatever team).
+		if err := budget.GrantOnJoin(tx, userID); err != nil {
+			return err
+		}
 		return audit.Record(tx, actor, audit.Entry{Action: "user.team", TargetType: "user", TargetID: userID,
 			TargetLabel: u.Email(),
 			Before:      map[string]any{"team": oldTeamID, "team_name": oldName, "balance": int64(returned)},

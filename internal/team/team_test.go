@@ -169,9 +169,14 @@ func TestAddAndRemoveMembers(t *testing.T) {
 			if u.TeamID() != wantTeam {
 				t.Errorf("team %q, want %q", u.TeamID(), wantTeam)
 			}
+			// Success returns the balance to the company; joining the monthly team Alpha then
+			// brings the month's 100.00 at once (budget.GrantOnJoin).
 			wantBal := money.Cents(900)
 			if tt.want == nil {
 				wantBal = 0
+				if tt.add && tt.wantTeamOfUs == "alpha" {
+					wantBal = 10000
+				}
 			}
 			if u.Balance() != wantBal {
 				t.Errorf("balance %d, want %d", u.Balance(), wantBal)
