@@ -57,15 +57,16 @@ type Report struct {
 	Invited  int
 	Refused  int
 	Warnings int
+	MailIDs  []string // the stored invitations, for outbox.Deliver
 }
 
 // Import invites every valid candidate and reports each refused one. The checks and all
 // writes run in ONE transaction — PocketBase serialises write transactions on its single
 // writer connection, so two racing imports cannot both take the last seats — and a crash
-// leaves either every valid row or none. Mail goes out after the commit, in the background.
+// leaves either every valid row or none. The caller delivers rep.MailIDs with
+// outbox.Deliver after it returns (the web in the background, the CLI before it exits).
 func Import(app core.App, actor *member.Member, cands []Candidate) (*Report, error) {
 	rep := &Report{}
-	var mailIDs []string
 	err := app.RunInTransaction(func(tx core.App) error {
 		rows, err := evaluate(tx, actor, cands)
 		if err != nil {
@@ -84,7 +85,7 @@ func Import(app core.App, actor *member.Member, cands []Candidate) (*Report, err
 			if err != nil {
 				return err
 			}
-			mailIDs = append(mailIDs, mailID)
+			rep.MailIDs = append(rep.MailIDs, mailID)
 			emails = append(emails, inv.Email())
 		}
 		rep.Rows = rows
@@ -107,9 +108,6 @@ func Import(app core.App, actor *member.Member, cands []Candidate) (*Report, err
 		if row.Warning != "" {
 			rep.Warnings++
 		}
-	}
-	if len(mailIDs) > 0 && outbox.SMTPEnabled(app) {
-		go outbox.Deliver(app, mailIDs...)
 	}
 	return rep, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/invite"
+	"teamfund/internal/outbox"
 )
 
 // previewRowsShown caps the valid rows drawn in the preview table; refused rows are always all shown.
@@ -82,7 +83,24 @@ func importInviteCSV(e *core.RequestEvent) error {
 	if err != nil {
 		return invitePageError(e, err)
 	}
+	deliverInBackground(e.App, rep.MailIDs)
 	return render(e, http.StatusOK, "invite/preview", summarize(&importPage{Page: Page{Title: "Invites imported"}, Imported: true}, rep.Rows))
+}
+
+// deliverInBackground sends an import's mails after the response: thousands of SMTP
+// round trips do not fit in one request. Without SMTP there is nothing to do.
+func deliverInBackground(app core.App, ids []string) {
+	if len(ids) == 0 || !outbox.SMTPEnabled(app) {
+		return
+	}
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				app.Logger().Error("outbox: delivery panicked", "panic", r)
+			}
+		}()
+		outbox.Deliver(app, ids...)
+	}()
 }
 
 // summarize counts rows and keeps every refused row plus the first valid ones for display.
@@ -177,6 +195,7 @@ func importInviteCSVJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return inviteAPIError(e, err)
 	}
+	deliverInBackground(e.App, rep.MailIDs)
 	out, _, _ := rowsJSON(rep.Rows)
 	return e.JSON(http.StatusOK, map[string]any{"invited": rep.Invited, "refused": rep.Refused, "rows": out})
 }
