@@ -65,6 +65,7 @@ type usersPage struct {
 	Refused     []useradmin.Refusal
 	RefusedOp   string
 	Selected    map[string]bool
+	Bulk        useradmin.Op // the bulk choice to show again after a refusal
 	ExportQuery string
 }
 
@@ -116,6 +117,7 @@ func renderUsers(e *core.RequestEvent, status int, q url.Values, refused *userad
 		for _, id := range e.Request.PostForm["ids"] {
 			data.Selected[id] = true
 		}
+		data.Bulk = bulkOpFrom(e.Request.PostFormValue)
 	}
 	return render(e, status, "user/list", data)
 }

@@ -1,0 +1,136 @@
+package e2e_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/e2e"
+	"teamfund/internal/ledger"
+	"teamfund/internal/testutil"
+)
+
+// acceptConfirms makes the page's data-confirm dialogs answer "OK" (headless Chromium
+// would otherwise wait on them).
+func acceptConfirms(t *testing.T, ctx context.Context) {
+	t.Helper()
+	e2e.Get(t, ctx, chromedp.Evaluate[bool](`window.confirm = function () { return true; }; true`))
+}
+
+// TestBulkRoleChangeIsAllOrNothing: an admin selects three users including the owner and
+// asks to make them managers: nothing changes and the owner is listed with the reason;
+// without the owner the change goes through for both.
+func TestBulkRoleChangeIsAllOrNothing(t *testing.T) {
+	s := e2e.Start(t)
+	f := testutil.Fixtures(t)
+	admin := s.NewBrowser(t)
+	e2e.Login(t, admin, s, "admin")
+	box := func(key string) css { return css(`input[name=ids][value="` + f.ID(key) + `"]`) }
+	e2e.Do(t, admin,
+		chromedp.Navigate(s.URL+"/users"),
+		chromedp.WaitVisible(css(`#user-table`)),
+		chromedp.Click(box("memberA")),
+		chromedp.Click(box("memberB")),
+		chromedp.Click(box("owner")),
+		chromedp.SetValue(css(`#bulk-action`), "role"),
+		chromedp.SetValue(css(`#bulk-role`), "manager"),
+	)
+	e2e.Screenshot(t, admin, "users-1-bulk-selection")
+	acceptConfirms(t, admin)
+	e2e.Do(t, admin, chromedp.Click(css(`#bulk-apply`)), chromedp.WaitVisible(css(`#bulk-refused`)))
+	if msg := e2e.Text(t, admin, `#bulk-refused`); !strings.Contains(msg, "owner@acme.com") || !strings.Contains(msg, "Nothing was changed") {
+		t.Errorf("refusal = %q, want the owner listed and nothing changed", msg)
+	}
+	if row := e2e.Text(t, admin, `tr[data-user="`+f.ID("memberA")+`"]`); !strings.Contains(row, "Member") || strings.Contains(row, "Manager") {
+		t.Errorf("memberA row after the refused bulk action = %q, want still Member", row)
+	}
+	e2e.Screenshot(t, admin, "users-2-bulk-refused")
+
+	acceptConfirms(t, admin)
+	e2e.Do(t, admin,
+		chromedp.Click(box("owner")), // still selected after the refusal: unselect it
+		chromedp.SetValue(css(`#bulk-action`), "role"),
+		chromedp.SetValue(css(`#bulk-role`), "manager"),
+		chromedp.Click(css(`#bulk-apply`)),
+		chromedp.WaitVisible(css(`#flash .flash.ok`)),
+	)
+	if flash := e2e.Text(t, admin, `#flash`); !strings.Contains(flash, "2 users updated") {
+		t.Errorf("flash = %q, want 2 users updated", flash)
+	}
+	for _, k := range []string{"memberA", "memberB"} {
+		if row := e2e.Text(t, admin, `tr[data-user="`+f.ID(k)+`"]`); !strings.Contains(row, "Manager") {
+			t.Errorf("%s row = %q, want Manager", k, row)
+		}
+	}
+	e2e.Screenshot(t, admin, "users-3-bulk-done")
+}
+
+// seedLeave makes leaving alpha need approval and gives memberA 25.00.
+func seedLeave(t *testing.T, dataDir string) {
+	t.Helper()
+	f := testutil.Fixtures(t)
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dataDir})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	defer app.ResetBootstrapState()
+	if _, err := app.DB().NewQuery("UPDATE teams SET leave_needs_approval = 1 WHERE id = {:id}").
+		Bind(dbx.Params{"id": f.ID("alpha")}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA"), Amount: 2500, Kind: ledger.KindGrant, Reason: "e2e"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLeaveRequestApprovedByTheManager: a member asks to leave a team that requires
+// approval, the team's manager approves on Approvals → Leave requests, and the member is
+// teamless with the balance returned.
+func TestLeaveRequestApprovedByTheManager(t *testing.T) {
+	s := e2e.Start(t)
+	seedLeave(t, s.DataDir)
+	f := testutil.Fixtures(t)
+
+	member := s.NewBrowser(t)
+	e2e.Login(t, member, s, "memberA")
+	e2e.Do(t, member, chromedp.Navigate(s.URL+"/teams/"+f.ID("alpha")), chromedp.WaitVisible(css(`#leave-team`)))
+	e2e.Screenshot(t, member, "leave-1-member-team-page")
+	acceptConfirms(t, member)
+	e2e.Do(t, member, chromedp.Click(css(`#leave-team`)), chromedp.WaitVisible(css(`#flash .flash.ok`)))
+	if flash := e2e.Text(t, member, `#flash`); !strings.Contains(flash, "waits for a manager") {
+		t.Errorf("flash = %q, want the request to wait", flash)
+	}
+	e2e.Screenshot(t, member, "leave-2-member-requested")
+
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerA")
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/approvals/leave"),
+		chromedp.WaitVisible(css(`#leave-pending button`)),
+	)
+	if row := e2e.Text(t, manager, `#leave-pending tbody`); !strings.Contains(row, "member.a@acme.com") || !strings.Contains(row, "$25.00") {
+		t.Errorf("pending row = %q, want memberA with $25.00", row)
+	}
+	e2e.Screenshot(t, manager, "leave-3-manager-approvals")
+	e2e.Do(t, manager,
+		chromedp.Click(css(`#leave-pending form[action$="/approve"] button`)),
+		chromedp.WaitVisible(css(`#flash .flash.ok`)),
+	)
+	if row := e2e.Text(t, manager, `#leave-pending tbody`); !strings.Contains(row, "No pending requests") {
+		t.Errorf("pending after approval = %q", row)
+	}
+	e2e.Screenshot(t, manager, "leave-4-manager-approved")
+
+	e2e.Do(t, member, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(css(`#balance`)))
+	if bal := e2e.Text(t, member, `#balance`); bal != "$0.00" {
+		t.Errorf("balance after leaving = %q, want $0.00 (returned)", bal)
+	}
+	if dash := e2e.Text(t, member, `#dashboard`); !strings.Contains(dash, "No team") {
+		t.Errorf("dashboard = %q, want No team", dash)
+	}
+	e2e.Screenshot(t, member, "leave-5-member-teamless")
+}
