@@ -51,8 +51,19 @@ func navFor(u *member.Member, current string) []NavItem {
 		if !n.visible(u) {
 			continue
 		}
-		isCurrent := current == n.path || (n.path != "/" && strings.HasPrefix(current, n.path+"/"))
+		isCurrent := current == n.path || (n.path != "/" && strings.HasPrefix(current, n.path+"/")) ||
+			strings.HasPrefix(current, sectionOf(n.path)+"/")
 		out = append(out, NavItem{Label: n.label, Path: n.path, Current: isCurrent})
 	}
 	return out
+}
+
+// sectionOf is "/approvals" for an entry at "/approvals/leave": one entry stands for all
+// tabs of its section, so it is current on each of them. Single-segment paths have none.
+func sectionOf(path string) string {
+	rest := strings.TrimPrefix(path, "/")
+	if i := strings.Index(rest, "/"); i > 0 {
+		return "/" + rest[:i]
+	}
+	return "\x00"
 }

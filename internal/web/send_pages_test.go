@@ -111,3 +111,15 @@ func statusOfSend(t testing.TB, app core.App, recipient string) string {
 	}
 	return row.Status
 }
+
+func TestApprovalsNavIsOneEntryCurrentOnEveryTab(t *testing.T) {
+	f := testutil.Fixtures(t)
+	for _, path := range []string{"/approvals/sends", "/approvals/leave"} {
+		s := tests.ApiScenario{
+			Name: "manager on " + path + " sees one current Approvals entry", Method: http.MethodGet, URL: path,
+			Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`aria-current="page">Approvals</a>`},
+		}
+		s.Test(t)
+	}
+}
