@@ -25,8 +25,8 @@ var exportFlagHelp = map[string]string{
 	"team":   "team name or id, or \"none\" for rows without a team",
 	"role":   "users: owner, admin, manager or member",
 	"status": "users: active or deactivated; sends: pending, sent, rejected or cancelled",
-	"q":      "users: email or name prefix; ledger: text in email, reason or reference",
-	"member": "ledger: the account; sends: the sender (email or id)",
+	"q":      "users: email or name prefix",
+	"member": "ledger: the account (email, also of a deleted user, or id); sends: the sender (email or id)",
 	"kind":   "ledger: grant, monthly, return, adjust, transfer_in, transfer_out, spend or refund",
 	"from":   "first day included, YYYY-MM-DD in the company time zone",
 	"to":     "last day included, YYYY-MM-DD in the company time zone",
@@ -40,7 +40,7 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Short: "Export the users list, the ledger or the sends to a CSV or XLSX file",
 		Long: "Writes the same file as the Download buttons of the Users, Ledger and Sends pages, with the same filters.\n" +
 			"It runs as the operator of the server, so it sees every row (no user's permissions apply).\n" +
-			"The format defaults to the file's extension; -o - writes to standard output.\n" +
+			"The format defaults to the file's extension; -o - writes CSV (or --format) to standard output.\n" +
 			"Filters per list: users " + strings.Join(export.Params(export.Users), ", ") +
 			"; ledger " + strings.Join(export.Params(export.Ledger), ", ") +
 			"; sends " + strings.Join(export.Params(export.Sends), ", ") + ".",
@@ -53,6 +53,10 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 			}
 			f, err := exportFormat(format, output)
 			if err != nil {
+				return err
+			}
+			// Like serve: a data folder from an older binary gets the indexes the export walks.
+			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
 			q, err := exportQuery(app, cmd, ds, filters)
@@ -80,8 +84,11 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 	return cmd
 }
 
-// exportFormat is --format, or the output file's extension.
+// exportFormat is --format, or the output file's extension (CSV for standard output).
 func exportFormat(flag, output string) (export.Format, error) {
+	if flag == "" && output == "-" {
+		flag = string(export.CSV)
+	}
 	if flag == "" {
 		flag = strings.TrimPrefix(filepath.Ext(output), ".")
 	}
@@ -89,7 +96,8 @@ func exportFormat(flag, output string) (export.Format, error) {
 }
 
 // exportQuery turns the filter flags into the page query string, refusing flags the list
-// does not have and resolving team names and member emails to ids.
+// does not have and resolving team names (and, for sends, member emails) to ids; the ledger
+// filter takes an email itself, so deleted users' entries stay findable.
 func exportQuery(app core.App, cmd *cobra.Command, ds export.Dataset, filters map[string]*string) (url.Values, error) {
 	allowed := map[string]bool{}
 	for _, p := range export.Params(ds) {
@@ -112,7 +120,7 @@ func exportQuery(app core.App, cmd *cobra.Command, ds export.Dataset, filters ma
 		}
 		q.Set("team", id)
 	}
-	if m := q.Get("member"); m != "" {
+	if m := q.Get("member"); m != "" && ds == export.Sends {
 		id, err := lookupID(app, member.Collection, "email", member.NormalizeEmail(m))
 		if err != nil {
 			return nil, fmt.Errorf("--member %q: %w", m, err)

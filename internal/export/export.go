@@ -42,8 +42,11 @@ type source struct {
 	params  []string // the page's filter parameters (query string names)
 	columns []Column
 	query   func(app core.App, viewer *member.Member, q url.Values, loc *time.Location) (*dbx.SelectQuery, error)
-	read    func(rows *dbx.Rows, cells []any) error
+	reader  func(app core.App) (readFunc, error)
 }
+
+// readFunc turns the current row of rows into cells (one per column).
+type readFunc func(rows *dbx.Rows, cells []any) error
 
 var sources = map[Dataset]*source{Users: &usersSource, Ledger: &ledgerSource, Sends: &sendsSource}
 
@@ -68,7 +71,7 @@ type Request struct {
 // Filename is the dated name of the file, e.g. teamfund-ledger-2026-11-25.xlsx, dated in
 // the company's time zone.
 func (r Request) Filename(now time.Time, loc *time.Location) string {
-	return fmt.Sprintf("teamfund-%s-%s.%s", r.Dataset, now.In(loc).Format("2006-01-02"), r.Format)
+	return fmt.Sprintf("teamfund-%s-%s.%s", r.Dataset, now.In(loc).Format(time.DateOnly), r.Format)
 }
 
 // Write streams the export to w: rows come one at a time from a database cursor and go
@@ -93,6 +96,10 @@ func Write(app core.App, w io.Writer, r Request) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	read, err := src.reader(app)
+	if err != nil {
+		return 0, err
+	}
 	rows, err := q.Rows()
 	if err != nil {
 		return 0, err
@@ -102,22 +109,22 @@ func Write(app core.App, w io.Writer, r Request) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := copyRows(out, src, rows)
+	n, err := copyRows(out, src.columns, read, rows)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	return n, err
 }
 
-func copyRows(out RowWriter, src *source, rows *dbx.Rows) (int, error) {
-	if err := out.WriteHeader(src.columns); err != nil {
+func copyRows(out RowWriter, columns []Column, read readFunc, rows *dbx.Rows) (int, error) {
+	if err := out.WriteHeader(columns); err != nil {
 		return 0, err
 	}
-	cells := make([]any, len(src.columns))
+	cells := make([]any, len(columns))
 	n := 0
 	for rows.Next() {
 		clear(cells)
-		if err := src.read(rows, cells); err != nil {
+		if err := read(rows, cells); err != nil {
 			return n, err
 		}
 		if err := out.WriteRow(cells); err != nil {

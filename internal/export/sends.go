@@ -29,30 +29,32 @@ var sendsSource = source{
 			return nil, err
 		}
 		return send.Query(app, viewer, f, loc).
-			From(walkNewestFirst(send.Collection, "", "idx_sends_created")).
+			From(walkNewestFirst(send.Collection, "idx_sends_created")).
 			AndSelect("COALESCE(t.name, '') AS team_name", "COALESCE(d.email, '') AS decided_by_email").
 			LeftJoin("teams t", dbx.NewExp("t.id = sends.team")).
 			LeftJoin(member.Collection+" d", dbx.NewExp("d.id = sends.decided_by")), nil
 	},
-	read: func(rows *dbx.Rows, cells []any) error {
-		var r struct {
-			Created        string `db:"created"`
-			Touch          string `db:"touch_name"`
-			Sender         string `db:"sender_email"`
-			Team           string `db:"team_name"`
-			RecipientName  string `db:"recipient_name"`
-			RecipientEmail string `db:"recipient_email"`
-			Cost           int64  `db:"cost"`
-			Status         string `db:"status"`
-			DecidedBy      string `db:"decided_by_email"`
-			DecidedAt      string `db:"decided_at"`
-		}
-		if err := rows.ScanStruct(&r); err != nil {
-			return err
-		}
-		cells[0], cells[1], cells[2], cells[3] = parseTime(r.Created), r.Touch, r.Sender, r.Team
-		cells[4], cells[5], cells[6], cells[7] = r.RecipientName, r.RecipientEmail, money.Cents(r.Cost), r.Status
-		cells[8], cells[9] = r.DecidedBy, parseTime(r.DecidedAt)
-		return nil
-	},
+	reader: func(core.App) (readFunc, error) { return readSend, nil },
+}
+
+func readSend(rows *dbx.Rows, cells []any) error {
+	var r struct {
+		Created        string `db:"created"`
+		Touch          string `db:"touch_name"`
+		Sender         string `db:"sender_email"`
+		Team           string `db:"team_name"`
+		RecipientName  string `db:"recipient_name"`
+		RecipientEmail string `db:"recipient_email"`
+		Cost           int64  `db:"cost"`
+		Status         string `db:"status"`
+		DecidedBy      string `db:"decided_by_email"`
+		DecidedAt      string `db:"decided_at"`
+	}
+	if err := rows.ScanStruct(&r); err != nil {
+		return err
+	}
+	cells[0], cells[1], cells[2], cells[3] = parseTime(r.Created), r.Touch, r.Sender, r.Team
+	cells[4], cells[5], cells[6], cells[7] = r.RecipientName, r.RecipientEmail, money.Cents(r.Cost), r.Status
+	cells[8], cells[9] = r.DecidedBy, parseTime(r.DecidedAt)
+	return nil
 }

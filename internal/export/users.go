@@ -24,16 +24,18 @@ var usersSource = source{
 	query: func(app core.App, viewer *member.Member, q url.Values, _ *time.Location) (*dbx.SelectQuery, error) {
 		return member.Query(app, viewer, member.ParseListFilter(q)), nil
 	},
-	read: func(rows *dbx.Rows, cells []any) error {
-		var r member.Row
-		if err := rows.ScanStruct(&r); err != nil {
-			return err
-		}
-		cells[0], cells[1], cells[2], cells[3] = r.Email, r.Name, r.RoleLabel(), r.Status
-		cells[4], cells[5], cells[6] = r.TeamName, money.Cents(r.Balance), yesNo(r.MayExport)
-		cells[7], cells[8] = r.RecordVisibility, parseTime(r.Created)
-		return nil
-	},
+	reader: func(core.App) (readFunc, error) { return readUser, nil },
+}
+
+func readUser(rows *dbx.Rows, cells []any) error {
+	var r member.Row
+	if err := rows.ScanStruct(&r); err != nil {
+		return err
+	}
+	cells[0], cells[1], cells[2], cells[3] = r.Email, r.Name, r.RoleLabel(), r.Status
+	cells[4], cells[5], cells[6] = r.TeamName, money.Cents(r.Balance), yesNo(r.MayExport)
+	cells[7], cells[8] = r.RecordVisibility, parseTime(r.Created)
+	return nil
 }
 
 func yesNo(b bool) string {

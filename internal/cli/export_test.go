@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/xuri/excelize/v2"
+
+	"teamfund/internal/member"
+	"teamfund/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+// cliApp is the PocketBase app of the CLI on a copy of the fixtures, plus two users whose
+// names test the round trip: non-ASCII, and one a spreadsheet would run as a formula.
+func cliApp(t *testing.T) *pocketbase.PocketBase {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(testutil.Fixtures(t).Dir)); err != nil {
+		t.Fatal(err)
+	}
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.ResetBootstrapState() })
+	for email, name := range map[string]string{"zoe@acme.com": "Zoë Ørsted 山田", "evil@acme.com": `=HYPERLINK("http://evil.example")`} {
+		if _, err := member.Create(app, member.NewUser{Email: email, Password: testutil.Password, Name: name, Role: member.RoleMember}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return app
+}
+
+func runExport(t *testing.T, app *pocketbase.PocketBase, args ...string) (string, error) {
+	t.Helper()
+	cmd := newExportCommand(app)
+	var stdout, stderr bytes.Buffer
+	cmd.SetOut(&stdout)
+	cmd.SetErr(&stderr)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return stdout.String() + stderr.String(), err
+}
+
+func TestExportCommandRoundTrip(t *testing.T) {
+	app := cliApp(t)
+	dir := t.TempDir()
+	csvPath, xlsxPath := filepath.Join(dir, "users.csv"), filepath.Join(dir, "users.xlsx")
+	for _, path := range []string{csvPath, xlsxPath} {
+		out, err := runExport(t, app, "users", "-o", path, "--team", "none", "--role", "member")
+		if err != nil {
+			t.Fatalf("export %s: %v\n%s", path, err, out)
+		}
+		if !strings.Contains(out, "Exported 3 rows of users") {
+			t.Errorf("output %q, want 3 rows: loner and the two teamless members added", out)
+		}
+	}
+
+	raw, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(raw, []byte("\xEF\xBB\xBF")) {
+		t.Fatal("CSV has no UTF-8 BOM")
+	}
+	records, err := csv.NewReader(bytes.NewReader(raw[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(xlsxPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	sheet, err := x.GetRows("Users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, rows := range map[string][][]string{"CSV": records, "XLSX": sheet} {
+		names := map[string]bool{}
+		for _, r := range rows[1:] {
+			names[r[1]] = true
+		}
+		for _, want := range []string{"Zoë Ørsted 山田", `'=HYPERLINK("http://evil.example")`} {
+			if !names[want] {
+				t.Errorf("%s: no user named %q in %q", name, want, rows)
+			}
+		}
+	}
+}
+
+func TestExportCommandRefusesBadInput(t *testing.T) {
+	app := cliApp(t)
+	out := filepath.Join(t.TempDir(), "x.csv")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown list", []string{"audit", "-o", out}, "unknown export"},
+		{"unknown format", []string{"users", "-o", filepath.Join(t.TempDir(), "x.pdf")}, "unknown export format"},
+		{"a filter the list does not have", []string{"sends", "-o", out, "--role", "admin"}, "--role is not a filter of the sends list"},
+		{"unknown team", []string{"ledger", "-o", out, "--team", "Gamma"}, `--team "Gamma": not found`},
+		{"bad date", []string{"ledger", "-o", out, "--from", "2026-13-01"}, "from: must be a date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, err := runExport(t, app, tt.args...)
+			if err == nil || !strings.Contains(err.Error()+msg, tt.want) {
+				t.Errorf("got %v (%s), want an error containing %q", err, msg, tt.want)
+			}
+			if _, statErr := os.Stat(out); statErr == nil {
+				t.Errorf("a failed export left %s behind", out)
+			}
+		})
+	}
+}
