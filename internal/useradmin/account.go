@@ -12,11 +12,13 @@ import (
 	"teamfund/internal/company"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/send"
 )
 
 // Delete removes user userID for good (admins). Their sends pass to successorID, their
 // open money requests are cancelled and their balance returns to the company; ledger rows
-// keep the deleted user's email (they store it), the audit entry keeps the rest.
+// keep the deleted user's email (they store it), the audit entry keeps the rest. Their
+// pending sends are rejected first (refunded), so held money also returns to the company.
 func Delete(app core.App, actor *member.Member, userID, successorID string) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		target, err := findUser(tx, userID)
@@ -32,6 +34,23 @@ func Delete(app core.App, actor *member.Member, userID, successorID string) erro
 		successor, err := findUser(tx, successorID)
 		if err != nil {
 			return validation.Errors{"successor": ErrSuccessor}
+		}
+		// Pending sends hold money taken from the user's balance: reject them first (refunded
+		// to the user), so the held money returns to the company with the rest.
+		var pending []string
+		if err := tx.DB().Select("id").From("sends").
+			Where(dbx.HashExp{"sender": userID, "status": "pending"}).Column(&pending); err != nil {
+			return err
+		}
+		for _, id := range pending {
+			if _, err := send.Reject(tx, actor, id); err != nil {
+				return err
+			}
+		}
+		if len(pending) > 0 {
+			if target, err = findUser(tx, userID); err != nil {
+				return err
+			}
 		}
 		if bal := target.Balance(); bal > 0 {
 			if _, err := ledger.Post(tx, ledger.Entry{Account: userID, Amount: -bal, Kind: ledger.KindReturn,
@@ -54,7 +73,7 @@ func Delete(app core.App, actor *member.Member, userID, successorID string) erro
 		if err := audit.Record(tx, actor, audit.Entry{Action: "user.delete", TargetType: "user", TargetID: userID,
 			TargetLabel: target.Email(), Before: snapshot(target),
 			After: map[string]any{"sends_to": successor.Email(), "sends_moved": moved, "requests_cancelled": cancelled,
-				"returned": int64(target.Balance())}}); err != nil {
+				"returned": int64(target.Balance()), "pending_sends_rejected": len(pending)}}); err != nil {
 			return err
 		}
 		// Reload: the ledger changed the balance with SQL after target was read.

@@ -201,6 +201,14 @@ func TestDeleteUser(t *testing.T) {
 	if err := app.Save(s); err != nil {
 		t.Fatal(err)
 	}
+	held := core.NewRecord(sends)
+	held.Load(map[string]any{"sender": f.ID("memberA"), "sender_email": f.Emails["memberA"], "recipient_name": "H", "recipient_email": "h@x.com", "cost": 200, "status": "pending"})
+	if err := app.Save(held); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA"), Amount: -200, Kind: ledger.KindSpend, Ref: "send:" + held.Id}); err != nil {
+		t.Fatal(err)
+	}
 	reqs, _ := app.FindCollectionByNameOrId("money_requests")
 	r := core.NewRecord(reqs)
 	r.Load(map[string]any{"requester": f.ID("memberA"), "giver": f.ID("managerA"), "amount": 100, "status": "pending"})
@@ -227,8 +235,11 @@ func TestDeleteUser(t *testing.T) {
 	}
 	var emails []string
 	_ = app.DB().NewQuery("SELECT user_email FROM ledger_entries WHERE account = {:id}").Bind(map[string]any{"id": f.ID("memberA")}).Column(&emails)
-	if len(emails) != 2 || emails[0] != f.Emails["memberA"] {
-		t.Errorf("ledger rows %v, want grant and return keeping the email", emails)
+	if len(emails) != 4 || emails[0] != f.Emails["memberA"] {
+		t.Errorf("ledger rows %v, want grant, spend, refund and return keeping the email", emails)
+	}
+	if h, _ := app.FindRecordById("sends", held.Id); h.GetString("status") != "rejected" {
+		t.Errorf("pending send %q, want rejected (refunded) before the deletion", h.GetString("status"))
 	}
 	if co, _ := ledger.CompanyBalance(app); co != 0 {
 		t.Errorf("company balance %d, want 0 after the return", co)
