@@ -277,6 +277,23 @@ func TestExportButtons(t *testing.T) {
 				`href="/export/sends.xlsx?status=sent&amp;team=` + beta + `"`},
 		},
 		{
+			Name:   "users page offers download links with its filters to a manager",
+			Method: http.MethodGet, URL: "/users?role=member&q=mem", Headers: f.CookieHeaders("managerA"),
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`href="/export/users.csv?q=mem&amp;role=member"`, `href="/export/users.xlsx?q=mem&amp;role=member"`},
+		},
+		{
+			Name:   "ledger page offers download links with its filters to a member with the export permission",
+			Method: http.MethodGet, URL: "/ledger?kind=grant", Headers: f.CookieHeaders("memberA2"),
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`href="/export/ledger.csv?kind=grant"`, `href="/export/ledger.xlsx?kind=grant"`},
+		},
+		{
+			Name:   "ledger page shows no download links to a member without the export permission",
+			Method: http.MethodGet, URL: "/ledger", Headers: f.CookieHeaders("memberA"),
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Ledger"}, NotExpectedContent: []string{"/export/ledger"},
+		},
+		{
 			Name:   "sends page shows no download links to a member without the export permission",
 			Method: http.MethodGet, URL: "/sends", Headers: f.CookieHeaders("memberA"),
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Sends"}, NotExpectedContent: []string{"/export/sends"},

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/export"
 	"teamfund/internal/member"
 	"teamfund/internal/team"
 	"teamfund/internal/useradmin"
@@ -51,22 +52,22 @@ func bindUserRoutes(pages, api routeGroup) {
 
 type usersPage struct {
 	Page
-	Filter      member.ListFilter
-	List        member.ListPage
-	Teams       []team.Summary
-	Roles       []member.Role
-	BulkRoles   []member.Role // the roles the viewer may give
-	Query       string        // the filter as a query string, for links and the bulk form
-	PrevURL     string
-	NextURL     string
-	CanRole     bool
-	CanTeam     bool
-	CanLock     bool
-	Refused     []useradmin.Refusal
-	RefusedOp   string
-	Selected    map[string]bool
-	Bulk        useradmin.Op // the bulk choice to show again after a refusal
-	ExportQuery string
+	Filter    member.ListFilter
+	List      member.ListPage
+	Teams     []team.Summary
+	Roles     []member.Role
+	BulkRoles []member.Role // the roles the viewer may give
+	Query     string        // the filter as a query string, for links and the bulk form
+	PrevURL   string
+	NextURL   string
+	CanRole   bool
+	CanTeam   bool
+	CanLock   bool
+	Refused   []useradmin.Refusal
+	RefusedOp string
+	Selected  map[string]bool
+	Bulk      useradmin.Op // the bulk choice to show again after a refusal
+	Export    *ExportLinks // CSV/XLSX of exactly these filters (nil: no export permission)
 }
 
 // requireUserList refuses people who may not list users (members, teamless managers).
@@ -100,7 +101,7 @@ func renderUsers(e *core.RequestEvent, status int, q url.Values, refused *userad
 		Query: f.Values().Encode(), CanRole: access.Can(u, access.ChangeRole, u.TeamID()),
 		CanTeam: access.Can(u, access.ChangeTeam, ""), CanLock: access.Can(u, access.LockUser, ""),
 		Selected: map[string]bool{}, BulkRoles: assignableRoles(u)}
-	data.ExportQuery = data.Query
+	data.Export = exportLinksFor(u, export.Users, f.Values())
 	page := func(n int) string {
 		v := f.Values()
 		v.Set("page", strconv.Itoa(n))
