@@ -42,6 +42,9 @@ func (e *env) size(quick, full int) int {
 var workloads = []workload{
 	{"cold start", coldStart},
 	{"concurrent sends", concurrentSends},
+	{"users page", usersPage},
+	{"invite CSV", inviteCSV},
+	{"ledger export", ledgerExport},
 	{"monthly allocation", monthlyAllocation},
 }
 
