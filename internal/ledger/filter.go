@@ -153,3 +153,19 @@ func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, lim
 	err := Query(app, viewer, f, loc).Limit(int64(limit)).Offset(int64(offset)).All(&rows)
 	return rows, err
 }
+
+// kindLabels name the kinds for people.
+var kindLabels = map[Kind]string{KindGrant: "Grant", KindMonthly: "Monthly budget", KindReturn: "Returned",
+	KindAdjust: "Adjustment", KindTransferIn: "Transfer in", KindTransferOut: "Transfer out", KindSpend: "Send",
+	KindRefund: "Refund"}
+
+// Label is the kind for people ("Transfer in").
+func (k Kind) Label() string {
+	if l, ok := kindLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+// KindLabel is the entry's kind for people.
+func (r Row) KindLabel() string { return Kind(r.Kind).Label() }

@@ -115,7 +115,7 @@ func runAllocation(e *core.RequestEvent) error {
 			return render(e, status, "money/admin", p)
 		})
 	}
-	setFlash(e, "ok", "Monthly allocation for "+month.Label()+": "+itoa(run.Entries)+" members, "+
+	setFlash(e, "ok", "Monthly allocation for "+month.Label()+": "+plural(run.Entries, "member")+", "+
 		money.Format(run.Total, currencyOf(e.App))+" in total.")
 	return redirect(e, "/money/admin")
 }
@@ -164,3 +164,11 @@ func apiRunAllocation(e *core.RequestEvent) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// plural is "1 member" or "3 members".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return itoa(n) + " " + noun + "s"
+}

@@ -119,7 +119,7 @@ func grantGroupLimit(e *core.RequestEvent) error {
 			return render(e, status, "money/team", p)
 		})
 	}
-	setFlash(e, "ok", "Gave "+money.Format(amount, currencyOf(e.App))+" to each of "+itoa(res.Entries)+" members.")
+	setFlash(e, "ok", "Gave "+money.Format(amount, currencyOf(e.App))+" to each of "+plural(res.Entries, "member")+".")
 	return redirect(e, teamBalancesURL(teamID))
 }
 
@@ -177,7 +177,7 @@ func adjustTeamBalances(e *core.RequestEvent) error {
 			return render(e, status, "money/team", p)
 		})
 	}
-	setFlash(e, "ok", "Balances updated for "+itoa(len(changes))+" members.")
+	setFlash(e, "ok", "Balances updated for "+plural(len(changes), "member")+".")
 	return redirect(e, teamBalancesURL(teamID))
 }
 

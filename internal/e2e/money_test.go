@@ -1,0 +1,71 @@
+package e2e_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"teamfund/internal/e2e"
+	"teamfund/internal/testutil"
+)
+
+// TestTransferUpdatesTheReceiversOpenPage: the receiver keeps /money open; a manager tops
+// up the sender, the sender transfers 12.50, and the receiver's balance and history change
+// on screen through the event stream, without a reload.
+func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
+	f := testutil.Fixtures(t)
+	s := e2e.Start(t)
+
+	receiver := s.NewBrowser(t)
+	e2e.Login(t, receiver, s, "memberA2")
+	e2e.Do(t, receiver,
+		chromedp.Navigate(s.URL+"/money"),
+		chromedp.WaitVisible(css(`#money-summary #balance`)),
+	)
+	if b := strings.TrimSpace(e2e.Text(t, receiver, `#balance`)); b != "$0.00" {
+		t.Fatalf("receiver starts with %q, want $0.00", b)
+	}
+	// A marker that a reload would wipe out.
+	e2e.Get(t, receiver, chromedp.Evaluate[bool](`window.__sameDocument = true; true`))
+
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerA")
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/money/team"),
+		chromedp.WaitVisible(css(`#balances-form`)),
+		chromedp.SendKeys(css(`input[name="amount_`+f.ID("memberA")+`"]`), "30"),
+		chromedp.SendKeys(css(`#balances-form input[name=reason]`), "Trade fair"),
+		chromedp.Click(css(`#balances-form button[type=submit]`)),
+		chromedp.WaitVisible(css(`#flash .flash.ok`)),
+	)
+	e2e.Screenshot(t, manager, "money-1-team-balances")
+
+	sender := s.NewBrowser(t)
+	e2e.Login(t, sender, s, "memberA")
+	e2e.Do(t, sender,
+		chromedp.Navigate(s.URL+"/money"),
+		chromedp.WaitVisible(css(`#transfer-form`)),
+		chromedp.SetValue(css(`#transfer-form select[name=to]`), f.ID("memberA2")),
+		chromedp.SendKeys(css(`#transfer-form input[name=amount]`), "12.50"),
+		chromedp.SendKeys(css(`#transfer-form input[name=reason]`), "Flowers for a client"),
+		chromedp.Click(css(`#transfer-form button[type=submit]`)),
+		chromedp.WaitVisible(css(`#flash .flash.ok`)),
+	)
+	if b := strings.TrimSpace(e2e.Text(t, sender, `#balance`)); b != "$17.50" {
+		t.Errorf("sender balance %q, want $17.50", b)
+	}
+	e2e.Screenshot(t, sender, "money-2-sender-after-transfer")
+
+	e2e.Get(t, receiver, chromedp.Poll[bool](
+		`document.querySelector('#balance').textContent.trim() === '$12.50'`,
+		chromedp.WithPollingTimeout(15*time.Second)))
+	if same := e2e.Get(t, receiver, chromedp.Evaluate[bool](`window.__sameDocument === true`)); !same {
+		t.Error("the receiver's page was reloaded; want a live update")
+	}
+	if hist := e2e.Text(t, receiver, `#ledger-recent`); !strings.Contains(hist, "Flowers for a client") {
+		t.Errorf("receiver's history %q lacks the transfer", hist)
+	}
+	e2e.Screenshot(t, receiver, "money-3-receiver-updated-live")
+}
