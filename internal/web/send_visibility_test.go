@@ -125,6 +125,25 @@ func TestSendVisibility(t *testing.T) {
 			ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"Only managers and admins approve sends."},
 		},
 		tests.ApiScenario{
+			Name: "records API refuses to create a send (writes go through /api/tf/sends only)", Method: http.MethodPost,
+			URL:     "/api/collections/sends/records",
+			Body:    jsonBody(`{"touch":"` + mugID + `","sender":"` + f.ID("memberA") + `","recipient_name":"X","recipient_email":"x@y.example","cost":0,"status":"sent"}`),
+			Headers: f.AuthHeaders("admin"), TestAppFactory: newSendsAppWithSends, ExpectedStatus: http.StatusForbidden,
+			ExpectedContent: []string{"superusers"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		tests.ApiScenario{
+			Name: "records API refuses to approve a pending send by patching it", Method: http.MethodPatch,
+			URL: "/api/collections/sends/records/PENDING", Body: jsonBody(`{"status":"sent"}`),
+			Headers: f.AuthHeaders("managerA"), TestAppFactory: newSendsAppWithSends, BeforeTestFunc: rewriteURLToPending,
+			ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"superusers"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		tests.ApiScenario{
+			Name: "records API refuses an admin restocking a touch directly", Method: http.MethodPatch,
+			URL: "/api/collections/touches/records/" + emptyID, Body: jsonBody(`{"inventory":100,"status":"active"}`),
+			Headers: f.AuthHeaders("admin"), TestAppFactory: newSendsApp, ExpectedStatus: http.StatusForbidden,
+			ExpectedContent: []string{"superusers"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		tests.ApiScenario{
 			Name: "member cannot read another team's send by id (JSON)", Method: http.MethodGet,
 			URL: "/api/tf/sends/nosuchsend00000", Headers: f.AuthHeaders("memberA"), TestAppFactory: newSendsAppWithSends,
 			ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Not found."},
