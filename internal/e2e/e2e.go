@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/testutil"
 )
@@ -305,4 +306,19 @@ func sanitize(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Seed changes the running server's data with Go code (SQLite takes writes from this
+// second process): fn gets an app bootstrapped on the server's data folder, for setup
+// the UI under test does not cover (team settings, grants, touches).
+func (s *Server) Seed(t testing.TB, fn func(app core.App) error) {
+	t.Helper()
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: s.DataDir})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	defer app.ResetBootstrapState()
+	if err := fn(app); err != nil {
+		t.Fatal(err)
+	}
 }

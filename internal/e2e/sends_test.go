@@ -15,34 +15,24 @@ import (
 
 const hamperID = "touchhamper0001"
 
-// seedHamper prepares the running server's data folder (SQLite takes writes from a second
-// process): alpha's sends above 20.00 need approval, memberA has 100.00, and a 30.00
-// "Hamper" touch exists, not yet assigned to any team.
-func seedHamper(t *testing.T, dataDir string) {
-	t.Helper()
-	f := testutil.Fixtures(t)
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dataDir})
-	if err := app.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
-	defer app.ResetBootstrapState()
+// seedHamper makes alpha's sends above 20.00 need approval, gives memberA 100.00 and adds
+// a 30.00 "Hamper" touch, not yet assigned to any team.
+func seedHamper(app core.App, f *testutil.Fixture) error {
 	if _, err := app.DB().NewQuery("UPDATE teams SET approval_threshold = 2000 WHERE id = {:id}").
 		Bind(dbx.Params{"id": f.ID("alpha")}).Execute(); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA"), Amount: 10000, Kind: ledger.KindGrant, Reason: "e2e"}); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	col, err := app.FindCollectionByNameOrId("touches")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	r := core.NewRecord(col)
 	r.Id = hamperID
 	r.Load(map[string]any{"name": "Hamper", "description": "A gift hamper", "cost": 3000, "status": "active"})
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
+	return app.Save(r)
 }
 
 // TestSendNeedingApprovalIsApprovedByTheManager: the manager assigns their team to a touch,
@@ -50,8 +40,8 @@ func seedHamper(t *testing.T, dataDir string) {
 // approves it on the Approvals page, and the member sees it sent.
 func TestSendNeedingApprovalIsApprovedByTheManager(t *testing.T) {
 	s := e2e.Start(t)
-	seedHamper(t, s.DataDir)
 	f := testutil.Fixtures(t)
+	s.Seed(t, func(app core.App) error { return seedHamper(app, f) })
 
 	manager := s.NewBrowser(t)
 	e2e.Login(t, manager, s, "managerA")
