@@ -1,0 +1,79 @@
+package e2e_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"teamfund/internal/e2e"
+	"teamfund/internal/testutil"
+)
+
+// TestInviteIsAcceptedFromTheOutboxLink: an admin invites someone into Alpha, copies the
+// link from the outbox (no SMTP here), and the invitee opens it, sets a password and
+// lands on the dashboard as a member of Alpha.
+func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
+	s := e2e.Start(t)
+	f := testutil.Fixtures(t)
+
+	admin := s.NewBrowser(t)
+	e2e.Login(t, admin, s, "admin")
+	e2e.Do(t, admin,
+		chromedp.Navigate(s.URL+"/invites"),
+		chromedp.WaitVisible(css(`#invite-dialog summary`)),
+		chromedp.Click(css(`#invite-dialog summary`)),
+		chromedp.WaitVisible(css(`#invite-form input[name=email]`)),
+		chromedp.SendKeys(css(`#invite-form input[name=email]`), "Nora.Newbie@ACME.com"),
+		chromedp.SendKeys(css(`#invite-form input[name=name]`), "Nora Newbie"),
+		chromedp.SetValue(css(`#invite-form select[name=team]`), f.ID("alpha")),
+	)
+	e2e.Screenshot(t, admin, "invites-1-admin-invite-dialog")
+	e2e.Do(t, admin,
+		chromedp.Click(css(`#invite-form button[type=submit]`)),
+		chromedp.WaitVisible(css(`.flash.ok`)),
+	)
+	if got := e2e.Text(t, admin, `#invite-list tbody`); !strings.Contains(got, "nora.newbie@acme.com") || !strings.Contains(got, "pending") {
+		t.Fatalf("invite list lacks the pending invite: %q", got)
+	}
+	e2e.Screenshot(t, admin, "invites-2-admin-list")
+
+	e2e.Do(t, admin,
+		chromedp.Navigate(s.URL+"/outbox"),
+		chromedp.WaitVisible(css(`#outbox tbody a`)),
+		chromedp.Click(css(`#outbox tbody a`)),
+		chromedp.WaitVisible(css(`input.mail-link`)),
+	)
+	e2e.Screenshot(t, admin, "invites-3-admin-outbox-message")
+	link := e2e.Get(t, admin, chromedp.Value(css(`input.mail-link`)))
+	u, err := url.Parse(link)
+	if err != nil || !strings.HasPrefix(u.Path, "/invite/") {
+		t.Fatalf("no invite link in the outbox: %q (%v)", link, err)
+	}
+
+	invitee := s.NewBrowser(t)
+	e2e.Do(t, invitee,
+		chromedp.Navigate(s.URL+u.Path),
+		chromedp.WaitVisible(css(`#accept-form`)),
+		chromedp.SendKeys(css(`#accept-form input[name=password]`), "a-new-password"),
+		chromedp.SendKeys(css(`#accept-form input[name=password_confirm]`), "a-new-password"),
+		chromedp.SendKeys(css(`#accept-form input[name=phone]`), "+1 555 0199"),
+	)
+	e2e.Screenshot(t, invitee, "invites-4-invitee-accept-form")
+	e2e.Do(t, invitee,
+		chromedp.Click(css(`#accept-form button[type=submit]`)),
+		chromedp.WaitVisible(css(`#dashboard`)),
+	)
+	e2e.Screenshot(t, invitee, "invites-5-invitee-dashboard")
+	if got := e2e.Text(t, invitee, `#dashboard`); !strings.Contains(got, "Nora Newbie") || !strings.Contains(got, "Alpha") {
+		t.Errorf("dashboard does not show the new member in Alpha: %q", got)
+	}
+
+	// The link is single use: opening it again shows the invalid-or-expired page.
+	again := s.NewBrowser(t)
+	e2e.Do(t, again,
+		chromedp.Navigate(s.URL+u.Path),
+		chromedp.WaitVisible(css(`#invalid-link`)),
+	)
+}
