@@ -9,8 +9,6 @@ import (
 	"teamfund/internal/testutil"
 )
 
-func TestMain(m *testing.M) { testutil.Main(m) }
-
 func writeCSV(t *testing.T, text string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "invites.csv")
