@@ -27,9 +27,10 @@ func bindExportRoutes(pages, api routeGroup) {
 func downloadExport(e *core.RequestEvent) error    { return serveExport(e, pageError) }
 func downloadExportAPI(e *core.RequestEvent) error { return serveExport(e, apiError) }
 
-// serveExport checks the permission, then streams the file. Errors found before the first
-// byte (permission, bad filter) get a normal error response; a failure in the middle of
-// the stream can only be logged, the client sees a cut-off download.
+// serveExport checks the permission, waits for a free export slot (export.Shared), then
+// streams the file. Errors found before the first byte (permission, bad filter) get a normal
+// error response; a failure in the middle of the stream can only be logged, the client sees
+// a cut-off download.
 func serveExport(e *core.RequestEvent, fail func(*core.RequestEvent, error) error) error {
 	ds, format, err := parseExportFile(e.Request.PathValue("file"))
 	if err != nil {
@@ -40,7 +41,12 @@ func serveExport(e *core.RequestEvent, fail func(*core.RequestEvent, error) erro
 	if err := export.Authorize(actor, ds, q.Get("team")); err != nil {
 		return fail(e, err)
 	}
-	req := export.Request{Dataset: ds, Format: format, Query: q, Viewer: actor}
+	release, err := export.Shared.Acquire(e.Request.Context())
+	if err != nil {
+		return nil // the client went away while waiting for a free export slot
+	}
+	defer release()
+	req := export.Request{Dataset: ds, Format: format, Query: q, Viewer: actor, Context: e.Request.Context()}
 	out := &download{e: e, filename: req.Filename(time.Now(), export.Settings(e.App).Location), contentType: format.ContentType()}
 	n, err := export.Write(e.App, out, req)
 	if err != nil && !out.started {
