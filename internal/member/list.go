@@ -145,9 +145,11 @@ func (f ListFilter) where(viewer *Member) []dbx.Expression {
 		out = append(out, dbx.NewExp("u.status = {:status}", dbx.Params{"status": f.Status}))
 	}
 	if f.Search != "" {
-		// note: prefix LIKE on both columns; both are indexed (email by PocketBase, name NOCASE).
-		out = append(out, dbx.NewExp(`(u.email LIKE {:search} ESCAPE '\' OR u.name LIKE {:search} ESCAPE '\')`,
-			dbx.Params{"search": escapeLike(strings.ToLower(f.Search)) + "%"}))
+		// note: emails are stored lower-cased, so an email prefix is a range on PocketBase's
+		// email index; names are matched by a case-insensitive prefix LIKE (NOCASE index).
+		lo := strings.ToLower(f.Search)
+		out = append(out, dbx.NewExp(`((u.email >= {:lo} AND u.email < {:hi}) OR u.name LIKE {:search} ESCAPE '\')`,
+			dbx.Params{"lo": lo, "hi": lo + "\U0010FFFF", "search": escapeLike(lo) + "%"}))
 	}
 	return out
 }
