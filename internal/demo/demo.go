@@ -15,6 +15,7 @@ import (
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/send"
 )
 
 // ErrHasData is returned when teams already exist.
@@ -220,60 +221,33 @@ func createTouchesAndSends(tx core.App, opt Options, teamIDs []string, people []
 	if err != nil {
 		return err
 	}
-	sendCol, err := tx.FindCollectionByNameOrId("sends")
-	if err != nil {
-		return err
-	}
-	type touchRef struct {
-		id, name string
-		cost     money.Cents
-		teams    map[string]bool
-		active   bool
-	}
-	var refs []touchRef
+	var refs []string
 	for _, t := range touches {
 		r := core.NewRecord(touchCol)
 		var assigned []string
-		set := map[string]bool{}
 		for _, i := range t.teams {
 			assigned = append(assigned, teamIDs[i])
-			set[teamIDs[i]] = true
 		}
 		r.Load(map[string]any{"name": t.name, "description": t.description, "cost": int64(t.cost), "status": t.status,
 			"track_inventory": t.inventory >= 0, "inventory": max(t.inventory, 0), "teams": assigned})
 		if err := tx.Save(r); err != nil {
 			return fmt.Errorf("touch %s: %w", t.name, err)
 		}
-		refs = append(refs, touchRef{r.Id, t.name, t.cost, set, t.status == "active" && t.inventory != 0})
+		refs = append(refs, r.Id)
 		res.Touches++
 	}
 	recipients := []string{"Grace Hopper", "Alan Turing", "Ada Lovelace", "Linus Pauling", "Marie Curie", "Nikola Tesla", "Rosalind Franklin"}
 	for _, p := range people {
 		for range opt.Rand.IntN(4) {
-			t := refs[opt.Rand.IntN(len(refs))]
-			if !t.active || !t.teams[p.TeamID()] {
-				continue
-			}
-			s := core.NewRecord(sendCol)
+			// send.Create applies every rule (assignment, status, inventory, limits, approval);
+			// refused picks are simply skipped.
+			touchID := refs[opt.Rand.IntN(len(refs))]
 			who := recipients[opt.Rand.IntN(len(recipients))]
-			s.Load(map[string]any{"touch": t.id, "touch_name": t.name, "sender": p.Id, "sender_email": p.Email(),
-				"team": p.TeamID(), "recipient_name": who, "recipient_email": emailOf(who), "cost": int64(t.cost), "status": "sent"})
-			if err := tx.Save(s); err != nil {
-				return err
-			}
-			_, err := ledger.Post(tx, ledger.Entry{Account: p.Id, Amount: -t.cost, Kind: ledger.KindSpend,
-				Reason: t.name + " to " + who, Actor: p, Ref: "send:" + s.Id})
-			if errors.Is(err, ledger.ErrInsufficientFunds) {
-				if err := tx.Delete(s); err != nil {
-					return err
-				}
+			_, err := send.Create(tx, p, send.Input{TouchID: touchID, RecipientName: who, RecipientEmail: emailOf(who)})
+			if send.IsRefusal(err) {
 				continue
 			}
 			if err != nil {
-				return err
-			}
-			if _, err := tx.DB().NewQuery("UPDATE touches SET inventory = inventory - 1 WHERE id = {:id} AND track_inventory = 1 AND inventory > 0").
-				Bind(map[string]any{"id": t.id}).Execute(); err != nil {
 				return err
 			}
 			res.Sends++

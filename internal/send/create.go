@@ -42,7 +42,8 @@ func (in *Input) normalize() error {
 // (taking one item with a guarded decrement; the last item pauses the touch), costs no more
 // than the team's maximum per send, and that the balance covers it — debiting the cost
 // through the ledger. Above the team's approval threshold the send is pending with the
-// money held; otherwise it is sent. Any refusal writes nothing.
+// money held; otherwise it is sent. Any refusal writes nothing: every rule is checked
+// before the first write, so a refusal also leaves a caller's enclosing transaction clean.
 func Create(app core.App, actor *member.Member, in Input) (*Send, error) {
 	if err := in.normalize(); err != nil {
 		return nil, err

@@ -16,3 +16,18 @@ var (
 	ErrOwnSend             = errors.New("nobody may approve or reject their own send")
 	ErrNotSender           = errors.New("only the sender can cancel a send")
 )
+
+// refusals are the rules that refuse a new send (as opposed to failures).
+var refusals = []error{ErrNoTeam, ErrTouchNotActive, ErrTouchNotStarted, ErrTouchEnded, ErrNotAssigned,
+	ErrOutOfInventory, ErrOverMaxPerSend, ErrInsufficientBalance}
+
+// IsRefusal reports whether err from Create is a rule refusing the send, for callers that
+// try many sends and skip the refused ones (the demo data).
+func IsRefusal(err error) bool {
+	for _, r := range refusals {
+		if errors.Is(err, r) {
+			return true
+		}
+	}
+	return false
+}
