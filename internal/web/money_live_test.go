@@ -178,3 +178,51 @@ func TestEventsNeedASession(t *testing.T) {
 		t.Errorf("guest: status %d, want 303 to sign in", res.StatusCode)
 	}
 }
+
+// TestEventsStreamTellsTheGiverAboutARequest: filing a request reaches the giver's open page.
+func TestEventsStreamTellsTheGiverAboutARequest(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/events", nil)
+	req.Header.Set("Cookie", f.CookieHeaders("managerA")["Cookie"])
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	if l := <-lines; l != "retry: 3000" {
+		t.Fatalf("first line %q", l)
+	}
+	ask, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/tf/money/requests",
+		strings.NewReader(fmt.Sprintf(`{"from":%q,"amount":900,"reason":"fair"}`, f.ID("managerA"))))
+	ask.Header.Set("Content-Type", "application/json")
+	ask.Header.Set("Authorization", f.Token("memberA"))
+	ares, err := http.DefaultClient.Do(ask)
+	if err != nil || ares.StatusCode != http.StatusCreated {
+		t.Fatalf("ask: %v %v", err, ares.Status)
+	}
+	ares.Body.Close()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case l := <-lines:
+			if l == "event: requestsChanged" {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the giver's stream did not get requestsChanged")
+		}
+	}
+}
