@@ -6,6 +6,7 @@ package invite
 import (
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/member"
@@ -49,6 +50,19 @@ func Wrap(r *core.Record) *Invite {
 // Find loads an invite by id.
 func Find(app core.App, id string) (*Invite, error) {
 	r, err := app.FindRecordById(Collection, id)
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(r), nil
+}
+
+// FindPending returns the pending invite (expired or not) of email, which is at most one.
+func FindPending(app core.App, email string) (*Invite, error) {
+	norm, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	r, err := app.FindFirstRecordByFilter(Collection, "email = {:e} && status = 'pending'", dbx.Params{"e": norm})
 	if err != nil {
 		return nil, err
 	}

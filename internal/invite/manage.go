@@ -118,8 +118,9 @@ type manager struct {
 	w     *writer
 }
 
-// mayManage: the actor manages the invite's team and could have sent this invite.
-func mayManage(actor *member.Member, inv *Invite) error {
+// MayManage says whether actor may resend, revoke, edit or delete inv: they manage the
+// invite's team and could have sent this invite.
+func MayManage(actor *member.Member, inv *Invite) error {
 	if err := access.Check(actor, access.ManageInvites, inv.TeamID()); err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func mayManage(actor *member.Member, inv *Invite) error {
 }
 
 func (m *manager) apply(inv *Invite, ch Change) (mailID string, err error) {
-	if err := mayManage(m.actor, inv); err != nil {
+	if err := MayManage(m.actor, inv); err != nil {
 		return "", err
 	}
 	before := snapshot(inv)

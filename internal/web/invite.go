@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/company"
 	"teamfund/internal/invite"
 	"teamfund/internal/member"
 	"teamfund/internal/team"
@@ -92,6 +93,9 @@ type invitesPage struct {
 	Refused    []invite.Refusal
 	Keys       []keyRow
 	NewKeyLink string
+	ResendID   string // the pending invite the form's email already has
+	SeatsUsed  int
+	SeatLimit  int
 }
 
 type teamOption struct{ ID, Name string }
@@ -156,6 +160,12 @@ func renderInvites(e *core.RequestEvent, status int, data *invitesPage) error {
 		data.Invites = append(data.Invites, inviteRow{ID: inv.Id, Email: inv.Email(), Name: inv.Name(),
 			Role: inv.Role().Label(), TeamName: names[inv.TeamID()], Status: inv.Status(now),
 			InvitedBy: userEmail(e.App, inv.InvitedBy()), Expires: inv.Expires(), SentAt: inv.SentAt()})
+	}
+	if data.SeatsUsed, err = invite.SeatsUsed(e.App, now); err != nil {
+		return pageError(e, err)
+	}
+	if c, err := company.Load(e.App); err == nil {
+		data.SeatLimit = c.SeatLimit()
 	}
 	keys, err := invite.ListKeys(e.App, u)
 	if err != nil {

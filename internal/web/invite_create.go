@@ -20,8 +20,13 @@ func createInvite(e *core.RequestEvent) error {
 		if status == http.StatusForbidden {
 			return renderError(e, status, msg)
 		}
-		return renderInvites(e, http.StatusUnprocessableEntity, &invitesPage{Form: form, FormOpen: true,
-			Errors: FormErrors{fe.Field: msg + "."}})
+		data := &invitesPage{Form: form, FormOpen: true, Errors: FormErrors{fe.Field: msg + "."}}
+		if errors.Is(err, invite.ErrAlreadyInvited) {
+			if inv, ferr := invite.FindPending(e.App, form.Email); ferr == nil && invite.MayManage(u, inv) == nil {
+				data.ResendID = inv.Id
+			}
+		}
+		return renderInvites(e, http.StatusUnprocessableEntity, data)
 	}
 	if err != nil {
 		return invitePageError(e, err)

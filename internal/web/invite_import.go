@@ -46,20 +46,25 @@ func uploadedCSV(e *core.RequestEvent) (string, error) {
 	return e.Request.FormValue("csv"), nil
 }
 
-func previewInviteCSV(e *core.RequestEvent) error {
-	u := currentUser(e)
-	if !mayManageInvites(u) {
-		return pageError(e, access.ErrForbidden)
+// uploadedCandidates checks that the user may import, then reads and parses the CSV.
+func uploadedCandidates(e *core.RequestEvent) (string, []invite.Candidate, error) {
+	if !mayManageInvites(currentUser(e)) {
+		return "", nil, access.ErrForbidden
 	}
 	text, err := uploadedCSV(e)
 	if err != nil {
-		return pageError(e, err)
+		return "", nil, err
 	}
 	cands, err := invite.ParseCSV(strings.NewReader(text))
+	return text, cands, err
+}
+
+func previewInviteCSV(e *core.RequestEvent) error {
+	text, cands, err := uploadedCandidates(e)
 	if err != nil {
 		return invitePageError(e, err)
 	}
-	rows, err := invite.Preview(e.App, u, cands)
+	rows, err := invite.Preview(e.App, currentUser(e), cands)
 	if err != nil {
 		return invitePageError(e, err)
 	}
@@ -67,19 +72,11 @@ func previewInviteCSV(e *core.RequestEvent) error {
 }
 
 func importInviteCSV(e *core.RequestEvent) error {
-	u := currentUser(e)
-	if !mayManageInvites(u) {
-		return pageError(e, access.ErrForbidden)
-	}
-	text, err := uploadedCSV(e)
-	if err != nil {
-		return pageError(e, err)
-	}
-	cands, err := invite.ParseCSV(strings.NewReader(text))
+	_, cands, err := uploadedCandidates(e)
 	if err != nil {
 		return invitePageError(e, err)
 	}
-	rep, err := invite.Import(e.App, u, cands)
+	rep, err := invite.Import(e.App, currentUser(e), cands)
 	if err != nil {
 		return invitePageError(e, err)
 	}
@@ -136,14 +133,15 @@ type rowJSON struct {
 	Warning string `json:"warning,omitempty"`
 }
 
-// csvBody reads the CSV of a JSON-API request: a multipart "file" or the raw body (text/csv).
+// csvBody checks that the user may import, then reads the CSV of a JSON-API request:
+// a multipart "file" or the raw body (text/csv).
 func csvBody(e *core.RequestEvent) ([]invite.Candidate, error) {
 	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/") {
-		text, err := uploadedCSV(e)
-		if err != nil {
-			return nil, err
-		}
-		return invite.ParseCSV(strings.NewReader(text))
+		_, cands, err := uploadedCandidates(e)
+		return cands, err
+	}
+	if !mayManageInvites(currentUser(e)) {
+		return nil, access.ErrForbidden
 	}
 	b, err := io.ReadAll(io.LimitReader(e.Request.Body, invite.MaxCSVBytes+1))
 	if err != nil {
@@ -166,15 +164,11 @@ func rowsJSON(rows []invite.Row) ([]rowJSON, int, int) {
 }
 
 func previewInviteCSVJSON(e *core.RequestEvent) error {
-	u := currentUser(e)
-	if !mayManageInvites(u) {
-		return apiError(e, access.ErrForbidden)
-	}
 	cands, err := csvBody(e)
 	if err != nil {
 		return inviteAPIError(e, err)
 	}
-	rows, err := invite.Preview(e.App, u, cands)
+	rows, err := invite.Preview(e.App, currentUser(e), cands)
 	if err != nil {
 		return inviteAPIError(e, err)
 	}
@@ -183,15 +177,11 @@ func previewInviteCSVJSON(e *core.RequestEvent) error {
 }
 
 func importInviteCSVJSON(e *core.RequestEvent) error {
-	u := currentUser(e)
-	if !mayManageInvites(u) {
-		return apiError(e, access.ErrForbidden)
-	}
 	cands, err := csvBody(e)
 	if err != nil {
 		return inviteAPIError(e, err)
 	}
-	rep, err := invite.Import(e.App, u, cands)
+	rep, err := invite.Import(e.App, currentUser(e), cands)
 	if err != nil {
 		return inviteAPIError(e, err)
 	}

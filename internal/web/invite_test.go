@@ -166,7 +166,7 @@ func TestInvitePages(t *testing.T) {
 		{
 			Name:   "manager sees own team's invites and not another team's",
 			Method: http.MethodGet, URL: "/invites", Headers: f.CookieHeaders("managerA"), TestAppFactory: inviteApp,
-			ExpectedStatus: 200, ExpectedContent: []string{"pending.a@acme.com", "Invite someone", "template.csv", "Create invite key"},
+			ExpectedStatus: 200, ExpectedContent: []string{"pending.a@acme.com", "Invite someone", "template.csv", "Create invite key", "Seats: 10 in use"},
 			NotExpectedContent: []string{"pending.b@acme.com", `value="admin"`},
 		},
 		{
@@ -197,7 +197,7 @@ func TestInvitePages(t *testing.T) {
 			Name:   "re-inviting a pending address answers already invited — resend?",
 			Method: http.MethodPost, URL: "/invites", Body: form(url.Values{"email": {"pending.a@acme.com"}, "team": {alpha}}),
 			Headers: f.FormHeaders("admin"), TestAppFactory: inviteApp,
-			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{"Already invited — resend?"},
+			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{"Already invited — resend?", `formaction="/invites/` + alphaInviteID + `/resend"`},
 			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
