@@ -1,11 +1,15 @@
 package invite_test
 
 import (
+	"bytes"
 	"errors"
+	"image"
+	"image/png"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/invite"
@@ -188,4 +192,31 @@ func TestAcceptValidatesTheForm(t *testing.T) {
 	if _, err := invite.Lookup(app, token); err != nil {
 		t.Errorf("a refused form burnt the link: %v", err)
 	}
+}
+
+func TestAcceptStoresThePhoto(t *testing.T) {
+	app := newApp(t)
+	_, token := invited(t, app, invite.Candidate{Email: "photo@acme.com"})
+	var photo bytes.Buffer
+	if err := pngEncode(&photo); err != nil {
+		t.Fatal(err)
+	}
+	file, err := filesystem.NewFileFromBytes(photo.Bytes(), "me.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := profile
+	p.Avatar = file
+	m, err := invite.Accept(app, token, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.GetString("avatar") == "" {
+		t.Error("no avatar stored")
+	}
+}
+
+func pngEncode(w *bytes.Buffer) error {
+	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
+	return png.Encode(w, img)
 }

@@ -119,3 +119,18 @@ func TestListFiltersByStatusAndTeam(t *testing.T) {
 		t.Error("member listed invites")
 	}
 }
+
+func TestResendOfAnExpiredInviteNeedsASeat(t *testing.T) {
+	app := newApp(t)
+	inv, _ := invited(t, app, invite.Candidate{Email: "late@acme.com"})
+	expire(t, app, inv.Id)
+	setCompany(t, app, map[string]any{"seat_limit": 8}) // 8 active users: full once the invite expired
+	err := invite.Apply(app, actor(t, app, "admin"), invite.Change{Action: invite.ActionResend, IDs: []string{inv.Id}})
+	if !errors.Is(err, invite.ErrSeatLimit) {
+		t.Fatalf("got %v, want %v", err, invite.ErrSeatLimit)
+	}
+	setCompany(t, app, map[string]any{"seat_limit": 9})
+	if err := invite.Apply(app, actor(t, app, "admin"), invite.Change{Action: invite.ActionResend, IDs: []string{inv.Id}}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -75,7 +75,7 @@ func listInvitesJSON(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	page := atoiOr(q.Get("page"), 1)
 	invs, total, err := invite.List(e.App, currentUser(e), invite.Filter{Status: q.Get("status"), TeamID: q.Get("team"), Page: page,
-		PerPage: atoiOr(q.Get("perPage"), invite.DefaultPerPage)})
+		PerPage: min(atoiOr(q.Get("perPage"), invite.DefaultPerPage), 500)})
 	if err != nil {
 		return inviteAPIError(e, err)
 	}

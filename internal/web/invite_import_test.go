@@ -1,0 +1,110 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"teamfund/internal/testutil"
+)
+
+// upload builds a multipart body with the CSV as "file" and the CSRF field.
+func upload(t testing.TB, csv string) (*bytes.Buffer, string) {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("csrf_token", testutil.CSRF)
+	fw, err := w.CreateFormFile("file", "people.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte(csv))
+	_ = w.Close()
+	return &body, w.FormDataContentType()
+}
+
+const webCSV = "\ufeffEmail,Name,Role,Team\r\n" +
+	"\"New.One@ACME.com\",\"One, New\",member,alpha\r\n" +
+	"pending.a@acme.com,Pat,member,Alpha\r\n" +
+	"bad-email,X,member,Alpha\r\n" +
+	"new.one@acme.com,Again,member,Alpha\r\n"
+
+func TestCSVPages(t *testing.T) {
+	f := testutil.Fixtures(t)
+	body, ct := upload(t, webCSV)
+	headers := f.CookieHeaders("managerA")
+	headers["Content-Type"] = ct
+	big, bigCT := upload(t, "email\n"+strings.Repeat("someone@acme.com\n", 300_000))
+	bigHeaders := f.CookieHeaders("admin")
+	bigHeaders["Content-Type"] = bigCT
+	scenarios := []tests.ApiScenario{
+		{
+			Name:   "manager uploads a CSV and sees every refused row with its line and reason, nothing written",
+			Method: http.MethodPost, URL: "/invites/preview", Body: body, Headers: headers, TestAppFactory: inviteApp,
+			ExpectedStatus: 200,
+			ExpectedContent: []string{"Preview: nothing is sent yet", "new.one@acme.com", "already invited", "malformed email",
+				"duplicate in file (line 2)", "Send all valid (1)", `name="csv"`},
+			ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name:   "send all valid imports the valid rows and reports the refused ones",
+			Method: http.MethodPost, URL: "/invites/import", Body: form(url.Values{"csv": {webCSV}}),
+			Headers: f.FormHeaders("managerA"), TestAppFactory: inviteApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"Invites imported", `id="valid-count">1<`, `id="refused-count">3<`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				r, err := app.FindFirstRecordByData("invites", "email", "new.one@acme.com")
+				if err != nil || r.GetString("team") != f.ID("alpha") || r.GetString("name") != "One, New" {
+					t.Errorf("imported invite %v (%v)", r, err)
+				}
+			},
+		},
+		{
+			Name:   "a file over the size limit gets a clear message",
+			Method: http.MethodPost, URL: "/invites/preview", Body: big, Headers: bigHeaders, TestAppFactory: inviteApp,
+			ExpectedStatus: http.StatusRequestEntityTooLarge, ExpectedContent: []string{"too large", "4 MB"},
+		},
+		{
+			Name:   "JSON import of a raw text/csv body",
+			Method: http.MethodPost, URL: "/api/tf/invites/import", Body: strings.NewReader(webCSV),
+			Headers: map[string]string{"Authorization": f.Token("admin"), "Content-Type": "text/csv"}, TestAppFactory: inviteApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`"invited":1`, `"refused":3`, `"line":5`, `"reason":"duplicate in file (line 2)"`},
+		},
+		{
+			Name:   "JSON preview of a file without the email column names the header problem",
+			Method: http.MethodPost, URL: "/api/tf/invites/preview", Body: strings.NewReader("name,team\nX,Alpha\n"),
+			Headers: map[string]string{"Authorization": f.Token("admin"), "Content-Type": "text/csv"}, TestAppFactory: inviteApp,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"header email,name,role,team"},
+		},
+		{
+			Name:   "an outbox message shows its link in a copyable field",
+			Method: http.MethodGet, URL: "/outbox/mailmessage0001", Headers: f.CookieHeaders("admin"),
+			TestAppFactory: func(tb testing.TB) *tests.TestApp {
+				app := inviteApp(tb)
+				col, _ := app.FindCollectionByNameOrId("outbox")
+				r := newRecord(col, map[string]any{"to": "x@acme.com", "subject": "You are invited to Acme on Teamfund",
+					"text": "Accept: http://localhost:8090/invite/abc", "delivery": "stored"})
+				r.Id = "mailmessage0001"
+				if err := app.Save(r); err != nil {
+					tb.Fatal(err)
+				}
+				return app
+			},
+			ExpectedStatus: 200, ExpectedContent: []string{"You are invited to Acme on Teamfund", "x@acme.com", "stored",
+				`class="mail-link" readonly value="http://localhost:8090/invite/abc"`},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
+func newRecord(col *core.Collection, data map[string]any) *core.Record {
+	r := core.NewRecord(col)
+	r.Load(data)
+	return r
+}
