@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -76,4 +78,44 @@ func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
 		chromedp.Navigate(s.URL+u.Path),
 		chromedp.WaitVisible(css(`#invalid-link`)),
 	)
+}
+
+// TestCSVImportPreviewThenSendAllValid: a manager uploads a CSV, sees the refused rows with
+// their line numbers and reasons, and sends the valid ones.
+func TestCSVImportPreviewThenSendAllValid(t *testing.T) {
+	s := e2e.Start(t)
+	csvPath := filepath.Join(t.TempDir(), "people.csv")
+	csv := "email,name,role,team\r\n" +
+		"ann@acme.com,Ann,member,Alpha\r\n" +
+		"member.a@acme.com,Max,member,Alpha\r\n" +
+		"not-an-email,Bad,member,Alpha\r\n" +
+		"ben@acme.com,Ben,member,Beta\r\n" +
+		"ann+x@acme.com,Ann again,,\r\n"
+	if err := os.WriteFile(csvPath, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerA")
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/invites"),
+		chromedp.WaitVisible(css(`#csv-upload input[type=file]`)),
+		chromedp.SetUploadFiles(css(`#csv-upload input[type=file]`), []string{csvPath}),
+		chromedp.Click(css(`#csv-upload button[type=submit]`)),
+		chromedp.WaitVisible(css(`#preview-rows`)),
+	)
+	e2e.Screenshot(t, manager, "invites-csv-1-preview")
+	preview := e2e.Text(t, manager, `#preview-rows`)
+	for _, want := range []string{"already a user", "malformed email", "not allowed", "+tag"} {
+		if !strings.Contains(preview, want) {
+			t.Errorf("preview lacks %q:\n%s", want, preview)
+		}
+	}
+	e2e.Do(t, manager,
+		chromedp.Click(css(`#csv-import button[type=submit]`)),
+		chromedp.WaitVisible(css(`#valid-count`)),
+	)
+	e2e.Screenshot(t, manager, "invites-csv-2-imported")
+	if got := e2e.Text(t, manager, `#valid-count`); got != "2" {
+		t.Errorf("invited %q, want 2", got)
+	}
 }
