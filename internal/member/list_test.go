@@ -1,12 +1,9 @@
 package member_test
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"testing"
-
-	"github.com/pocketbase/dbx"
 
 	"teamfund/internal/member"
 	"teamfund/internal/testutil"
@@ -91,27 +88,7 @@ func BenchmarkListAt10kUsers(b *testing.B) {
 	f := testutil.Fixtures(b)
 	app := testutil.NewApp(b)
 	defer app.Cleanup()
-	teams := []string{f.ID("alpha"), f.ID("beta"), ""}
-	roles := []string{"member", "member", "member", "manager"}
-	names := []string{"Anna", "Bruno", "Chen", "Dana", "Emil", "Fatima", "Gus", "Hana"}
-	_, err := app.DB().NewQuery("BEGIN").Execute()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := range 10000 {
-		_, err := app.DB().Insert(member.Collection, dbx.Params{
-			"id": fmt.Sprintf("bench%010d", i), "email": fmt.Sprintf("user%05d@acme.com", i),
-			"name": fmt.Sprintf("%s %05d", names[i%len(names)], i), "password": "x", "tokenKey": fmt.Sprintf("tk%d", i),
-			"role": roles[i%len(roles)], "team": teams[i%len(teams)], "status": "active", "record_visibility": "own",
-			"balance": i % 5000,
-		}).Execute()
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := app.DB().NewQuery("COMMIT").Execute(); err != nil {
-		b.Fatal(err)
-	}
+	testutil.InsertUsers(b, app, 10000)
 	owner, _ := member.Find(app, f.ID("owner"))
 	manager, _ := member.Find(app, f.ID("managerA"))
 	cases := []struct {

@@ -1,0 +1,37 @@
+package testutil
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// InsertUsers adds n active users (user00000@acme.com, ...) spread over the fixture teams
+// alpha, beta and no team, with balances set directly: for list and export benchmarks only
+// (it bypasses the ledger, so ledger.Reconcile will not be empty afterwards).
+func InsertUsers(tb testing.TB, app core.App, n int) {
+	tb.Helper()
+	f := Fixtures(tb)
+	teams := []string{f.ID("alpha"), f.ID("beta"), ""}
+	roles := []string{"member", "member", "member", "manager"}
+	names := []string{"Anna", "Bruno", "Chen", "Dana", "Emil", "Fatima", "Gus", "Hana"}
+	err := app.RunInTransaction(func(tx core.App) error {
+		for i := range n {
+			_, err := tx.DB().Insert("users", dbx.Params{
+				"id": fmt.Sprintf("bench%010d", i), "email": fmt.Sprintf("user%05d@acme.com", i),
+				"name": fmt.Sprintf("%s %05d", names[i%len(names)], i), "password": "x", "tokenKey": fmt.Sprintf("tk%d", i),
+				"role": roles[i%len(roles)], "team": teams[i%len(teams)], "status": "active", "record_visibility": "own",
+				"balance": i % 5000,
+			}).Execute()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
