@@ -9,6 +9,7 @@ import (
 	"teamfund/internal/budget"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/transfer"
 )
 
 // MoveMember is THE one place where a user's team changes (add to a team, remove, move,
@@ -60,6 +61,10 @@ func MoveMember(app core.App, actor *member.Member, userID, newTeamID string) er
 		}
 		if oldTeamID != "" {
 			if err := fulfilLeaveRequests(tx, actor, userID, oldTeamID); err != nil {
+				return err
+			}
+			// Money requests are between teammates: open ones end with the membership.
+			if _, err := transfer.CancelOpen(tx, userID); err != nil {
 				return err
 			}
 		}

@@ -129,7 +129,7 @@ func decide(app core.App, actor *member.Member, id, status string) (Request, err
 			if !actor.InTeam(requester.TeamID()) {
 				return ErrNotTeammate
 			}
-			if _, err := move(tx, actor, actor.Id, requester, amount, "Request: "+r.GetString("reason"), "request"); err != nil {
+			if _, err := move(tx, actor, actor.Id, requester, amount, "Request: "+r.GetString("reason"), "request:"+id); err != nil {
 				return err
 			}
 		}
@@ -207,4 +207,31 @@ func TeamPending(app core.App, teamID string) ([]Request, error) {
 	}
 	err := app.DB().NewQuery(q + " ORDER BY r.created").Bind(dbx.Params{"team": teamID}).All(&out)
 	return out, err
+}
+
+// CancelOpen cancels every pending request userID filed or was asked for, because a request
+// is between teammates: team.MoveMember calls it when someone changes or leaves their team.
+// It returns how many requests it cancelled.
+func CancelOpen(app core.App, userID string) (int, error) {
+	var open []Request
+	if err := app.DB().NewQuery(requestSelect+" WHERE r.status = 'pending' AND (r.requester = {:id} OR r.giver = {:id})").
+		Bind(dbx.Params{"id": userID}).All(&open); err != nil {
+		return 0, err
+	}
+	if len(open) == 0 {
+		return 0, nil
+	}
+	now := time.Now().UTC().Format(types.DefaultDateLayout)
+	_, err := app.DB().NewQuery(`UPDATE money_requests SET status = 'cancelled', decided_at = {:now}, updated = {:now}
+		WHERE status = 'pending' AND (requester = {:id} OR giver = {:id})`).
+		Bind(dbx.Params{"id": userID, "now": now}).Execute()
+	if err != nil {
+		return 0, err
+	}
+	people := []string{userID}
+	for _, r := range open {
+		people = append(people, r.Requester, r.Giver)
+	}
+	realtime.Notify(app, realtime.RequestsChanged, people...)
+	return len(open), nil
 }

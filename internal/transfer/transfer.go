@@ -34,7 +34,7 @@ func Send(app core.App, actor *member.Member, toID string, amount money.Cents, r
 		if err != nil {
 			return err
 		}
-		out, err = move(tx, actor, actor.Id, to, amount, reason, "transfer")
+		out, err = move(tx, actor, actor.Id, to, amount, reason, "transfer:"+core.GenerateDefaultRandomId())
 		if err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func AdminMove(app core.App, actor *member.Member, fromID, toID string, amount m
 		if err != nil {
 			return ledger.ErrUnknownAccount
 		}
-		out, err = move(tx, actor, from.Id, to, amount, reason, "move")
+		out, err = move(tx, actor, from.Id, to, amount, reason, "move:"+core.GenerateDefaultRandomId())
 		if err != nil {
 			return err
 		}
@@ -75,15 +75,14 @@ func AdminMove(app core.App, actor *member.Member, fromID, toID string, amount m
 	return out, err
 }
 
-// move debits fromID and credits to with a pair of transfer entries sharing one ref.
-func move(tx core.App, actor *member.Member, fromID string, to *member.Member, amount money.Cents, reason, refKind string) (Result, error) {
+// move debits fromID and credits to with a pair of transfer entries sharing ref.
+func move(tx core.App, actor *member.Member, fromID string, to *member.Member, amount money.Cents, reason, ref string) (Result, error) {
 	if amount <= 0 {
 		return Result{}, ledger.ErrZeroAmount
 	}
 	if fromID == to.Id {
 		return Result{}, ErrSelf
 	}
-	ref := refKind + ":" + core.GenerateDefaultRandomId()
 	debit, err := ledger.Post(tx, ledger.Entry{Account: fromID, Amount: -amount, Kind: ledger.KindTransferOut,
 		Reason: reason, Actor: actor, Ref: ref})
 	if err != nil {
