@@ -47,13 +47,14 @@ func TestManagerDownloadsTheFilteredUsersList(t *testing.T) {
 	)
 	e2e.Screenshot(t, ctx, "export-1-users-filtered-with-download-links")
 
+	events := true
 	e2e.Do(t, ctx,
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 				Behavior:         browser.SetDownloadBehaviorBehaviorAllowAndName,
 				BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
 				DownloadPath:     dir,
-				EventsEnabled:    ptr(true),
+				EventsEnabled:    &events,
 			})
 			return err
 		}),
@@ -91,5 +92,3 @@ func TestManagerDownloadsTheFilteredUsersList(t *testing.T) {
 		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -39,15 +39,8 @@ func (w *csvWriter) WriteHeader(cols []Column) error {
 }
 
 func (w *csvWriter) WriteRow(values []any) error {
-	for i, c := range w.cols {
-		var v any
-		if i < len(values) {
-			v = values[i]
-		}
-		if err := checkValue(c.Kind, v); err != nil {
-			return err
-		}
-		w.cells[i] = w.format(v)
+	if err := eachCell(w.cols, values, func(i int, v any) { w.cells[i] = w.format(v) }); err != nil {
+		return err
 	}
 	return w.csv.Write(w.cells)
 }

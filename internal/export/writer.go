@@ -101,6 +101,22 @@ func Neutralize(s string) string {
 	return s
 }
 
+// eachCell calls set with each column's index and value (nil past the end of values),
+// after checking that the value has the Go type its column's kind requires.
+func eachCell(cols []Column, values []any, set func(i int, v any)) error {
+	for i, c := range cols {
+		var v any
+		if i < len(values) {
+			v = values[i]
+		}
+		if err := checkValue(c.Kind, v); err != nil {
+			return err
+		}
+		set(i, v)
+	}
+	return nil
+}
+
 // checkValue verifies that v has the Go type that kind k requires.
 func checkValue(k Kind, v any) error {
 	ok := false

@@ -108,15 +108,8 @@ func (x *xlsxWriter) WriteHeader(cols []Column) error {
 }
 
 func (x *xlsxWriter) WriteRow(values []any) error {
-	for i, c := range x.cols {
-		var v any
-		if i < len(values) {
-			v = values[i]
-		}
-		if err := checkValue(c.Kind, v); err != nil {
-			return err
-		}
-		x.cells[i] = x.cell(v)
+	if err := eachCell(x.cols, values, func(i int, v any) { x.cells[i] = x.cell(v) }); err != nil {
+		return err
 	}
 	return x.next()
 }
