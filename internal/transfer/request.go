@@ -214,7 +214,7 @@ func TeamPending(app core.App, teamID string) ([]Request, error) {
 // It returns how many requests it cancelled.
 func CancelOpen(app core.App, userID string) (int, error) {
 	var open []Request
-	if err := app.DB().NewQuery(requestSelect+" WHERE r.status = 'pending' AND (r.requester = {:id} OR r.giver = {:id})").
+	if err := app.DB().NewQuery(requestSelect + " WHERE r.status = 'pending' AND (r.requester = {:id} OR r.giver = {:id})").
 		Bind(dbx.Params{"id": userID}).All(&open); err != nil {
 		return 0, err
 	}
