@@ -135,11 +135,29 @@ func TestInviteAccessTable(t *testing.T) {
 		{"owner", "GET", "/settings", "", 200},
 		{"admin", "GET", "/settings", "", 403},
 		{"memberA", "GET", "/invites/template.csv", "", 403},
+		// HTML forms: own team / other team
+		{"managerA", "POST", "/invites/" + alphaInviteID + "/resend", "", 303},
+		{"managerB", "POST", "/invites/" + alphaInviteID + "/resend", "", 403},
+		{"managerB", "POST", "/invites/" + alphaInviteID + "/delete", "", 403},
+		{"owner", "POST", "/invites/" + betaInviteID + "/delete", "", 303},
+		{"memberA", "POST", "/invites", "email=x%40acme.com", 403},
+		{"managerA", "POST", "/invites/keys", "team=" + alpha, 200},
+		{"managerA", "POST", "/invites/keys", "team=" + beta, 403},
+		{"memberA", "POST", "/invites/keys", "team=" + alpha, 403},
+		{"admin", "POST", "/invites/keys/" + alphaKeyID + "/revoke", "", 303},
+		{"managerB", "POST", "/invites/keys/" + alphaKeyID + "/revoke", "", 403},
+		{"memberA", "POST", "/invites/import", "csv=email%0Ax%40acme.com", 403},
+		{"memberA", "GET", "/outbox/anything000001", "", 403},
+		{"managerA", "POST", "/settings", "name=X", 403},
 	}
 	for _, r := range rows {
 		headers := f.AuthHeaders(r.actor)
-		if !strings.HasPrefix(r.url, "/api/") {
+		switch {
+		case strings.HasPrefix(r.url, "/api/"):
+		case r.method == "GET":
 			headers = f.CookieHeaders(r.actor)
+		default:
+			headers = f.FormHeaders(r.actor)
 		}
 		s := tests.ApiScenario{
 			Name:   r.actor + " " + r.method + " " + r.url + " " + r.body,

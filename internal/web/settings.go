@@ -44,6 +44,9 @@ func showSettingsPage(e *core.RequestEvent) error {
 }
 
 func updateSettings(e *core.RequestEvent) error {
+	if err := access.Check(currentUser(e), access.CompanySettings, ""); err != nil {
+		return pageError(e, err)
+	}
 	f := e.Request.PostFormValue
 	in := company.Settings{Name: f("name"), Currency: f("currency"), Timezone: f("timezone"), DomainRule: f("domain_rule") == "on"}
 	errs := FormErrors{}
