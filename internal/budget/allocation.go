@@ -140,8 +140,8 @@ func LastRun(app core.App) (Month, error) {
 
 // CatchUp runs every month from the one after the last run up to the current month, in
 // order, each in its own transaction — so a server that was down ends with the balances
-// of one that ran. Before the first run ever, it starts after the month the company was
-// set up (people who join get their month's grant on joining, see GrantOnJoin).
+// of one that ran. It never starts before the month after the company was set up (people
+// who join in that month get their month's grant on joining, see GrantOnJoin).
 func CatchUp(app core.App, now time.Time, trigger string) ([]Run, error) {
 	c, err := company.Load(app)
 	if err != nil {
@@ -152,8 +152,10 @@ func CatchUp(app core.App, now time.Time, trigger string) ([]Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	if last == "" {
-		last = MonthOf(c.GetDateTime("created").Time(), loc)
+	// An admin may have run a month from before the setup by hand; that must not make the
+	// schedule pay out every month since.
+	if setup := MonthOf(c.GetDateTime("created").Time(), loc); last < setup {
+		last = setup
 	}
 	var runs []Run
 	for m := last.Next(); m <= MonthOf(now, loc); m = m.Next() {

@@ -48,6 +48,16 @@ func setTimezone(t testing.TB, app core.App, tz string) {
 	}
 }
 
+// setUpIn backdates the company's creation to month m, so catch-ups may reach back to it.
+func setUpIn(t testing.TB, app core.App, m budget.Month) {
+	t.Helper()
+	_, err := app.DB().NewQuery("UPDATE company SET created = {:c}").
+		Bind(dbx.Params{"c": string(m) + "-01 00:00:00.000Z"}).Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func grant(t testing.TB, app core.App, key string, amount money.Cents) {
 	t.Helper()
 	if _, err := ledger.Post(app, ledger.Entry{Account: testutil.Fixtures(t).ID(key), Amount: amount, Kind: ledger.KindGrant}); err != nil {
@@ -220,6 +230,7 @@ func TestMonthBoundaryFollowsTheCompanyTimeZone(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
 	setTimezone(t, app, "Europe/Berlin")
+	setUpIn(t, app, "2025-12")
 	if _, err := budget.RunMonth(app, "2026-01", time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), budget.TriggerAdmin, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -241,6 +252,7 @@ func TestCatchUpAppliesEachMissedMonthInOrder(t *testing.T) {
 	defer app.Cleanup()
 	// Rollover capped at 250.00: January 100, February 100, March 50, April 0.
 	setTeam(t, app, "alpha", map[string]any{"rollover_cap": 25000})
+	setUpIn(t, app, "2025-12")
 	if _, err := budget.RunMonth(app, "2026-01", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), budget.TriggerSchedule, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -276,11 +288,15 @@ func TestFirstCatchUpStartsAfterTheSetupMonth(t *testing.T) {
 	defer app.Cleanup()
 	c, _ := company.Load(app)
 	created := c.GetDateTime("created").Time()
+	// A month from before the setup, run by hand, does not pull the schedule back.
+	if _, err := budget.RunMonth(app, "2020-01", created, budget.TriggerAdmin, nil); err != nil {
+		t.Fatal(err)
+	}
 	runs, err := budget.CatchUp(app, created, budget.TriggerSchedule)
 	if err != nil || len(runs) != 0 {
 		t.Errorf("in the setup month: %+v %v, want nothing (joiners get GrantOnJoin)", runs, err)
 	}
-	runs, err = budget.CatchUp(app, created.AddDate(0, 1, 0), budget.TriggerSchedule)
+	runs, err = budget.CatchUp(app, budget.MonthOf(created, time.UTC).Next().Start(time.UTC).Add(time.Hour), budget.TriggerSchedule)
 	if err != nil || len(runs) != 1 {
 		t.Errorf("a month later: %+v %v, want one run", runs, err)
 	}
