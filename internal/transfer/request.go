@@ -189,14 +189,6 @@ func Pending(app core.App, userID string) (incoming, outgoing []Request, err err
 	return incoming, outgoing, err
 }
 
-// Recent lists requests a user filed or was asked, newest first (any status).
-func Recent(app core.App, userID string, limit int) ([]Request, error) {
-	var out []Request
-	err := app.DB().NewQuery(requestSelect + " WHERE r.giver = {:id} OR r.requester = {:id} ORDER BY r.created DESC LIMIT {:limit}").
-		Bind(dbx.Params{"id": userID, "limit": limit}).All(&out)
-	return out, err
-}
-
 // TeamPending lists the pending requests of a team (for managers' approvals overview);
 // teamID "" lists every team's (admins).
 func TeamPending(app core.App, teamID string) ([]Request, error) {

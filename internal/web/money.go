@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/ledger"
-	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/team"
 )
@@ -171,15 +170,6 @@ func setFlashNow(e *core.RequestEvent, kind, msg string) {
 func flashNow(e *core.RequestEvent) *Flash {
 	f, _ := e.Get(flashKey).(*Flash)
 	return f
-}
-
-// teamOf returns the team of a user id ("" when none or unknown).
-func teamOf(app core.App, userID string) string {
-	m, err := member.Find(app, userID)
-	if err != nil {
-		return ""
-	}
-	return m.TeamID()
 }
 
 // teamName is team.NameOf for templates.
