@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/testutil"
+	"teamfund/internal/useradmin"
 )
 
 // do sends one request to srv with headers and returns the response (body closed).
@@ -199,6 +201,38 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 					t.Errorf("roles %s/%s, want admin/owner", o.Role(), a.Role())
 				}
 			},
+		},
+		{
+			Name: "the Invited status filter opens the pending invites", Method: "GET", URL: "/users?status=invited",
+			Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 303, ExpectedContent: []string{""}, AfterTestFunc: testutil.ExpectLocation("/invites?status=pending"),
+		},
+		{
+			Name: "JSON team update takes amounts in cents", Method: "PATCH", URL: "/api/tf/teams/" + alpha,
+			Body:    strings.NewReader(`{"monthly_limit":25050,"rollover_cap":50000,"leave_needs_approval":true}`),
+			Headers: f.AuthHeaders("managerA"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`"monthly_limit":25050`, `"name":"Alpha"`, `"leave_needs_approval":true`},
+		},
+		{
+			Name: "JSON team update with a negative amount names the field", Method: "PATCH", URL: "/api/tf/teams/" + alpha,
+			Body: strings.NewReader(`{"max_per_send":-1}`), Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 400, ExpectedContent: []string{`"max_per_send"`, "must not be negative"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "records API: a member sees teammates once a manager grants team visibility", Method: "GET", URL: "/api/collections/users/records",
+			Headers: f.AuthHeaders("memberA"), TestAppFactory: testutil.NewApp,
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+				mgr, _ := member.Find(app, f.ID("managerA"))
+				if err := useradmin.SetPermissions(app, mgr, f.ID("memberA"), useradmin.Permissions{RecordVisibility: "team"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			ExpectedStatus: 200, ExpectedContent: []string{"Mona Member", "Mia Manager", `"totalItems":4`}, NotExpectedContent: []string{"Bea Member"},
+		},
+		{
+			Name: "records API: without team visibility a member sees only themselves", Method: "GET", URL: "/api/collections/users/records",
+			Headers: f.AuthHeaders("memberA"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":1`}, NotExpectedContent: []string{"Mona Member"},
 		},
 		{
 			Name: "audit log filters by action and shows before and after", Method: "GET", URL: "/audit?action=company.setup",

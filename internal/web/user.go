@@ -80,6 +80,10 @@ func requireUserList(e *core.RequestEvent) error {
 }
 
 func showUsersPage(e *core.RequestEvent) error {
+	// Invited people are not users yet: the invites page lists them.
+	if e.Request.URL.Query().Get("status") == "invited" {
+		return redirect(e, "/invites?status=pending")
+	}
 	return renderUsers(e, http.StatusOK, e.Request.URL.Query(), nil)
 }
 
