@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/access"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
 )
@@ -71,7 +72,11 @@ func rejectSendJSON(e *core.RequestEvent) error { return decideSendJSON(e, send.
 func cancelSendJSON(e *core.RequestEvent) error { return decideSendJSON(e, send.Cancel) }
 
 func listSendApprovalsJSON(e *core.RequestEvent) error {
-	rows, err := send.PendingFor(e.App, currentUser(e))
+	u := currentUser(e)
+	if err := access.Check(u, access.DecideSend, u.TeamID()); err != nil {
+		return apiError(e, err)
+	}
+	rows, err := send.PendingFor(e.App, u)
 	if err != nil {
 		return apiError(e, err)
 	}

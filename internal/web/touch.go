@@ -245,6 +245,9 @@ func bindTouchBody(e *core.RequestEvent) (touch.Input, error) {
 }
 
 func createTouchJSON(e *core.RequestEvent) error {
+	if err := access.Check(currentUser(e), access.ManageTouches, ""); err != nil {
+		return apiError(e, err) // refuse before reading the body, so input errors never reach people without the right
+	}
 	in, err := bindTouchBody(e)
 	if err != nil {
 		return apiError(e, err)
@@ -257,6 +260,9 @@ func createTouchJSON(e *core.RequestEvent) error {
 }
 
 func updateTouchJSON(e *core.RequestEvent) error {
+	if err := access.Check(currentUser(e), access.ManageTouches, ""); err != nil {
+		return apiError(e, err) // refuse before reading the body, so input errors never reach people without the right
+	}
 	in, err := bindTouchBody(e)
 	if err != nil {
 		return apiError(e, err)
