@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -68,4 +69,37 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 		t.Errorf("receiver's history %q lacks the transfer", hist)
 	}
 	e2e.Screenshot(t, receiver, "money-3-receiver-updated-live")
+}
+
+// TestRequestAppearsOnTheGiversOpenApprovals: a manager keeps the money approvals tab open;
+// a member asks them for money; the request appears there without reload and, after two
+// more requests, still updates (the swapped-in part keeps listening).
+func TestRequestAppearsOnTheGiversOpenApprovals(t *testing.T) {
+	f := testutil.Fixtures(t)
+	s := e2e.Start(t)
+
+	giver := s.NewBrowser(t)
+	e2e.Login(t, giver, s, "managerA")
+	e2e.Do(t, giver, chromedp.Navigate(s.URL+"/approvals/money"), chromedp.WaitVisible(css(`#approvals-live`)))
+	e2e.Get(t, giver, chromedp.Evaluate[bool](`window.__sameDocument = true; true`))
+
+	asker := s.NewBrowser(t)
+	e2e.Login(t, asker, s, "memberA")
+	for i, amount := range []string{"5", "6", "7"} {
+		e2e.Do(t, asker,
+			chromedp.Navigate(s.URL+"/money"),
+			chromedp.WaitVisible(css(`#request-form`)),
+			chromedp.SetValue(css(`#request-form select[name=giver]`), f.ID("managerA")),
+			chromedp.SendKeys(css(`#request-form input[name=amount]`), amount),
+			chromedp.Click(css(`#request-form button[type=submit]`)),
+			chromedp.WaitVisible(css(`#flash .flash.ok`)),
+		)
+		e2e.Get(t, giver, chromedp.Poll[bool](
+			fmt.Sprintf(`document.querySelectorAll('#approvals-mine tbody tr').length === %d`, i+1),
+			chromedp.WithPollingTimeout(15*time.Second)))
+	}
+	if same := e2e.Get(t, giver, chromedp.Evaluate[bool](`window.__sameDocument === true`)); !same {
+		t.Error("the giver's page was reloaded; want a live update")
+	}
+	e2e.Screenshot(t, giver, "money-4-approvals-updated-live")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
+	"teamfund/internal/member"
 	"teamfund/internal/realtime"
 )
 
@@ -52,6 +53,10 @@ func streamEvents(e *core.RequestEvent) error {
 			}
 			frame = "event: " + msg.Name + "\ndata: " + string(msg.Data) + "\n\n"
 		case <-ping.C:
+			// A user deactivated meanwhile loses the stream (their session is dead already).
+			if m, err := member.Find(e.App, u.Id); err != nil || !m.Active() {
+				return nil
+			}
 			frame = ": ping\n\n"
 		}
 		if _, err := fmt.Fprint(e.Response, frame); err != nil {
