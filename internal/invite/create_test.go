@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/core"
+
 	"teamfund/internal/access"
 	"teamfund/internal/invite"
 	"teamfund/internal/testutil"
@@ -156,5 +158,28 @@ func TestMailGoesThroughSMTPWhenConfigured(t *testing.T) {
 	rec, err := app.FindFirstRecordByFilter("outbox", "to = 'smtp@acme.com'")
 	if err != nil || rec.GetString("delivery") != "sent" {
 		t.Errorf("outbox delivery %q (%v), want sent", rec.GetString("delivery"), err)
+	}
+}
+
+func TestFailedDeliveryKeepsTheInviteAndMarksTheMail(t *testing.T) {
+	app := newApp(t)
+	s := app.Settings()
+	s.SMTP.Enabled = true
+	s.SMTP.Host = "smtp.example.com"
+	s.SMTP.Port = 587
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error { return errors.New("550 mailbox unavailable") })
+	inv, err := invite.Create(app, actor(t, app, "admin"), invite.Candidate{Email: "bounce@acme.com"})
+	if err != nil {
+		t.Fatalf("a failed delivery refused the invite: %v", err)
+	}
+	rec, err := app.FindFirstRecordByFilter("outbox", "to = 'bounce@acme.com'")
+	if err != nil || rec.GetString("delivery") != "failed" || !strings.Contains(rec.GetString("error"), "550") {
+		t.Errorf("outbox delivery %q error %q (%v), want failed with the SMTP error", rec.GetString("delivery"), rec.GetString("error"), err)
+	}
+	if _, err := invite.Find(app, inv.Id); err != nil {
+		t.Errorf("invite gone: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/mail"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 )
@@ -106,4 +107,13 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// LastDelivery is the delivery state of the newest message to to ("" when there is none).
+func LastDelivery(app core.App, to string) string {
+	recs, err := app.FindRecordsByFilter(Collection, "to = {:to}", "-created,-id", 1, 0, dbx.Params{"to": to})
+	if err != nil || len(recs) == 0 {
+		return ""
+	}
+	return recs[0].GetString("delivery")
 }

@@ -6,7 +6,10 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/access"
 	"teamfund/internal/invite"
+	"teamfund/internal/member"
+	"teamfund/internal/outbox"
 )
 
 func createInvite(e *core.RequestEvent) error {
@@ -31,7 +34,7 @@ func createInvite(e *core.RequestEvent) error {
 	if err != nil {
 		return invitePageError(e, err)
 	}
-	setFlash(e, "ok", "Invitation sent to "+inv.Email()+".")
+	setFlash(e, "ok", sentMessage(e.App, u, inv.Email()))
 	return redirect(e, "/invites")
 }
 
@@ -84,4 +87,16 @@ func listInvitesJSON(e *core.RequestEvent) error {
 		items[i] = toInviteJSON(inv)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"page": page, "totalItems": total, "items": items})
+}
+
+// sentMessage confirms an invitation, or says where its link is when SMTP refused the mail.
+func sentMessage(app core.App, u *member.Member, email string) string {
+	if outbox.LastDelivery(app, email) != outbox.Failed {
+		return "Invitation sent to " + email + "."
+	}
+	where := "ask an admin to copy the link from the outbox"
+	if access.Can(u, access.ViewOutbox, "") {
+		where = "copy the link from the Outbox"
+	}
+	return "Invitation to " + email + " saved, but the mail server refused it; " + where + "."
 }

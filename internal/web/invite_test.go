@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
+	"errors"
 	"encoding/hex"
 	"net/http"
 	"net/url"
@@ -252,6 +254,36 @@ func TestInvitePages(t *testing.T) {
 			Method: http.MethodPost, URL: "/invites/keys", Body: form(url.Values{"team": {alpha}}),
 			Headers: f.FormHeaders("managerA"), TestAppFactory: inviteApp,
 			ExpectedStatus: 200, ExpectedContent: []string{"/join/", "not shown again"},
+		},
+		{
+			Name:   "when the mail server refuses the invitation the flash says where the link is",
+			Method: http.MethodPost, URL: "/invites", Body: form(url.Values{"email": {"bounce@acme.com"}}),
+			Headers: f.FormHeaders("admin"),
+			TestAppFactory: func(tb testing.TB) *tests.TestApp {
+				app := inviteApp(tb)
+				s := app.Settings()
+				s.SMTP.Enabled, s.SMTP.Host, s.SMTP.Port = true, "smtp.example.com", 587
+				if err := app.Save(s); err != nil {
+					tb.Fatal(err)
+				}
+				app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error { return errors.New("550 no such mailbox") })
+				return app
+			},
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				for _, c := range res.Cookies() {
+					if c.Name != "tf_flash" {
+						continue
+					}
+					_, enc, _ := strings.Cut(c.Value, ":")
+					msg, _ := base64.RawURLEncoding.DecodeString(enc)
+					if !strings.Contains(string(msg), "copy the link from the Outbox") {
+						t.Errorf("flash %q", msg)
+					}
+					return
+				}
+				t.Error("no flash")
+			},
 		},
 		{
 			Name:   "admin reads the outbox",
