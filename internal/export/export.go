@@ -1,7 +1,6 @@
 package export
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -67,7 +66,6 @@ type Request struct {
 	Format  Format
 	Query   url.Values
 	Viewer  *member.Member
-	Context context.Context // optional: cancelling it (a client gone) stops reading rows
 }
 
 // Filename is the dated name of the file, e.g. teamfund-ledger-2026-11-25.xlsx, dated in
@@ -101,9 +99,6 @@ func Write(app core.App, w io.Writer, r Request) (int, error) {
 	read, err := src.reader(app)
 	if err != nil {
 		return 0, err
-	}
-	if r.Context != nil {
-		q.WithContext(r.Context)
 	}
 	rows, err := q.Rows()
 	if err != nil {

@@ -1,8 +1,6 @@
 package export_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -233,21 +231,4 @@ func vmHWM(t *testing.T) int64 {
 		}
 	}
 	return 0
-}
-
-// TestCancelledExportStopsReading checks that an export whose caller is gone (the browser
-// closed the download) stops at the cursor instead of reading the rest of the table.
-func TestCancelledExportStopsReading(t *testing.T) {
-	app := testutil.NewApp(t)
-	seedLedger(t, app, 500, "memberA")
-	viewer, err := export.System(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	n, err := export.Write(app, &countingWriter{}, export.Request{Dataset: export.Ledger, Format: export.CSV, Viewer: viewer, Context: ctx})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("got %d rows and error %v, want context.Canceled", n, err)
-	}
 }

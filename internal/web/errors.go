@@ -65,6 +65,7 @@ var errorStatus = []struct {
 	{budget.ErrRefused, http.StatusConflict},
 	{sql.ErrNoRows, http.StatusNotFound},
 	{export.ErrNoExport, http.StatusForbidden},
+	{export.ErrBusy, http.StatusServiceUnavailable},
 	{export.ErrUnknownDataset, http.StatusNotFound},
 	{export.ErrUnknownFormat, http.StatusNotFound},
 	{invite.ErrMalformedEmail, http.StatusBadRequest},

@@ -29,8 +29,8 @@ func downloadExportAPI(e *core.RequestEvent) error { return serveExport(e, apiEr
 
 // serveExport checks the permission, waits for a free export slot (export.Shared), then
 // streams the file. Errors found before the first byte (permission, bad filter) get a normal
-// error response; a failure in the middle of the stream can only be logged, the client sees
-// a cut-off download.
+// error response; a failure in the middle of the stream is logged and the connection is
+// aborted, so the client sees a failed download rather than a short file.
 func serveExport(e *core.RequestEvent, fail func(*core.RequestEvent, error) error) error {
 	ds, format, err := parseExportFile(e.Request.PathValue("file"))
 	if err != nil {
@@ -43,17 +43,24 @@ func serveExport(e *core.RequestEvent, fail func(*core.RequestEvent, error) erro
 	}
 	release, err := export.Shared.Acquire(e.Request.Context())
 	if err != nil {
-		return nil // the client went away while waiting for a free export slot
+		return fail(e, export.ErrBusy) // the client gave up, or the server is stopping
 	}
 	defer release()
-	req := export.Request{Dataset: ds, Format: format, Query: q, Viewer: actor, Context: e.Request.Context()}
+	// note: the cursor does not take the request's context: PocketBase cancels every request
+	// context on SIGTERM, and the server drains in-flight downloads before it stops
+	// (internal/server/drain.go). A client that goes away makes the next write fail instead.
+	req := export.Request{Dataset: ds, Format: format, Query: q, Viewer: actor}
 	out := &download{e: e, filename: req.Filename(time.Now(), export.Settings(e.App).Location), contentType: format.ContentType()}
 	n, err := export.Write(e.App, out, req)
 	if err != nil && !out.started {
 		return fail(e, err)
 	}
 	if err != nil {
-		e.App.Logger().Error("export failed mid-stream", slog.String("file", out.filename), slog.Int("rows", n), slog.Any("error", err))
+		e.App.Logger().Warn("export failed mid-stream", slog.String("file", out.filename), slog.Int("rows", n), slog.Any("error", err))
+		// The status line is gone already: abort the connection (net/http's documented way,
+		// which PocketBase's recover middleware lets through) so the browser reports a failed
+		// download instead of saving a file that merely looks complete.
+		panic(http.ErrAbortHandler)
 	}
 	return nil
 }

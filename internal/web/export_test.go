@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/xuri/excelize/v2"
@@ -279,13 +281,13 @@ func TestExportButtons(t *testing.T) {
 		{
 			Name:   "users page offers download links with its filters to a manager",
 			Method: http.MethodGet, URL: "/users?role=member&q=mem", Headers: f.CookieHeaders("managerA"),
-			ExpectedStatus: http.StatusOK,
+			ExpectedStatus:  http.StatusOK,
 			ExpectedContent: []string{`href="/export/users.csv?q=mem&amp;role=member"`, `href="/export/users.xlsx?q=mem&amp;role=member"`},
 		},
 		{
 			Name:   "ledger page offers download links with its filters to a member with the export permission",
 			Method: http.MethodGet, URL: "/ledger?kind=grant", Headers: f.CookieHeaders("memberA2"),
-			ExpectedStatus: http.StatusOK,
+			ExpectedStatus:  http.StatusOK,
 			ExpectedContent: []string{`href="/export/ledger.csv?kind=grant"`, `href="/export/ledger.xlsx?kind=grant"`},
 		},
 		{
@@ -302,5 +304,44 @@ func TestExportButtons(t *testing.T) {
 	for _, s := range scenarios {
 		s.TestAppFactory = exportApp
 		s.Test(t)
+	}
+}
+
+// TestExportFailingMidStreamAbortsTheDownload: when reading fails after rows were sent, the
+// client must see a broken transfer, not a complete-looking short file. One corrupt ledger
+// row (text in the amount column, written around the app) sits behind 3,000 good ones.
+func TestExportFailingMidStreamAbortsTheDownload(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	_, err := app.DB().NewQuery(`
+		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 3001)
+		INSERT INTO ledger_entries (id, account, user_email, team, amount, kind, reason, actor, actor_email, period, balance_after, ref, created)
+		SELECT printf('midstream%06d', i), {:account}, 'member.a@acme.com', '', CASE WHEN i = 3001 THEN 'oops' ELSE 100 END,
+			'adjust', 'row ' || i, '', '', '', 0, '', strftime('%Y-%m-%d %H:%M:%fZ', '2026-11-20', '-' || i || ' seconds')
+		FROM seq`).Bind(dbx.Params{"account": f.ID("memberA")}).Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := testutil.Serve(t, app)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/tf/export/ledger.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", f.Token("admin"))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200 (the failure comes after the first rows)", res.StatusCode)
+	}
+	body, err := io.ReadAll(res.Body)
+	if err == nil {
+		t.Fatalf("read %d bytes and a clean end of the download; want a broken transfer", len(body))
+	}
+	if !bytes.Contains(body, []byte("row 1,")) {
+		t.Errorf("the good rows before the failure did not arrive (%d bytes)", len(body))
 	}
 }
