@@ -3,8 +3,8 @@ package web_test
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
