@@ -203,6 +203,11 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 			},
 		},
 		{
+			Name: "a manager adding someone from another team gets the reason on the form", Method: "POST", URL: "/teams/" + alpha + "/members",
+			Body: form(url.Values{"email": {"member.b@acme.com"}}), Headers: f.FormHeaders("managerA"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 422, ExpectedContent: []string{"This user is in another team; an admin can move them."}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
 			Name: "the Invited status filter opens the pending invites", Method: "GET", URL: "/users?status=invited",
 			Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: 303, ExpectedContent: []string{""}, AfterTestFunc: testutil.ExpectLocation("/invites?status=pending"),

@@ -225,9 +225,13 @@ func addTeamMember(e *core.RequestEvent) error {
 	if err != nil {
 		return fail("No user with this email.")
 	}
-	err = team.AddMember(e.App, currentUser(e), t.Id, u.Id)
+	actor := currentUser(e)
+	err = team.AddMember(e.App, actor, t.Id, u.Id)
 	if errors.Is(err, team.ErrAlreadyIn) || errors.Is(err, team.ErrInactiveUser) {
 		return fail(capitalize(err.Error()) + ".")
+	}
+	if errors.Is(err, access.ErrForbidden) && access.Can(actor, access.ManageTeamMembers, t.Id) {
+		return fail("This user is in another team; an admin can move them.")
 	}
 	if err != nil {
 		return pageError(e, err)
