@@ -12,8 +12,9 @@ import (
 // bom makes Excel read the file as UTF-8 (without it, "Zoë" arrives as "ZoÃ«").
 const bom = "\uFEFF"
 
-// csvWriter writes RFC 4180 CSV: UTF-8 with a BOM, money as plain decimals ("-12.50"),
-// times as RFC 3339 in the company zone ("2026-11-25T14:30:00+01:00").
+// csvWriter writes RFC 4180 CSV: UTF-8 with a BOM, money as plain decimals ("-12.50") under
+// a header naming the currency ("Amount (EUR)"), times as RFC 3339 in the company zone
+// ("2026-11-25T14:30:00+01:00").
 type csvWriter struct {
 	out   io.Writer
 	csv   *csv.Writer
@@ -33,7 +34,11 @@ func (w *csvWriter) WriteHeader(cols []Column) error {
 		return err
 	}
 	for i, c := range cols {
-		w.cells[i] = Neutralize(c.Header)
+		h := c.Header
+		if c.Kind == Money && w.opts.Currency != "" {
+			h += " (" + w.opts.Currency + ")" // plain decimals carry no currency sign
+		}
+		w.cells[i] = Neutralize(h)
 	}
 	return w.csv.Write(w.cells)
 }

@@ -94,7 +94,7 @@ var evilRow = []any{`=HYPERLINK("http://evil.example","x")`, money.Cents(-1250),
 func TestCSVNeutralizesFormulasButKeepsNegativeMoney(t *testing.T) {
 	recs := readCSV(t, writeFile(t, export.CSV, [][]any{evilRow, {"@cmd", nil, nil, nil}, {"-1", money.Cents(5), nil, nil}}))
 	want := [][]string{
-		{"Name", "Amount", "When", "Count"},
+		{"Name", "Amount (EUR)", "When", "Count"},
 		{`'=HYPERLINK("http://evil.example","x")`, "-12.50", "", "-3"},
 		{"'@cmd", "", "", ""},
 		{"'-1", "0.05", "", ""},
