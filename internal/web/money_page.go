@@ -148,8 +148,8 @@ func decideMoneyRequest(e *core.RequestEvent) error {
 		back = next
 	}
 	if _, err := decide(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
-		_, msg := statusOf(err)
-		if st, _ := statusOf(err); st == http.StatusInternalServerError {
+		status, msg := statusOf(err)
+		if status == http.StatusInternalServerError {
 			return pageError(e, err)
 		}
 		setFlash(e, "error", msg)
