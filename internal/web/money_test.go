@@ -593,3 +593,42 @@ func TestMoneyPages(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+func TestDecideMoneyRequestPages(t *testing.T) {
+	f := testutil.Fixtures(t)
+	formPost := func(v url.Values) *strings.Reader { v.Set("csrf_token", testutil.CSRF); return form(v) }
+	for _, s := range []tests.ApiScenario{
+		{
+			Name:   "giver approves from the approvals tab and goes back there",
+			Method: http.MethodPost, URL: "/money/requests/{id}/approve", Body: formPost(url.Values{"next": {"/approvals/money"}}),
+			Headers: f.FormHeaders("managerA"), TestAppFactory: requestApp(800),
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: all(testutil.ExpectLocation("/approvals/money"), expectRequestStatus("approved"),
+				expectBalances(map[string]money.Cents{"memberA": 500, "managerA": 300})),
+		},
+		{
+			Name:   "giver without funds is told so and the request stays pending",
+			Method: http.MethodPost, URL: "/money/requests/{id}/approve", Body: formPost(url.Values{}),
+			Headers: f.FormHeaders("managerA"), TestAppFactory: requestApp(100),
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: all(testutil.ExpectLocation("/money"), expectRequestStatus("pending"),
+				func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+					for _, c := range res.Cookies() {
+						if c.Name == "tf_flash" && strings.HasPrefix(c.Value, "error:") {
+							return
+						}
+					}
+					t.Error("no error flash")
+				}),
+		},
+		{
+			Name:   "an unknown decision is not found",
+			Method: http.MethodPost, URL: "/money/requests/{id}/pay", Body: formPost(url.Values{}),
+			Headers: f.FormHeaders("managerA"), TestAppFactory: requestApp(800),
+			ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Not found"},
+			AfterTestFunc: expectRequestStatus("pending"),
+		},
+	} {
+		runOnRequest(t, s)
+	}
+}
