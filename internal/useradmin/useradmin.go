@@ -12,11 +12,12 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/member"
+	"teamfund/internal/team"
 )
 
 // Errors a user can act on.
 var (
-	ErrUnknownUser     = errors.New("no such user")
+	ErrUnknownUser     = team.ErrUnknownUser
 	ErrSelf            = errors.New("you cannot do this to your own account")
 	ErrManagerRoles    = errors.New("managers can only switch people of their team between member and manager")
 	ErrOwnerByTransfer = errors.New("ownership moves only by transfer ownership")

@@ -95,7 +95,6 @@ var errorStatus = []struct {
 	{team.ErrInactiveUser, http.StatusConflict},
 	{team.ErrNotMember, http.StatusConflict},
 	{team.ErrAlreadyIn, http.StatusConflict},
-	{useradmin.ErrUnknownUser, http.StatusNotFound},
 	{useradmin.ErrSelf, http.StatusConflict},
 	{useradmin.ErrManagerRoles, http.StatusForbidden},
 	{useradmin.ErrOwnerByTransfer, http.StatusConflict},
