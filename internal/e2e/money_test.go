@@ -30,6 +30,9 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 	}
 	// A marker that a reload would wipe out.
 	e2e.Get(t, receiver, chromedp.Evaluate[bool](`window.__sameDocument = true; true`))
+	// The receiver also has the dashboard open in another browser.
+	dashboard := s.NewBrowser(t)
+	e2e.Login(t, dashboard, s, "memberA2")
 
 	manager := s.NewBrowser(t)
 	e2e.Login(t, manager, s, "managerA")
@@ -69,6 +72,9 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 		t.Errorf("receiver's history %q lacks the transfer", hist)
 	}
 	e2e.Screenshot(t, receiver, "money-3-receiver-updated-live")
+	e2e.Get(t, dashboard, chromedp.Poll[bool](
+		`document.querySelector('#balance').textContent.trim() === '$12.50'`,
+		chromedp.WithPollingTimeout(15*time.Second)))
 }
 
 // TestRequestAppearsOnTheGiversOpenApprovals: a manager keeps the money approvals tab open;
