@@ -133,6 +133,13 @@ func TestXLSXNeutralizesFormulasButKeepsNegativeMoney(t *testing.T) {
 	if formula, _ := f.GetCellFormula("Test", "A2"); formula != "" {
 		t.Errorf("A2 carries a formula %q", formula)
 	}
+	tables, err := f.GetTables("Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) != 1 || tables[0].Range != "A1:D3" {
+		t.Errorf("tables = %+v, want one table over A1:D3 (header and two rows, with filter buttons)", tables)
+	}
 }
 
 func TestXLSXMoneyHasCurrencyFormatAndDatesShowCompanyZone(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 // compressed straight into the response and the buffer it returns stays empty.
 type xlsxWriter struct {
 	out                            io.Writer
+	name                           string
 	file                           *excelize.File
 	sheet                          *excelize.StreamWriter
 	opts                           Options
@@ -32,11 +33,11 @@ type xlsxWriter struct {
 
 func newXLSXWriter(w io.Writer, opts Options) (*xlsxWriter, error) {
 	f := excelize.NewFile()
-	x := &xlsxWriter{out: w, file: f, opts: opts}
 	name := opts.Sheet
 	if name == "" {
 		name = "Export"
 	}
+	x := &xlsxWriter{out: w, file: f, opts: opts, name: name}
 	if err := f.SetSheetName("Sheet1", name); err != nil {
 		f.Close()
 		return nil, err
@@ -148,10 +149,23 @@ func (x *xlsxWriter) Close() error {
 	if x.cols == nil {
 		return nil
 	}
+	if err := x.addTable(); err != nil {
+		return err
+	}
 	if err := x.sheet.Flush(); err != nil {
 		return err
 	}
 	x.file.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(x.out) })
 	_, err := x.file.WriteToBuffer()
 	return err
+}
+
+// addTable makes the written range an Excel table: filter buttons on the header and
+// banded rows, which spreadsheet users expect of a list.
+func (x *xlsxWriter) addTable() error {
+	last, err := excelize.CoordinatesToCellName(len(x.cols), max(x.row, 2))
+	if err != nil {
+		return err
+	}
+	return x.sheet.AddTable(&excelize.Table{Range: "A1:" + last, Name: x.name, StyleName: "TableStyleLight9"})
 }
