@@ -2,7 +2,6 @@ package useradmin
 
 import (
 	validation "github.com/go-ozzo/ozzo-validation/v4"
-	"github.com/go-ozzo/ozzo-validation/v4/is"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -10,6 +9,7 @@ import (
 	"teamfund/internal/access"
 	"teamfund/internal/audit"
 	"teamfund/internal/company"
+	"teamfund/internal/invite"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
@@ -120,11 +120,12 @@ func TransferOwnership(app core.App, actor *member.Member, newOwnerID string) er
 }
 
 // ChangeEmail changes a user's login email (admins; the owner's only by the owner). The
-// email is trimmed and lower-cased, unique, and when the company's domain rule is on it
+// email is normalised like an invited one (trimmed, lower-cased, punycode domain), unique, and when the company's domain rule is on it
 // must be at the actor's domain (exact match of the text after the last "@").
 func ChangeEmail(app core.App, actor *member.Member, userID, email string) error {
-	email = member.NormalizeEmail(email)
-	if err := validation.Validate(email, validation.Required, validation.Length(3, 254), is.EmailFormat); err != nil {
+	// Same normalisation as invites: trimmed, lower-cased, domain as punycode.
+	email, err := invite.NormalizeEmail(email)
+	if err != nil {
 		return validation.Errors{"email": err}
 	}
 	return app.RunInTransaction(func(tx core.App) error {

@@ -299,3 +299,19 @@ func TestPasswordResetLandsInOutbox(t *testing.T) {
 		t.Error("reset not audited")
 	}
 }
+
+func TestChangeEmailNormalisesLikeInvites(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	admin := find(t, app, f.ID("admin"))
+	if err := useradmin.ChangeEmail(app, admin, f.ID("memberA"), "not an email"); err == nil {
+		t.Error("a malformed email was accepted")
+	}
+	if err := useradmin.ChangeEmail(app, admin, f.ID("memberA"), " Max@Bücher.example "); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(t, app, f.ID("memberA")).Email(); got != "max@xn--bcher-kva.example" {
+		t.Errorf("email %q, want the punycode domain", got)
+	}
+}
