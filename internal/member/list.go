@@ -145,17 +145,23 @@ func (f ListFilter) where(viewer *Member) []dbx.Expression {
 		out = append(out, dbx.NewExp("u.status = {:status}", dbx.Params{"status": f.Status}))
 	}
 	if f.Search != "" {
-		// note: emails are stored lower-cased, so an email prefix is a range on PocketBase's
-		// email index; a name prefix is the same range on the NOCASE name index (ASCII case folding,
-		// like SQLite's LIKE). Each side is looked
-		// up on its own index (rowid IN ... UNION) instead of testing every row.
-		lo := strings.ToLower(f.Search)
-		out = append(out, dbx.NewExp(`u.rowid IN (
-			SELECT rowid FROM `+Collection+` WHERE email >= {:lo} AND email < {:hi} AND email != ''
-			UNION ALL SELECT rowid FROM `+Collection+` WHERE name >= {:lo} COLLATE NOCASE AND name < {:hi} COLLATE NOCASE)`,
-			dbx.Params{"lo": lo, "hi": lo + "\U0010FFFF"}))
+		out = append(out, dbx.NewExp(SearchSQL("u", f.Search)))
 	}
 	return out
+}
+
+// SearchSQL is the condition (with its params) that matches the users (table alias) whose email or name starts with search,
+// case-insensitively: "search by email or first name" everywhere (users list, export,
+// teams search). Emails are stored lower-cased, so an email prefix is a range on
+// PocketBase's email index; a name prefix is the same range on the NOCASE name index (ASCII
+// case folding, like SQLite's LIKE). Each side is an index lookup of rowids, not a test of
+// every row.
+func SearchSQL(alias, search string) (string, dbx.Params) {
+	lo := strings.ToLower(strings.TrimSpace(search))
+	return alias + `.rowid IN (
+		SELECT rowid FROM ` + Collection + ` WHERE email >= {:searchLo} AND email < {:searchHi} AND email != ''
+		UNION ALL SELECT rowid FROM ` + Collection + ` WHERE name >= {:searchLo} COLLATE NOCASE AND name < {:searchHi} COLLATE NOCASE)`,
+		dbx.Params{"searchLo": lo, "searchHi": lo + "\U0010FFFF"}
 }
 
 // ListPage is one page of the users list.

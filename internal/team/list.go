@@ -33,7 +33,7 @@ func ModeLabel(mode string) string {
 
 // List returns the teams viewer may see (admins all, everyone else only their own),
 // with member count and total balance. A non-empty search keeps the teams that have a
-// member whose email or name (first name) starts with it, case-insensitively.
+// member whose email or name (first name) starts with it (member.SearchSQL).
 func List(app core.App, viewer *member.Member, search string) ([]Summary, error) {
 	q := app.DB().Select("t.id", "t.name", "t.description", "t.budget_mode", "t.monthly_limit",
 		"COUNT(u.id) AS members", "COALESCE(SUM(u.balance), 0) AS total_balance").
@@ -47,11 +47,10 @@ func List(app core.App, viewer *member.Member, search string) ([]Summary, error)
 		}
 		q = q.Where(dbx.NewExp("t.id = {:own} AND t.id != ''", dbx.Params{"own": id}))
 	}
-	if search = strings.ToLower(strings.TrimSpace(search)); search != "" {
-		like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
-		q = q.AndWhere(dbx.NewExp(`t.id IN (SELECT s.team FROM `+member.Collection+` s
-			WHERE s.team != '' AND (s.email LIKE {:like} ESCAPE '\' OR s.name LIKE {:like} ESCAPE '\'))`,
-			dbx.Params{"like": like}))
+	if strings.TrimSpace(search) != "" {
+		// note: "+s.team" keeps SQLite from walking the team index instead of the search's rowids.
+		cond, params := member.SearchSQL("s", search)
+		q = q.AndWhere(dbx.NewExp("t.id IN (SELECT s.team FROM "+member.Collection+" s WHERE +s.team != '' AND "+cond+")", params))
 	}
 	out := []Summary{}
 	err := q.All(&out)

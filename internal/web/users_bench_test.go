@@ -8,7 +8,7 @@ import (
 	"teamfund/internal/testutil"
 )
 
-// BenchmarkUsersPageAt10k measures the whole users page (session, query, template) over
+// BenchmarkUsersPageAt10k measures the whole users (and teams) page (session, query, template) over
 // real HTTP with 10,000 users (figures in docs/TEAMS_USERS.md).
 func BenchmarkUsersPageAt10k(b *testing.B) {
 	f := testutil.Fixtures(b)
@@ -22,6 +22,8 @@ func BenchmarkUsersPageAt10k(b *testing.B) {
 		{"admin/page 150", "admin", "/users?page=150"},
 		{"manager/own team", "managerA", "/users"},
 		{"json/admin/per_page 500", "admin", "/api/tf/users?per_page=500"},
+		{"teams/admin list", "admin", "/teams"},
+		{"teams/admin search", "admin", "/teams?q=user0999"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			headers := f.CookieHeaders(c.who)
