@@ -134,3 +134,25 @@ func TestLeaveRequestApprovedByTheManager(t *testing.T) {
 	}
 	e2e.Screenshot(t, member, "leave-5-member-teamless")
 }
+
+// TestUsersSearchFiltersAsYouType: typing in the users search swaps only the table (HTMX)
+// and pushes the filter into the address, so a reload or an export keeps it.
+func TestUsersSearchFiltersAsYouType(t *testing.T) {
+	s := e2e.Start(t)
+	f := testutil.Fixtures(t)
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerA")
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/users"),
+		chromedp.WaitVisible(css(`tr[data-user="`+f.ID("memberA")+`"]`)),
+		chromedp.SendKeys(css(`#user-search`), "mona"),
+		chromedp.WaitNotPresent(css(`tr[data-user="`+f.ID("memberA")+`"]`)),
+	)
+	if table := e2e.Text(t, manager, `#user-table tbody`); !strings.Contains(table, "member.a2@acme.com") || strings.Contains(table, "manager.a@acme.com") {
+		t.Errorf("table after typing = %q, want only Mona", table)
+	}
+	if loc := e2e.Get(t, manager, chromedp.Location()); !strings.Contains(loc, "q=mona") {
+		t.Errorf("location = %q, want the search in the URL", loc)
+	}
+	e2e.Screenshot(t, manager, "users-4-manager-search")
+}
