@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/member"
+	"teamfund/internal/money"
 )
 
 // Summary is one line of the teams list.
@@ -57,10 +58,39 @@ func List(app core.App, viewer *member.Member, search string) ([]Summary, error)
 	return out, err
 }
 
-// Members returns the rows of the users in team teamID, by email.
-func Members(app core.App, teamID string) ([]member.Row, error) {
-	out := []member.Row{}
-	err := app.DB().Select("id", "email", "name", "role", "status", "team", "balance", "may_export", "record_visibility", "created").
-		From(member.Collection).Where(dbx.HashExp{"team": teamID}).OrderBy("email").All(&out)
+// TotalBalance is the sum of the balances of team teamID's members (shown with the team,
+// like on the teams list).
+func TotalBalance(app core.App, teamID string) (money.Cents, error) {
+	var total int64
+	err := app.DB().Select("COALESCE(SUM(balance), 0)").From(member.Collection).Where(dbx.HashExp{"team": teamID}).Row(&total)
+	return money.Cents(total), err
+}
+
+// MemberRow is a team member as a viewer may see them: Private rows (teammates of a
+// member who sees only their own records) carry no email, balance or permissions.
+type MemberRow struct {
+	member.Row
+	Private bool `json:"private,omitempty"`
+}
+
+// Members returns the users of team teamID by email, as viewer may see them: admins, the
+// team's managers and members with the team-records permission see everything; other
+// members see their own row in full and only name, role and status of their teammates
+// (the same rule as the users records API).
+func Members(app core.App, viewer *member.Member, teamID string) ([]MemberRow, error) {
+	rows := []member.Row{}
+	err := app.DB().Select("u.id", "u.email", "u.name", "u.role", "u.status", "u.team", "u.balance", "u.may_export",
+		"u.record_visibility", "u.created").
+		From(member.Collection+" u").Where(dbx.HashExp{"u.team": teamID}).AndWhere(dbx.NewExp("u.email != ''")).
+		OrderBy("u.email").All(&rows)
+	seesAll := viewer != nil && (viewer.Role().IsAdmin() || (viewer.InTeam(teamID) && viewer.SeesTeamRecords()))
+	out := make([]MemberRow, 0, len(rows))
+	for _, r := range rows {
+		if seesAll || (viewer != nil && r.ID == viewer.Id) {
+			out = append(out, MemberRow{Row: r})
+			continue
+		}
+		out = append(out, MemberRow{Row: member.Row{ID: r.ID, Name: r.Name, Role: r.Role, Status: r.Status, TeamID: r.TeamID}, Private: true})
+	}
 	return out, err
 }

@@ -80,6 +80,18 @@ func TestTeamChangeThroughThePageReturnsTheBalance(t *testing.T) {
 	}
 }
 
+// appWithMoney is the fixture app where memberA has 12.00 and memberA2 7.00.
+func appWithMoney(t testing.TB) *tests.TestApp {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	for key, c := range map[string]money.Cents{"memberA": 1200, "memberA2": 700} {
+		if _, err := ledger.Post(app, ledger.Entry{Account: f.ID(key), Amount: c, Kind: ledger.KindGrant}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return app
+}
+
 func TestAdminPagesShowTheRightThings(t *testing.T) {
 	f := testutil.Fixtures(t)
 	alpha, beta := f.ID("alpha"), f.ID("beta")
@@ -206,6 +218,23 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 			Name: "a manager adding someone from another team gets the reason on the form", Method: "POST", URL: "/teams/" + alpha + "/members",
 			Body: form(url.Values{"email": {"member.b@acme.com"}}), Headers: f.FormHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: 422, ExpectedContent: []string{"This user is in another team; an admin can move them."}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "a member with own-records visibility sees teammates' names but not their emails or balances", Method: "GET", URL: "/teams/" + alpha,
+			Headers: f.CookieHeaders("memberA"), TestAppFactory: appWithMoney,
+			ExpectedStatus: 200, ExpectedContent: []string{"Mona Member", "member.a@acme.com", "$12.00", "$19.00"},
+			NotExpectedContent: []string{"member.a2@acme.com", "$7.00", "manager.a@acme.com"},
+		},
+		{
+			Name: "a member with team visibility sees the team's emails and balances", Method: "GET", URL: "/teams/" + alpha,
+			Headers: f.CookieHeaders("memberA2"), TestAppFactory: appWithMoney,
+			ExpectedStatus: 200, ExpectedContent: []string{"member.a@acme.com", "$12.00", "$7.00"},
+		},
+		{
+			Name: "JSON team members follow the same visibility", Method: "GET", URL: "/api/tf/teams/" + alpha,
+			Headers: f.AuthHeaders("memberA"), TestAppFactory: appWithMoney,
+			ExpectedStatus: 200, ExpectedContent: []string{`"email":"member.a@acme.com"`, `"balance":1200`, `"private":true`},
+			NotExpectedContent: []string{"member.a2@acme.com", `"balance":700`},
 		},
 		{
 			Name: "the Invited status filter opens the pending invites", Method: "GET", URL: "/users?status=invited",

@@ -117,7 +117,7 @@ func teamForm(e *core.RequestEvent) (team.Input, FormErrors) {
 type teamPage struct {
 	Page
 	Team          *team.Team
-	Members       []member.Row
+	Members       []team.MemberRow
 	Total         money.Cents
 	Form          team.Input
 	Errors        FormErrors
@@ -156,13 +156,13 @@ func showTeamPage(e *core.RequestEvent) error {
 
 func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input, errs FormErrors) error {
 	u := currentUser(e)
-	rows, err := team.Members(e.App, t.Id)
+	rows, err := team.Members(e.App, u, t.Id)
 	if err != nil {
 		return pageError(e, err)
 	}
-	var total money.Cents
-	for _, r := range rows {
-		total += money.Cents(r.Balance)
+	total, err := team.TotalBalance(e.App, t.Id)
+	if err != nil {
+		return pageError(e, err)
 	}
 	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, Total: total, Form: form, Errors: errs,
 		CanEdit: access.Can(u, access.EditTeam, t.Id), CanManage: access.Can(u, access.ManageTeamMembers, t.Id),
@@ -256,7 +256,7 @@ func removeTeamMember(e *core.RequestEvent) error {
 type teamJSON struct {
 	ID string `json:"id"`
 	team.Input
-	Members []member.Row `json:"members,omitempty"`
+	Members []team.MemberRow `json:"members,omitempty"`
 }
 
 func listTeamsJSON(e *core.RequestEvent) error {
@@ -284,7 +284,7 @@ func getTeamJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	rows, err := team.Members(e.App, t.Id)
+	rows, err := team.Members(e.App, currentUser(e), t.Id)
 	if err != nil {
 		return apiError(e, err)
 	}
