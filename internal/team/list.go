@@ -81,7 +81,7 @@ func Members(app core.App, viewer *member.Member, teamID string) ([]MemberRow, e
 	rows := []member.Row{}
 	err := app.DB().Select("u.id", "u.email", "u.name", "u.role", "u.status", "u.team", "u.balance", "u.may_export",
 		"u.record_visibility", "u.created").
-		From(member.Collection+" u").Where(dbx.HashExp{"u.team": teamID}).AndWhere(dbx.NewExp("u.email != ''")).
+		From(member.Collection + " u").Where(dbx.HashExp{"u.team": teamID}).AndWhere(dbx.NewExp("u.email != ''")).
 		OrderBy("u.email").All(&rows)
 	seesAll := viewer != nil && (viewer.Role().IsAdmin() || (viewer.InTeam(teamID) && viewer.SeesTeamRecords()))
 	out := make([]MemberRow, 0, len(rows))
