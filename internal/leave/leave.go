@@ -91,6 +91,26 @@ func Leave(app core.App, actor *member.Member) (Outcome, error) {
 	return out, err
 }
 
+// Withdraw deletes actor's pending request to leave their team (they changed their mind)
+// and audits it; ErrUnknownRequest when there is none.
+func Withdraw(app core.App, actor *member.Member) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindFirstRecordByFilter(Collection, "user = {:user} && status = {:status}",
+			dbx.Params{"user": actor.Id, "status": StatusPending})
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrUnknownRequest
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.Delete(r); err != nil {
+			return err
+		}
+		return audit.Record(tx, actor, audit.Entry{Action: "leave.withdraw", TargetType: "team", TargetID: r.GetString("team"),
+			TargetLabel: team.NameOf(tx, r.GetString("team")), Before: map[string]any{"request": r.Id, "status": StatusPending}})
+	})
+}
+
 // Decide approves (the user leaves the team, balance returned) or declines a pending
 // request: a manager of the team or an admin, never the requester.
 func Decide(app core.App, actor *member.Member, requestID string, approve bool) error {

@@ -119,3 +119,24 @@ func TestManagerCannotApproveOwnRequest(t *testing.T) {
 		t.Errorf("admin sees %+v", rows)
 	}
 }
+
+func TestWithdrawRequest(t *testing.T) {
+	f, app, done := setup(t, true)
+	defer done()
+	if err := leave.Withdraw(app, who(t, app, f.ID("memberA"))); !errors.Is(err, leave.ErrUnknownRequest) {
+		t.Errorf("withdrawing nothing: got %v", err)
+	}
+	out, err := leave.Leave(app, who(t, app, f.ID("memberA")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := leave.Withdraw(app, who(t, app, f.ID("memberA"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := leave.Decide(app, who(t, app, f.ID("managerA")), out.RequestID, true); !errors.Is(err, leave.ErrUnknownRequest) {
+		t.Errorf("deciding a withdrawn request: got %v", err)
+	}
+	if u := who(t, app, f.ID("memberA")); u.TeamID() != f.ID("alpha") {
+		t.Error("withdrawing moved the member")
+	}
+}

@@ -70,6 +70,8 @@ var adminCases = []adminCase{
 		"owner=303/200 admin=303/200 managerA=303/200 managerB=409/409 memberA=403/403 memberB=403/403"},
 	{"leave their own team", "POST", "/leave", "", "POST", "/api/tf/leave", "",
 		"owner=409/409 admin=409/409 managerA=303/200 managerB=303/200 memberA=303/200 memberB=303/200"},
+	{"withdraw someone else's leave request (only one's own exists)", "POST", "/leave/withdraw", "", "POST", "/api/tf/leave/withdraw", "",
+		"owner=404/404 admin=404/404 managerA=404/404 managerB=404/404 memberA=404/404 memberB=404/404"},
 	{"see leave requests", "GET", "/approvals/leave", "", "GET", "/api/tf/leave-requests?status=pending", "",
 		"owner=200/200 admin=200/200 managerA=200/200 managerB=200/200 memberA=403/200 memberB=403/200"},
 	{"approve a leave request of alpha", "POST", "/approvals/leave/" + leaveRequestID + "/approve", "", "POST", "/api/tf/leave-requests/" + leaveRequestID + "/approve", "",

@@ -237,6 +237,23 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 			NotExpectedContent: []string{"member.a2@acme.com", `"balance":700`},
 		},
 		{
+			Name: "a member withdraws their pending leave request from the team page", Method: "POST", URL: "/leave/withdraw",
+			Headers: f.FormHeaders("memberA2"), TestAppFactory: appWithLeaveRequest,
+			ExpectedStatus: 303, ExpectedContent: []string{""}, AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if _, err := app.FindRecordById("leave_requests", leaveRequestID); err == nil {
+					t.Error("the request still exists")
+				}
+				if n, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "leave.withdraw"}); n != 1 {
+					t.Errorf("%d withdraw audit entries, want 1", n)
+				}
+			},
+		},
+		{
+			Name: "the team page offers to withdraw a pending request", Method: "GET", URL: "/teams/" + alpha,
+			Headers: f.CookieHeaders("memberA2"), TestAppFactory: appWithLeaveRequest,
+			ExpectedStatus: 200, ExpectedContent: []string{"You asked to leave this team", `action="/leave/withdraw"`},
+		},
+		{
 			Name: "the Invited status filter opens the pending invites", Method: "GET", URL: "/users?status=invited",
 			Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: 303, ExpectedContent: []string{""}, AfterTestFunc: testutil.ExpectLocation("/invites?status=pending"),

@@ -14,21 +14,25 @@ import (
 // Leave-team routes:
 //
 //	POST /leave                                   leaveTeam (the signed-in user leaves or asks to)
+//	POST /leave/withdraw                          withdrawLeave (takes back a pending request)
 //	GET  /approvals/leave                         showLeaveApprovals
 //	POST /approvals/leave/{id}/approve            approveLeave
 //	POST /approvals/leave/{id}/decline            declineLeave
 //	POST /api/tf/leave                            leaveTeamJSON
+//	POST /api/tf/leave/withdraw                   withdrawLeaveJSON
 //	GET  /api/tf/leave-requests                   listLeaveRequestsJSON (?status=pending|approved|declined)
 //	POST /api/tf/leave-requests/{id}/approve      approveLeaveJSON
 //	POST /api/tf/leave-requests/{id}/decline      declineLeaveJSON
 func bindLeaveRoutes(pages, api routeGroup) {
 	addNav(70, "Approvals", "/approvals/leave", managersUp)
 	pages.POST("/leave", leaveTeam).BindFunc(requireUser)
+	pages.POST("/leave/withdraw", withdrawLeave).BindFunc(requireUser)
 	pages.GET("/approvals/leave", showLeaveApprovals).BindFunc(requireUser)
 	pages.POST("/approvals/leave/{id}/approve", decideLeave(true)).BindFunc(requireUser)
 	pages.POST("/approvals/leave/{id}/decline", decideLeave(false)).BindFunc(requireUser)
 
 	api.POST("/leave", leaveTeamJSON)
+	api.POST("/leave/withdraw", withdrawLeaveJSON)
 	api.GET("/leave-requests", listLeaveRequestsJSON)
 	api.POST("/leave-requests/{id}/approve", decideLeaveJSON(true))
 	api.POST("/leave-requests/{id}/decline", decideLeaveJSON(false))
@@ -55,6 +59,25 @@ func leaveTeam(e *core.RequestEvent) error {
 	}
 	setFlash(e, "ok", "Your request to leave the team waits for a manager's decision.")
 	return redirect(e, "/teams/"+teamID)
+}
+
+func withdrawLeave(e *core.RequestEvent) error {
+	u := currentUser(e)
+	if err := leave.Withdraw(e.App, u); err != nil {
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", "Your request to leave the team is withdrawn.")
+	if u.TeamID() == "" {
+		return redirect(e, "/")
+	}
+	return redirect(e, "/teams/"+u.TeamID())
+}
+
+func withdrawLeaveJSON(e *core.RequestEvent) error {
+	if err := leave.Withdraw(e.App, currentUser(e)); err != nil {
+		return apiError(e, err)
+	}
+	return e.NoContent(http.StatusNoContent)
 }
 
 type leaveApprovalsPage struct {
