@@ -169,6 +169,7 @@ type Refusal struct {
 // RefusedError is returned by Bulk when any row was refused; nothing was written.
 type RefusedError struct{ Rows []Refusal }
 
+// Error says how many rows were refused; the rows themselves are in Rows.
 func (e *RefusedError) Error() string {
 	return fmt.Sprintf("%d of the selected users cannot be changed; nothing was changed", len(e.Rows))
 }
