@@ -1,11 +1,13 @@
 package e2e_test
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -32,10 +34,9 @@ func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
 		chromedp.SetValue(css(`#invite-form select[name=team]`), f.ID("alpha")),
 	)
 	e2e.Screenshot(t, admin, "invites-1-admin-invite-dialog")
-	e2e.Do(t, admin,
-		chromedp.Click(css(`#invite-form button[type=submit]`)),
-		chromedp.WaitVisible(css(`.flash.ok`)),
-	)
+	e2e.Do(t, admin, chromedp.Click(css(`#invite-form button[type=submit]`)))
+	waitUntil(t, admin, `!!document.querySelector(".flash.ok")`)
+	e2e.Do(t, admin, chromedp.WaitVisible(css(`.flash.ok`)))
 	if got := e2e.Text(t, admin, `#invite-list tbody`); !strings.Contains(got, "nora.newbie@acme.com") || !strings.Contains(got, "pending") {
 		t.Fatalf("invite list lacks the pending invite: %q", got)
 	}
@@ -63,10 +64,9 @@ func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
 		chromedp.SendKeys(css(`#accept-form input[name=phone]`), "+1 555 0199"),
 	)
 	e2e.Screenshot(t, invitee, "invites-4-invitee-accept-form")
-	e2e.Do(t, invitee,
-		chromedp.Click(css(`#accept-form button[type=submit]`)),
-		chromedp.WaitVisible(css(`#dashboard`)),
-	)
+	e2e.Do(t, invitee, chromedp.Click(css(`#accept-form button[type=submit]`)))
+	waitUntil(t, invitee, onPage("/"))
+	e2e.Do(t, invitee, chromedp.WaitVisible(css(`#dashboard`)))
 	e2e.Screenshot(t, invitee, "invites-5-invitee-dashboard")
 	if got := e2e.Text(t, invitee, `#dashboard`); !strings.Contains(got, "Nora Newbie") || !strings.Contains(got, "Alpha") {
 		t.Errorf("dashboard does not show the new member in Alpha: %q", got)
@@ -101,8 +101,9 @@ func TestCSVImportPreviewThenSendAllValid(t *testing.T) {
 		chromedp.WaitVisible(css(`#csv-upload input[type=file]`)),
 		chromedp.SetUploadFiles(css(`#csv-upload input[type=file]`), []string{csvPath}),
 		chromedp.Click(css(`#csv-upload button[type=submit]`)),
-		chromedp.WaitVisible(css(`#preview-rows`)),
 	)
+	waitUntil(t, manager, onPage("/invites/preview"))
+	e2e.Do(t, manager, chromedp.WaitVisible(css(`#preview-rows`)))
 	e2e.Screenshot(t, manager, "invites-csv-1-preview")
 	preview := e2e.Text(t, manager, `#preview-rows`)
 	for _, want := range []string{"already a user", "malformed email", "not allowed", "+tag"} {
@@ -110,12 +111,36 @@ func TestCSVImportPreviewThenSendAllValid(t *testing.T) {
 			t.Errorf("preview lacks %q:\n%s", want, preview)
 		}
 	}
-	e2e.Do(t, manager,
-		chromedp.Click(css(`#csv-import button[type=submit]`)),
-		chromedp.WaitVisible(css(`#valid-count`)),
-	)
+	e2e.Do(t, manager, chromedp.Click(css(`#csv-import button[type=submit]`)))
+	waitUntil(t, manager, onPage("/invites/import"))
+	e2e.Do(t, manager, chromedp.WaitVisible(css(`#valid-count`)))
 	e2e.Screenshot(t, manager, "invites-csv-2-imported")
 	if got := e2e.Text(t, manager, `#valid-count`); got != "2" {
 		t.Errorf("invited %q, want 2", got)
 	}
 }
+
+// waitUntil asks the tab, in short rounds, until the JavaScript condition is true. Call it
+// after a click that submits a form, before querying the new page.
+//
+// note: a WaitVisible issued while the old document is still current can attach to it and
+// then hang once the navigation replaces it (seen with POST responses rendered in place);
+// asking in short rounds from Go never holds on to a document.
+func waitUntil(t *testing.T, ctx context.Context, condition string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		round, cancel := context.WithTimeout(ctx, 2*time.Second)
+		ok, err := chromedp.Run(round, chromedp.Evaluate[bool](`document.readyState === "complete" && (`+condition+`)`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e2e.Screenshot(t, ctx, "failure-"+strings.ReplaceAll(t.Name(), "/", "-"))
+	t.Fatalf("timed out waiting for %s", condition)
+}
+
+// onPage is a waitUntil condition: the tab shows path.
+func onPage(path string) string { return `location.pathname === "` + path + `"` }
