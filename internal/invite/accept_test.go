@@ -220,3 +220,21 @@ func pngEncode(w *bytes.Buffer) error {
 	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
 	return png.Encode(w, img)
 }
+
+func TestDeletedUserMayBeInvitedAgain(t *testing.T) {
+	app := newApp(t)
+	_, token := invited(t, app, invite.Candidate{Email: "gone@acme.com"})
+	m, err := invite.Accept(app, token, profile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := invite.Create(app, actor(t, app, "admin"), invite.Candidate{Email: "gone@acme.com"}); !errors.Is(err, invite.ErrAlreadyUser) {
+		t.Fatalf("active user: got %v, want %v", err, invite.ErrAlreadyUser)
+	}
+	if err := app.Delete(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := invite.Create(app, actor(t, app, "admin"), invite.Candidate{Email: "gone@acme.com"}); err != nil {
+		t.Fatalf("deleted user cannot be invited again: %v", err)
+	}
+}
