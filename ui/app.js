@@ -15,3 +15,17 @@ document.addEventListener("change", function (ev) {
     cb.checked = ev.target.checked;
   });
 });
+// Copy buttons: <button type="button" data-copy="#field-id">Copy</button> copies the field's value.
+document.addEventListener("click", function (ev) {
+  var el = ev.target.closest("[data-copy]");
+  if (!el) return;
+  var field = document.querySelector(el.getAttribute("data-copy"));
+  if (!field) return;
+  field.select();
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value);
+  } else {
+    document.execCommand("copy");
+  }
+  el.textContent = "Copied";
+});

@@ -120,6 +120,47 @@ func TestCSVImportPreviewThenSendAllValid(t *testing.T) {
 	}
 }
 
+// TestInviteKeySignup: a manager creates a join link for their team, and a newcomer signs
+// up through it and lands on the dashboard in that team; the key shows one use.
+func TestInviteKeySignup(t *testing.T) {
+	s := e2e.Start(t)
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerA")
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/invites"),
+		chromedp.WaitVisible(css(`#key-create button[type=submit]`)),
+		chromedp.Click(css(`#key-create button[type=submit]`)),
+	)
+	waitUntil(t, manager, `!!document.querySelector("#new-key-link")`)
+	e2e.Screenshot(t, manager, "invites-key-1-created")
+	link := e2e.Get(t, manager, chromedp.Value(css(`#new-key-link`)))
+	u, err := url.Parse(link)
+	if err != nil || !strings.HasPrefix(u.Path, "/join/") {
+		t.Fatalf("no join link: %q (%v)", link, err)
+	}
+
+	newcomer := s.NewBrowser(t)
+	e2e.Do(t, newcomer,
+		chromedp.Navigate(s.URL+u.Path),
+		chromedp.WaitVisible(css(`#accept-form input[name=email]`)),
+		chromedp.SendKeys(css(`#accept-form input[name=email]`), "Kim@Acme.com"),
+		chromedp.SendKeys(css(`#accept-form input[name=name]`), "Kim Keyholder"),
+		chromedp.SendKeys(css(`#accept-form input[name=password]`), "a-new-password"),
+		chromedp.SendKeys(css(`#accept-form input[name=password_confirm]`), "a-new-password"),
+		chromedp.Click(css(`#accept-form button[type=submit]`)),
+	)
+	waitUntil(t, newcomer, onPage("/"))
+	e2e.Do(t, newcomer, chromedp.WaitVisible(css(`#dashboard`)))
+	e2e.Screenshot(t, newcomer, "invites-key-2-newcomer-dashboard")
+	if got := e2e.Text(t, newcomer, `#dashboard`); !strings.Contains(got, "Kim Keyholder") || !strings.Contains(got, "Alpha") {
+		t.Errorf("dashboard does not show the newcomer in Alpha: %q", got)
+	}
+	e2e.Do(t, manager, chromedp.Navigate(s.URL+"/invites"), chromedp.WaitVisible(css(`#keys`)))
+	if status, uses := e2e.Text(t, manager, `#keys tbody tr .badge`), e2e.Text(t, manager, `#keys tbody tr td.num`); status != "active" || uses != "1" {
+		t.Errorf("key %s with %s uses, want active with 1", status, uses)
+	}
+}
+
 // waitUntil asks the tab, in short rounds, until the JavaScript condition is true. Call it
 // after a click that submits a form, before querying the new page.
 //

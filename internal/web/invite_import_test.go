@@ -95,7 +95,7 @@ func TestCSVPages(t *testing.T) {
 				return app
 			},
 			ExpectedStatus: 200, ExpectedContent: []string{"You are invited to Acme on Teamfund", "x@acme.com", "stored",
-				`class="mail-link" readonly value="http://localhost:8090/invite/abc"`},
+				`class="mail-link" readonly value="http://localhost:8090/invite/abc"`, `data-copy="#mail-link-0"`},
 		},
 	}
 	for _, s := range scenarios {
