@@ -5,7 +5,9 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -90,7 +92,14 @@ func Binary(t testing.TB) string { return buildBinary(t) }
 func buildBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "teamfund-e2e-bin-")
+		// note: not under the temp dir — PocketBase treats binaries there as `go run` and
+		// turns on dev mode, which logs every SQL statement and slows the server down.
+		binDir, buildErr = os.MkdirTemp(filepath.Join(moduleRoot(), ".cache"), "e2e-bin-")
+		if errors.Is(buildErr, fs.ErrNotExist) {
+			if buildErr = os.MkdirAll(filepath.Join(moduleRoot(), ".cache"), 0o755); buildErr == nil {
+				binDir, buildErr = os.MkdirTemp(filepath.Join(moduleRoot(), ".cache"), "e2e-bin-")
+			}
+		}
 		if buildErr != nil {
 			return
 		}
