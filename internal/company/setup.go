@@ -22,7 +22,8 @@ type SetupInput struct {
 	Email           string
 	Password        string
 	PasswordConfirm string
-	Superuser       bool // also create a dashboard superuser with the same credentials
+	Superuser       bool   // also create a dashboard superuser with the same credentials
+	AppURL          string // where people reach Teamfund (scheme://host), used in mailed links
 }
 
 // Validate names the field and the reason of each problem.
@@ -62,6 +63,9 @@ func Setup(app core.App, in SetupInput) (*member.Member, error) {
 		if err := tx.Save(c); err != nil {
 			return err
 		}
+		if err := nameTheApp(tx, in); err != nil {
+			return err
+		}
 		users, err := tx.FindCollectionByNameOrId(member.Collection)
 		if err != nil {
 			return err
@@ -95,6 +99,19 @@ func Setup(app core.App, in SetupInput) (*member.Member, error) {
 			TargetLabel: in.CompanyName, After: map[string]any{"name": in.CompanyName, "owner": in.Email, "superuser": in.Superuser}})
 	})
 	return owner, err
+}
+
+// nameTheApp stores the company name and the address the owner used to reach Teamfund in
+// PocketBase's settings, so mails carry the company's name and links that work (instead of
+// PocketBase's "http://localhost:8090"). Both stay editable in the dashboard.
+func nameTheApp(tx core.App, in SetupInput) error {
+	s := tx.Settings()
+	s.Meta.AppName = in.CompanyName
+	s.Meta.SenderName = in.CompanyName
+	if in.AppURL != "" {
+		s.Meta.AppURL = in.AppURL
+	}
+	return tx.Save(s)
 }
 
 func domainOf(email string) string {

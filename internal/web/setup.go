@@ -39,6 +39,7 @@ func setupCompany(e *core.RequestEvent) error {
 	in := company.SetupInput{
 		CompanyName: f("company_name"), OwnerName: f("owner_name"), Email: f("email"),
 		Password: f("password"), PasswordConfirm: f("password_confirm"), Superuser: f("superuser") == "on",
+		AppURL: requestOrigin(e),
 	}
 	owner, err := company.Setup(e.App, in)
 	if errs, ok := formErrors(err); ok {
@@ -56,4 +57,13 @@ func setupCompany(e *core.RequestEvent) error {
 	}
 	setFlash(e, "ok", "Welcome to Teamfund. Your company is ready.")
 	return redirect(e, "/")
+}
+
+// requestOrigin is scheme://host as the browser reached us (behind Fly's proxy: https).
+func requestOrigin(e *core.RequestEvent) string {
+	scheme := "http"
+	if isHTTPS(e) {
+		scheme = "https"
+	}
+	return scheme + "://" + e.Request.Host
 }

@@ -97,6 +97,9 @@ func TestFirstRunSetup(t *testing.T) {
 				if _, err := app.FindAuthRecordByEmail("_superusers", "olivia@acme.com"); err != nil {
 					t.Errorf("superuser not created: %v", err)
 				}
+				if m := app.Settings().Meta; m.AppName != "Acme" || m.AppURL != "http://example.com" {
+					t.Errorf("app name %q, url %q; want Acme and the address setup was reached at", m.AppName, m.AppURL)
+				}
 			},
 		},
 		{
