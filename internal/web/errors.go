@@ -185,3 +185,14 @@ func capitalize(s string) string {
 	}
 	return s
 }
+
+// refuseRole answers 403 at once when the signed-in user's role can never perform action,
+// whatever the team, so that people without the right never learn about input errors.
+// The domain function still makes the full check (team included) afterwards.
+func refuseRole(e *core.RequestEvent, action access.Action) error {
+	u := currentUser(e)
+	if u == nil || access.ScopeOf(u.Role(), action) == access.Nowhere {
+		return access.ErrForbidden
+	}
+	return nil
+}

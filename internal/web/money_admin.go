@@ -121,6 +121,9 @@ func runAllocation(e *core.RequestEvent) error {
 }
 
 func apiMoveMoneyAsAdmin(e *core.RequestEvent) error {
+	if err := refuseRole(e, access.MoveAnyMoney); err != nil {
+		return apiError(e, err)
+	}
 	var b amountJSON
 	if err := e.BindBody(&b); err != nil {
 		return e.BadRequestError("Invalid JSON body.", nil)

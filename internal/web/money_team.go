@@ -189,6 +189,9 @@ type groupJSON struct {
 }
 
 func apiGrantGroupLimit(e *core.RequestEvent) error {
+	if err := refuseRole(e, access.MoveTeamMoney); err != nil {
+		return apiError(e, err)
+	}
 	var b groupJSON
 	if err := e.BindBody(&b); err != nil {
 		return e.BadRequestError("Invalid JSON body.", nil)
@@ -211,6 +214,9 @@ type balancesJSON struct {
 }
 
 func apiAdjustTeamBalances(e *core.RequestEvent) error {
+	if err := refuseRole(e, access.MoveTeamMoney); err != nil {
+		return apiError(e, err)
+	}
 	var b balancesJSON
 	if err := e.BindBody(&b); err != nil {
 		return e.BadRequestError("Invalid JSON body.", nil)

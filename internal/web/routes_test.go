@@ -68,7 +68,7 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 
 // concrete fills path parameters with a placeholder id.
 func concrete(path string) string {
-	return strings.TrimSuffix(pathParam.ReplaceAllString(path, "x0000000000000"), "{$}")
+	return pathParam.ReplaceAllString(strings.TrimSuffix(path, "{$}"), "x0000000000000")
 }
 
 func TestEveryStateChangingRouteRefusesRequestsWithoutCSRFToken(t *testing.T) {
