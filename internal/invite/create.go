@@ -32,8 +32,11 @@ func Create(app core.App, actor *member.Member, c Candidate) (*Invite, error) {
 		if err != nil {
 			return err
 		}
-		inv, mailID, err = w.insert(rows[0])
-		if err != nil {
+		var msg outbox.Message
+		if inv, msg, err = w.insert(rows[0]); err != nil {
+			return err
+		}
+		if mailID, err = outbox.Store(tx, msg); err != nil {
 			return err
 		}
 		return audit.Record(tx, actor, audit.Entry{Action: "invite.create", TargetType: "invite", TargetID: inv.Id,
@@ -76,21 +79,27 @@ func Import(app core.App, actor *member.Member, cands []Candidate) (*Report, err
 		if err != nil {
 			return err
 		}
-		var emails []string
+		var (
+			emails []string
+			msgs   []outbox.Message
+		)
 		for _, row := range rows {
 			if !row.Valid() {
 				continue
 			}
-			inv, mailID, err := w.insert(row)
+			inv, msg, err := w.insert(row)
 			if err != nil {
 				return err
 			}
-			rep.MailIDs = append(rep.MailIDs, mailID)
+			msgs = append(msgs, msg)
 			emails = append(emails, inv.Email())
 		}
 		rep.Rows = rows
 		if len(emails) == 0 {
 			return nil
+		}
+		if rep.MailIDs, err = outbox.StoreMany(tx, msgs); err != nil {
+			return err
 		}
 		return audit.Record(tx, actor, audit.Entry{Action: "invite.import", TargetType: "invite",
 			TargetLabel: "CSV import", After: map[string]any{"invited": len(emails), "emails": emails}})
@@ -133,8 +142,9 @@ func newWriter(tx core.App, actor *member.Member) (*writer, error) {
 	return &writer{tx: tx, actor: actor, company: c, collection: col, inviterName: actor.Name()}, nil
 }
 
-// insert stores a pending invite for a checked row with a fresh token, and its mail.
-func (w *writer) insert(row Row) (*Invite, string, error) {
+// insert stores a pending invite for a checked row with a fresh token and returns the
+// invitation mail to store with it.
+func (w *writer) insert(row Row) (*Invite, outbox.Message, error) {
 	r := core.NewRecord(w.collection)
 	r.Set("email", row.Email)
 	r.Set("name", row.Name)
@@ -145,10 +155,9 @@ func (w *writer) insert(row Row) (*Invite, string, error) {
 	inv := Wrap(r)
 	token := w.renew(inv)
 	if err := w.tx.Save(r); err != nil {
-		return nil, "", err
+		return nil, outbox.Message{}, err
 	}
-	mailID, err := w.mail(inv, row.TeamName, token)
-	return inv, mailID, err
+	return inv, w.message(inv, row.TeamName, token), nil
 }
 
 // renew gives inv a new token (the old one dies) and expiry now + the TTL in force.
@@ -163,11 +172,10 @@ func (w *writer) renew(inv *Invite) string {
 	return token
 }
 
-// mail stores the invitation of inv (link with token) in the outbox.
-func (w *writer) mail(inv *Invite, teamName, token string) (string, error) {
-	msg := inviteMail(w.company, w.inviterName, inv.Email(), inv.Name(), teamName, inv.Role().Label(),
+// message is the invitation mail of inv with the link of token.
+func (w *writer) message(inv *Invite, teamName, token string) outbox.Message {
+	return inviteMail(w.company, w.inviterName, inv.Email(), inv.Name(), teamName, inv.Role().Label(),
 		Link(w.tx, AcceptPath(token)), inv.Expires())
-	return outbox.Store(w.tx, msg)
 }
 
 // snapshot is what the audit log keeps of an invite.

@@ -174,7 +174,7 @@ func (m *manager) resend(inv *Invite) (string, error) {
 	if err := m.tx.Save(inv); err != nil {
 		return "", err
 	}
-	return m.w.mail(inv, team.NameOf(m.tx, inv.TeamID()), token)
+	return outbox.Store(m.tx, m.w.message(inv, team.NameOf(m.tx, inv.TeamID()), token))
 }
 
 func (m *manager) revoke(inv *Invite) error {

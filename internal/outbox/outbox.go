@@ -4,12 +4,16 @@
 package outbox
 
 import (
+	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"net/mail"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Collection holds the stored messages.
@@ -34,21 +38,46 @@ type Message struct {
 // Store keeps msg in the outbox with delivery "stored" and returns its id. Pass the
 // transaction's app so the message exists exactly when the action that wrote it commits.
 func Store(app core.App, msg Message) (string, error) {
-	col, err := app.FindCachedCollectionByNameOrId(Collection)
+	ids, err := StoreMany(app, []Message{msg})
 	if err != nil {
 		return "", err
 	}
-	r := core.NewRecord(col)
-	r.Set("to", msg.To)
-	r.Set("subject", msg.Subject)
-	r.Set("text", msg.Text)
-	r.Set("html", msg.HTML)
-	r.Set("kind", msg.Kind)
-	r.Set("delivery", Stored)
-	if err := app.SaveNoValidate(r); err != nil {
-		return "", err
+	return ids[0], nil
+}
+
+// storeChunk is how many messages one INSERT statement writes (9 parameters each).
+const storeChunk = 200
+
+// StoreMany keeps msgs like Store and returns their ids in order.
+//
+// note: the outbox is Teamfund's own append-only log, so it is written with plain
+// multi-row INSERTs rather than record saves: a 10,000-row invite import would otherwise
+// spend most of its (write-locking) transaction in PocketBase's per-record hook machinery.
+// Record hooks on "outbox" therefore do not fire.
+func StoreMany(app core.App, msgs []Message) ([]string, error) {
+	ids := make([]string, len(msgs))
+	now := types.NowDateTime().String()
+	for start := 0; start < len(msgs); start += storeChunk {
+		part := msgs[start:min(start+storeChunk, len(msgs))]
+		var sql strings.Builder
+		sql.WriteString("INSERT INTO outbox (id, [[to]], subject, text, html, kind, delivery, error, created) VALUES ")
+		params := dbx.Params{"now": now, "stored": Stored}
+		for i, m := range part {
+			id := core.GenerateDefaultRandomId()
+			ids[start+i] = id
+			n := strconv.Itoa(i)
+			if i > 0 {
+				sql.WriteString(", ")
+			}
+			fmt.Fprintf(&sql, "({:id%[1]s}, {:to%[1]s}, {:subject%[1]s}, {:text%[1]s}, {:html%[1]s}, {:kind%[1]s}, {:stored}, '', {:now})", n)
+			params["id"+n], params["to"+n], params["subject"+n] = id, m.To, truncate(m.Subject, 255)
+			params["text"+n], params["html"+n], params["kind"+n] = m.Text, m.HTML, m.Kind
+		}
+		if _, err := app.DB().NewQuery(sql.String()).Bind(params).Execute(); err != nil {
+			return nil, err
+		}
 	}
-	return r.Id, nil
+	return ids, nil
 }
 
 // SMTPEnabled reports whether messages leave the server (PocketBase dashboard → Settings → Mail).
