@@ -6,9 +6,9 @@ package outbox
 import (
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"strconv"
 	"strings"
-	"net/mail"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
