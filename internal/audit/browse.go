@@ -1,7 +1,9 @@
 package audit
 
 import (
+	"encoding/json"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +65,7 @@ func (f Filter) Values() url.Values {
 	return v
 }
 
-// Row is one audit entry as listed.
+// Row is one audit entry as listed; Before and After are its JSON text.
 type Row struct {
 	ID          string `db:"id" json:"id"`
 	Actor       string `db:"actor" json:"actor"`
@@ -72,8 +74,8 @@ type Row struct {
 	TargetType  string `db:"target_type" json:"target_type"`
 	TargetID    string `db:"target_id" json:"target_id"`
 	TargetLabel string `db:"target_label" json:"target_label"`
-	Before      string `db:"before" json:"before"`
-	After       string `db:"after" json:"after"`
+	Before      string `db:"before" json:"-"`
+	After       string `db:"after" json:"-"`
 	Created     string `db:"created" json:"created"`
 }
 
@@ -142,4 +144,82 @@ func Actions(app core.App) ([]string, error) {
 	var out []string
 	err := app.DB().NewQuery("SELECT DISTINCT action FROM " + Collection + " ORDER BY action").Column(&out)
 	return out, err
+}
+
+// Change is one field that an entry's before/after differ in, for display.
+type Change struct {
+	Field  string
+	Before string
+	After  string
+}
+
+// Changes lists the fields whose values differ between Before and After (both JSON
+// objects), sorted by name; fields only on one side show "" on the other. Entries whose
+// before/after are not objects give nil (the page shows the raw JSON then).
+func (r Row) Changes() []Change {
+	before, okB := jsonObject(r.Before)
+	after, okA := jsonObject(r.After)
+	if !okB || !okA {
+		return nil
+	}
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	var out []Change
+	for k := range keys {
+		b, a := jsonText(before[k]), jsonText(after[k])
+		if b != a {
+			out = append(out, Change{Field: k, Before: b, After: a})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+// jsonObject decodes s as a JSON object; "" and "null" are the empty object.
+func jsonObject(s string) (map[string]json.RawMessage, bool) {
+	if s == "" || s == "null" {
+		return map[string]json.RawMessage{}, true
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, false
+	}
+	return m, true
+}
+
+// jsonText shows a JSON value without quotes around strings.
+func jsonText(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(v)
+}
+
+// RawBefore and RawAfter are the entry's JSON as-is (null when empty), for the JSON API.
+func (r Row) RawBefore() json.RawMessage { return raw(r.Before) }
+
+// RawAfter: see RawBefore.
+func (r Row) RawAfter() json.RawMessage { return raw(r.After) }
+
+// MarshalJSON writes the entry with before/after as JSON values, not strings.
+func (r Row) MarshalJSON() ([]byte, error) {
+	type plain Row
+	return json.Marshal(struct {
+		plain
+		Before json.RawMessage `json:"before"`
+		After  json.RawMessage `json:"after"`
+	}{plain(r), r.RawBefore(), r.RawAfter()})
+}
+
+func raw(s string) json.RawMessage {
+	if s == "" || !json.Valid([]byte(s)) {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(s)
 }

@@ -1,7 +1,9 @@
 package audit_test
 
 import (
+	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +66,21 @@ func TestListFilters(t *testing.T) {
 		if n != tt.want {
 			t.Errorf("%q: got %d entries, want %d", tt.query, n, tt.want)
 		}
+	}
+}
+
+func TestRowChangesAndJSON(t *testing.T) {
+	r := audit.Row{Action: "user.role", Before: `{"role":"member","team":"t1","may_export":false}`, After: `{"role":"manager","team":"t1","may_export":true}`}
+	got := r.Changes()
+	if len(got) != 2 || got[0] != (audit.Change{Field: "may_export", Before: "false", After: "true"}) ||
+		got[1] != (audit.Change{Field: "role", Before: "member", After: "manager"}) {
+		t.Errorf("changes %+v", got)
+	}
+	if created := (audit.Row{After: `{"name":"Gamma"}`}).Changes(); len(created) != 1 || created[0].Before != "" {
+		t.Errorf("a creation shows %+v", created)
+	}
+	b, err := json.Marshal(r)
+	if err != nil || !strings.Contains(string(b), `"before":{"role":"member"`) || !strings.Contains(string(b), `"action":"user.role"`) {
+		t.Errorf("json %s %v, want before/after as objects", b, err)
 	}
 }

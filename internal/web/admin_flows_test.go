@@ -92,6 +92,20 @@ func appWithMoney(t testing.TB) *tests.TestApp {
 	return app
 }
 
+// appWithRoleChange is the fixture app after the admin made memberA a manager and moved memberB.
+func appWithRoleChange(t testing.TB) *tests.TestApp {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	admin, _ := member.Find(app, f.ID("admin"))
+	if err := useradmin.Apply(app, admin, f.ID("memberA"), useradmin.Op{Kind: useradmin.OpRole, Role: member.RoleManager}); err != nil {
+		t.Fatal(err)
+	}
+	if err := useradmin.Apply(app, admin, f.ID("memberB"), useradmin.Op{Kind: useradmin.OpTeam}); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
 func TestAdminPagesShowTheRightThings(t *testing.T) {
 	f := testutil.Fixtures(t)
 	alpha, beta := f.ID("alpha"), f.ID("beta")
@@ -286,10 +300,15 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":1`}, NotExpectedContent: []string{"Mona Member"},
 		},
 		{
-			Name: "audit log filters by action and shows before and after", Method: "GET", URL: "/audit?action=company.setup",
-			Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: 200, ExpectedContent: []string{"Audit log"},
-			NotExpectedContent: []string{"user.role</code>"},
+			Name: "audit log filters by action and shows what changed", Method: "GET", URL: "/audit?action=user.role&actor=ADMIN@acme.com",
+			Headers: f.CookieHeaders("admin"), TestAppFactory: appWithRoleChange,
+			ExpectedStatus: 200, ExpectedContent: []string{"<code>user.role</code>", "member.a@acme.com", "<strong>role</strong>: <del>member</del> → manager"},
+			NotExpectedContent: []string{"<code>user.team</code>"},
+		},
+		{
+			Name: "JSON audit log gives before and after as objects", Method: "GET", URL: "/api/tf/audit?target=member.a",
+			Headers: f.AuthHeaders("owner"), TestAppFactory: appWithRoleChange,
+			ExpectedStatus: 200, ExpectedContent: []string{`"action":"user.role"`, `"before":{`, `"role":"member"`, `"after":{`},
 		},
 	}
 	for _, s := range scenarios {
