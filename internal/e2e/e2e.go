@@ -140,6 +140,9 @@ func StartEmpty(t testing.TB) *Server {
 	return startOn(t, filepath.Join(t.TempDir(), "pb_data"))
 }
 
+// StartOn runs the binary on an existing data folder (e.g. one filled by `teamfund demo`).
+func StartOn(t testing.TB, dataDir string) *Server { return startOn(t, dataDir) }
+
 func startOn(t testing.TB, dataDir string) *Server {
 	t.Helper()
 	bin := buildBinary(t)

@@ -2,11 +2,18 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/access"
+	"teamfund/internal/budget"
+	"teamfund/internal/company"
+	"teamfund/internal/leave"
 	"teamfund/internal/member"
+	"teamfund/internal/send"
 	"teamfund/internal/team"
+	"teamfund/internal/transfer"
 )
 
 // Dashboard routes:
@@ -19,16 +26,67 @@ func bindDashboardRoutes(pages, api routeGroup) {
 	api.GET("/me", getMe)
 }
 
+// todo is one kind of thing waiting for the signed-in user, with where to handle it.
+type todo struct {
+	Count int
+	Label string
+	Path  string
+}
+
 type dashboardPage struct {
 	Page
-	Me       *member.Member
-	TeamName string
+	Me          *member.Member
+	TeamName    string
+	Month       budget.Month
+	Usage       budget.Usage
+	Todos       []todo
+	CanSend     bool
+	CanInvite   bool
+	CanAllocate bool
 }
 
 func showDashboard(e *core.RequestEvent) error {
 	u := currentUser(e)
-	data := &dashboardPage{Page: Page{Title: "Dashboard"}, Me: u, TeamName: team.NameOf(e.App, u.TeamID())}
+	loc := time.UTC
+	if c, err := company.Load(e.App); err == nil {
+		loc = c.Location()
+	}
+	data := &dashboardPage{Page: Page{Title: "Dashboard"}, Me: u, TeamName: team.NameOf(e.App, u.TeamID()),
+		Month: budget.MonthOf(time.Now(), loc), CanSend: u.TeamID() != "",
+		CanInvite:   access.ScopeOf(u.Role(), access.InviteMember) != access.Nowhere,
+		CanAllocate: access.Can(u, access.RunAllocation, "")}
+	usage, err := budget.UserUsage(e.App, u.Id, data.Month, loc)
+	if err != nil {
+		return pageError(e, err)
+	}
+	data.Usage = usage
+	if data.Todos, err = todosFor(e.App, u); err != nil {
+		return pageError(e, err)
+	}
 	return render(e, http.StatusOK, "dashboard/dashboard", data)
+}
+
+// todosFor counts what waits for u: money requests to answer, and for managers and admins
+// sends and leave requests to decide.
+func todosFor(app core.App, u *member.Member) ([]todo, error) {
+	incoming, _, err := transfer.Pending(app, u.Id)
+	if err != nil {
+		return nil, err
+	}
+	out := []todo{{len(incoming), "money requests to answer", "/approvals/money"}}
+	if access.ScopeOf(u.Role(), access.DecideSend) != access.Nowhere {
+		sends, err := send.PendingFor(app, u)
+		if err != nil {
+			return nil, err
+		}
+		leaves, err := leave.List(app, u, "pending", -1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, todo{len(sends), "sends waiting for approval", "/approvals/sends"},
+			todo{len(leaves), "leave requests to decide", "/approvals/leave"})
+	}
+	return out, nil
 }
 
 // meJSON is the signed-in user's own summary.
