@@ -73,10 +73,16 @@ func MoveMember(app core.App, actor *member.Member, userID, newTeamID string) er
 		if err := budget.GrantOnJoin(tx, userID); err != nil {
 			return err
 		}
+		// Before/after are the team and the unused balance (returned to the company); a
+		// monthly join grant is its own ledger entry.
+		after := map[string]any{"team": newTeamID, "team_name": newName, "balance": 0}
+		if returned > 0 {
+			after["returned"] = int64(returned)
+		}
 		return audit.Record(tx, actor, audit.Entry{Action: "user.team", TargetType: "user", TargetID: userID,
 			TargetLabel: u.Email(),
 			Before:      map[string]any{"team": oldTeamID, "team_name": oldName, "balance": int64(returned)},
-			After:       map[string]any{"team": newTeamID, "team_name": newName, "returned": int64(returned)}})
+			After:       after})
 	})
 }
 
