@@ -3,6 +3,7 @@ package main
 
 import (
 	"log"
+	"os"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/jsvm"
@@ -25,5 +26,8 @@ func main() {
 	cli.Register(app)
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
+	}
+	if cli.Failed() {
+		os.Exit(1)
 	}
 }

@@ -17,7 +17,7 @@ func init() {
 			{Label: "POST /setup", MaxRequests: 10, Duration: 60},
 			{Label: "POST /invite/", MaxRequests: 10, Duration: 60},
 			{Label: "POST /join/", MaxRequests: 10, Duration: 60},
-			{Label: "POST /invites/upload", MaxRequests: 10, Duration: 60},
+			{Label: "POST /invites/import", MaxRequests: 10, Duration: 60},
 			{Label: "POST /invites/preview", MaxRequests: 10, Duration: 60},
 			{Label: "*:auth", MaxRequests: 5, Duration: 10},
 			{Label: "*:requestPasswordReset", MaxRequests: 3, Duration: 60},

@@ -19,8 +19,9 @@ func init() { commands = append(commands, newDemoCommand) }
 func newDemoCommand(app *pocketbase.PocketBase) *cobra.Command {
 	var password string
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Load realistic demo data: teams, ~30 users in every role, touches, sends and ledger history",
+		Use:          "demo",
+		SilenceUsage: true,
+		Short:        "Load realistic demo data: teams, ~30 users in every role, touches, sends and ledger history",
 		Long: "Loads demo data into the data folder. On an empty folder it also creates the company and its owner.\n" +
 			"Refuses when teams already exist, so it never mixes with real data.",
 		RunE: func(cmd *cobra.Command, args []string) error {
