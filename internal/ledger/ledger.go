@@ -1,14 +1,15 @@
 package ledger
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/stmt"
 )
 
 // Kind says why a balance changed.
@@ -57,6 +58,9 @@ type Posted struct {
 	BalanceAfter money.Cents
 }
 
+// debitSQL changes a balance (?1 signed amount, ?2 account) unless it would go below zero.
+const debitSQL = `UPDATE users SET balance = balance + ?1 WHERE id = ?2 AND balance + ?1 >= 0 RETURNING balance, email, team`
+
 // Post changes one balance: a guarded UPDATE that never lets the balance go below zero
 // (no read-check-write race), then the append-only entry with the balance after, both in
 // one transaction (Post joins the caller's transaction when app is a txApp).
@@ -66,25 +70,20 @@ func Post(app core.App, e Entry) (Posted, error) {
 	}
 	var out Posted
 	err := app.RunInTransaction(func(tx core.App) error {
-		res, err := tx.DB().NewQuery(
-			"UPDATE users SET balance = balance + {:amount} WHERE id = {:id} AND balance + {:amount} >= 0").
-			Bind(dbx.Params{"amount": int64(e.Amount), "id": e.Account}).Execute()
-		if err != nil {
-			return err
+		// One statement changes the balance and returns what the entry records, so the
+		// writer runs no extra SELECT (SQLite >= 3.35 RETURNING).
+		var acct struct {
+			Balance     int64
+			Email, Team string
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		err := stmt.QueryRow(tx, debitSQL, []any{int64(e.Amount), e.Account}, &acct.Balance, &acct.Email, &acct.Team)
+		if errors.Is(err, sql.ErrNoRows) {
 			if _, err := tx.FindRecordById(member.Collection, e.Account); err != nil {
 				return ErrUnknownAccount
 			}
 			return ErrInsufficientFunds
 		}
-		var acct struct {
-			Balance int64  `db:"balance"`
-			Email   string `db:"email"`
-			Team    string `db:"team"`
-		}
-		if err := tx.DB().NewQuery("SELECT balance, email, team FROM users WHERE id = {:id}").
-			Bind(dbx.Params{"id": e.Account}).One(&acct); err != nil {
+		if err != nil {
 			return err
 		}
 		col, err := tx.FindCachedCollectionByNameOrId(Collection)

@@ -14,6 +14,7 @@ import (
 	"teamfund/internal/audit"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/stmt"
 	"teamfund/internal/team"
 	"teamfund/internal/touch"
 )
@@ -37,61 +38,159 @@ func (in *Input) normalize() error {
 	}.Filter()
 }
 
-// Create sends a touch for actor. In one transaction it checks, in this order, that the
-// touch is active and within its dates, assigned to the sender's team, has inventory left
-// (taking one item with a guarded decrement; the last item pauses the touch), costs no more
-// than the team's maximum per send, and that the balance covers it — debiting the cost
-// through the ledger. Above the team's approval threshold the send is pending with the
-// money held; otherwise it is sent. Any refusal writes nothing: every rule is checked
-// before the first write, so a refusal also leaves a caller's enclosing transaction clean.
+// Create sends a touch for actor. It checks, in this order, that the touch is active and
+// within its dates, assigned to the sender's team, has inventory left, costs no more than
+// the team's maximum per send, and that the balance covers it. Above the team's approval
+// threshold the send is pending with the money held; otherwise it is sent.
+//
+// The checks read on the concurrent read pool, before the transaction: SQLite has one
+// writer, and every microsecond a send holds it is a microsecond all other sends wait.
+// The transaction then holds only guarded writes, which are the real protection:
+//   - one guard statement on the touch re-checks, at write time, everything the checks
+//     read that a concurrent change could break (touch status, cost and assignment, the
+//     sender still active in that team, the team's maximum per send and approval
+//     threshold) and, for a touch with limited inventory, takes the item (never below
+//     zero; the last item pauses the touch);
+//   - the ledger's guarded debit never lets the balance go below zero.
+//
+// If the guard finds that something changed since the checks, nothing is written and the
+// checks run again on fresh data (so the refusal names the rule that now fails, typically
+// "out of inventory"). Any refusal writes nothing. When app is a caller's transaction the
+// checks read inside it, so a refusal also leaves that transaction clean.
 func Create(app core.App, actor *member.Member, in Input) (*Send, error) {
 	if err := in.normalize(); err != nil {
 		return nil, err
 	}
+	for attempt := 1; ; attempt++ {
+		p, err := check(app, actor.Id, in, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		s, err := p.write(app)
+		if errors.Is(err, errChanged) {
+			if attempt < maxAttempts {
+				continue
+			}
+			return nil, ErrChanged
+		}
+		return s, err
+	}
+}
+
+// maxAttempts bounds how often Create re-checks after its guard saw a concurrent change.
+const maxAttempts = 3
+
+// errChanged: the guard statement found that what the checks read has changed.
+var errChanged = errors.New("send: touch, sender or team changed since the checks")
+
+// plan is a send that passed every check, ready to be written.
+type plan struct {
+	sender *member.Member
+	touch  *touch.Touch
+	team   *team.Team
+	in     Input
+	status Status
+}
+
+// check reads the sender, the touch and the team and applies every rule that needs no write.
+func check(app core.App, actorID string, in Input, now time.Time) (*plan, error) {
+	sender, err := member.Find(app, actorID)
+	if err != nil {
+		return nil, err
+	}
+	if sender.Active() && sender.TeamID() == "" {
+		return nil, ErrNoTeam
+	}
+	if err := access.Check(sender, access.SendTouch, sender.TeamID()); err != nil {
+		return nil, err
+	}
+	t, err := touch.Find(app, in.TouchID)
+	if err != nil {
+		return nil, err
+	}
+	tm, err := team.Find(app, sender.TeamID())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSendable(t, tm, now); err != nil {
+		return nil, err
+	}
+	// Refuse early when the balance is short; the ledger's guarded debit decides for real.
+	if sender.Balance() < t.Cost() {
+		return nil, ErrInsufficientBalance
+	}
+	status := StatusSent
+	if th := tm.ApprovalThreshold(); th > 0 && t.Cost() > th {
+		status = StatusPending
+	}
+	return &plan{sender: sender, touch: t, team: tm, in: in, status: status}, nil
+}
+
+// write runs the guarded writes of a checked send in one transaction: the touch guard
+// (taking an item), the send row, the debit and the audit entry.
+func (p *plan) write(app core.App) (*Send, error) {
 	var out *Send
 	err := app.RunInTransaction(func(tx core.App) error {
-		sender, err := member.Find(tx, actor.Id)
+		if err := p.guard(tx); err != nil {
+			return err
+		}
+		s, err := p.insert(tx)
 		if err != nil {
 			return err
 		}
-		if sender.Active() && sender.TeamID() == "" {
-			return ErrNoTeam
-		}
-		if err := access.Check(sender, access.SendTouch, sender.TeamID()); err != nil {
-			return err
-		}
-		t, err := touch.Find(tx, in.TouchID)
-		if err != nil {
-			return err
-		}
-		tm, err := team.Find(tx, sender.TeamID())
-		if err != nil {
-			return err
-		}
-		if err := checkSendable(t, tm, time.Now()); err != nil {
-			return err
-		}
-		// note: the ledger's guarded debit is what really protects the balance; this
-		// read (consistent: we hold the only writer) only refuses before anything is written.
-		if sender.Balance() < t.Cost() {
-			return ErrInsufficientBalance
-		}
-		if err := takeItem(tx, t); err != nil {
-			return err
-		}
-		s, err := insert(tx, sender, t, tm, in)
-		if err != nil {
-			return err
-		}
-		if err := debit(tx, sender, s); err != nil {
+		if err := debit(tx, p.sender, s); err != nil {
 			return err
 		}
 		out = s
-		return audit.Record(tx, sender, audit.Entry{Action: "send.create", TargetType: "send", TargetID: s.Id,
-			TargetLabel: t.Name() + " → " + s.RecipientEmail(),
-			After:       map[string]any{"status": string(s.Status()), "cost": int64(s.Cost()), "touch": t.Id}})
+		return audit.Record(tx, p.sender, audit.Entry{Action: "send.create", TargetType: "send", TargetID: s.Id,
+			TargetLabel: p.touch.Name() + " → " + s.RecipientEmail(),
+			After:       map[string]any{"status": string(s.Status()), "cost": int64(s.Cost()), "touch": p.touch.Id}})
 	})
 	return out, err
+}
+
+// guardWhere holds, at write time, every condition the checks saw that a concurrent
+// change could break. Dates are not repeated: they depend on the clock, not on data (a
+// date edit racing a send counts as made after it). Parameters: ?1 touch, ?2 active,
+// ?3 cost, ?4 tracks inventory, ?5 team, ?6 sender, ?7 member active, ?8 max per send,
+// ?9 approval threshold.
+const guardWhere = ` WHERE id = ?1 AND status = ?2 AND cost = ?3 AND track_inventory = ?4
+	AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(touches.teams) THEN touches.teams ELSE '[]' END) WHERE value = ?5)
+	AND EXISTS (SELECT 1 FROM users WHERE id = ?6 AND team = ?5 AND status = ?7)
+	AND EXISTS (SELECT 1 FROM teams WHERE id = ?5 AND max_per_send = ?8 AND approval_threshold = ?9)`
+
+// The guard statements; ?10 is the paused status.
+const (
+	guardTake  = `UPDATE touches SET inventory = inventory - 1, status = CASE WHEN inventory <= 1 THEN ?10 ELSE status END` + guardWhere + ` AND inventory > 0`
+	guardCheck = `SELECT COUNT(*) FROM touches` + guardWhere
+)
+
+// guard runs the guard statement: for a touch with limited inventory it is the guarded
+// decrement itself (never below zero; taking the last item pauses the touch), otherwise a
+// read of the same conditions. It returns errChanged when they no longer hold. Both run
+// as statements prepared once: parsing them took longer than running them.
+func (p *plan) guard(tx core.App) error {
+	t := p.touch
+	args := []any{t.Id, string(touch.StatusActive), int64(t.Cost()), t.TracksInventory(), p.team.Id, p.sender.Id,
+		member.StatusActive, int64(p.team.MaxPerSend()), int64(p.team.ApprovalThreshold())}
+	if t.TracksInventory() {
+		res, err := stmt.Exec(tx, guardTake, append(args, string(touch.StatusPausedNoInventory))...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errChanged
+		}
+		return nil
+	}
+	var n int
+	if err := stmt.QueryRow(tx, guardCheck, args, &n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return errChanged
+	}
+	return nil
 }
 
 // checkSendable applies the touch and team rules that need no write.
@@ -115,25 +214,6 @@ func checkSendable(t *touch.Touch, tm *team.Team, now time.Time) error {
 	return nil
 }
 
-// takeItem takes one item of a touch with limited inventory: a guarded decrement that
-// never goes below zero; taking the last item pauses the touch.
-func takeItem(tx core.App, t *touch.Touch) error {
-	if !t.TracksInventory() {
-		return nil
-	}
-	res, err := tx.DB().NewQuery("UPDATE touches SET inventory = inventory - 1 WHERE id = {:id} AND inventory > 0").
-		Bind(dbx.Params{"id": t.Id}).Execute()
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrOutOfInventory
-	}
-	_, err = tx.DB().NewQuery("UPDATE touches SET status = {:paused} WHERE id = {:id} AND inventory = 0").
-		Bind(dbx.Params{"id": t.Id, "paused": string(touch.StatusPausedNoInventory)}).Execute()
-	return err
-}
-
 // returnItem gives an item back when a send is rejected or cancelled; a touch paused for
 // lack of inventory becomes active again.
 func returnItem(tx core.App, touchID string) error {
@@ -147,26 +227,25 @@ func returnItem(tx core.App, touchID string) error {
 	return err
 }
 
-func insert(tx core.App, sender *member.Member, t *touch.Touch, tm *team.Team, in Input) (*Send, error) {
+// insert writes the send row. Its values are already validated (normalize checked the
+// recipient; the touch, sender and team exist and were just guarded; the status is one of
+// ours), so it skips the record validation and the relation lookups it would run.
+func (p *plan) insert(tx core.App) (*Send, error) {
 	col, err := tx.FindCachedCollectionByNameOrId(Collection)
 	if err != nil {
 		return nil, err
 	}
-	status := StatusSent
-	if th := tm.ApprovalThreshold(); th > 0 && t.Cost() > th {
-		status = StatusPending
-	}
 	r := core.NewRecord(col)
-	r.Set("touch", t.Id)
-	r.Set("touch_name", t.Name())
-	r.Set("sender", sender.Id)
-	r.Set("sender_email", sender.Email())
-	r.Set("team", tm.Id)
-	r.Set("recipient_name", in.RecipientName)
-	r.Set("recipient_email", in.RecipientEmail)
-	r.Set("cost", int64(t.Cost()))
-	r.Set("status", string(status))
-	if err := tx.Save(r); err != nil {
+	r.Set("touch", p.touch.Id)
+	r.Set("touch_name", p.touch.Name())
+	r.Set("sender", p.sender.Id)
+	r.Set("sender_email", p.sender.Email())
+	r.Set("team", p.team.Id)
+	r.Set("recipient_name", p.in.RecipientName)
+	r.Set("recipient_email", p.in.RecipientEmail)
+	r.Set("cost", int64(p.touch.Cost()))
+	r.Set("status", string(p.status))
+	if err := tx.SaveNoValidate(r); err != nil {
 		return nil, err
 	}
 	return Wrap(r), nil

@@ -12,6 +12,7 @@ var (
 	ErrOutOfInventory      = errors.New("this touch is out of inventory")
 	ErrOverMaxPerSend      = errors.New("this touch costs more than your team's maximum per send")
 	ErrInsufficientBalance = errors.New("your balance is too low for this touch")
+	ErrChanged             = errors.New("the touch, your team or your account changed while sending; please try again")
 	ErrNotPending          = errors.New("this send is no longer pending")
 	ErrOwnSend             = errors.New("nobody may approve or reject their own send")
 	ErrNotSender           = errors.New("only the sender can cancel a send")
@@ -19,7 +20,7 @@ var (
 
 // refusals are the rules that refuse a new send (as opposed to failures).
 var refusals = []error{ErrNoTeam, ErrTouchNotActive, ErrTouchNotStarted, ErrTouchEnded, ErrNotAssigned,
-	ErrOutOfInventory, ErrOverMaxPerSend, ErrInsufficientBalance}
+	ErrOutOfInventory, ErrOverMaxPerSend, ErrInsufficientBalance, ErrChanged}
 
 // IsRefusal reports whether err from Create is a rule refusing the send, for callers that
 // try many sends and skip the refused ones (the demo data).

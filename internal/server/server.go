@@ -9,6 +9,7 @@ import (
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/realtime"
+	"teamfund/internal/stmt"
 	"teamfund/internal/web"
 )
 
@@ -20,4 +21,5 @@ func Bind(app core.App) {
 	budget.BindSchedule(app)
 	web.Register(app)
 	bindDrain(app)
+	stmt.Bind(app)
 }

@@ -46,6 +46,7 @@ var errorStatus = []struct {
 	{send.ErrOutOfInventory, http.StatusConflict},
 	{send.ErrOverMaxPerSend, http.StatusConflict},
 	{send.ErrInsufficientBalance, http.StatusConflict},
+	{send.ErrChanged, http.StatusConflict},
 	{send.ErrNotPending, http.StatusConflict},
 	{send.ErrOwnSend, http.StatusForbidden},
 	{send.ErrNotSender, http.StatusForbidden},

@@ -1,0 +1,29 @@
+package send
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/member"
+)
+
+// CreateRacing is one attempt of Create with between run after the checks and before the
+// write, as a concurrent change would; it does not re-check, so a guard that sees the
+// change returns ErrChanged.
+func CreateRacing(app core.App, actor *member.Member, in Input, between func()) (*Send, error) {
+	if err := in.normalize(); err != nil {
+		return nil, err
+	}
+	p, err := check(app, actor.Id, in, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	between()
+	s, err := p.write(app)
+	if errors.Is(err, errChanged) {
+		return nil, ErrChanged
+	}
+	return s, err
+}

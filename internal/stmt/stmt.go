@@ -1,0 +1,129 @@
+// Package stmt runs the hot statements of write transactions as statements prepared once
+// on PocketBase's single writer connection. SQLite otherwise parses every statement on
+// every run, and parsing happens while the transaction holds the only writer: profiling
+// the send path showed its guard statement spending more time in the parser than in
+// execution.
+//
+// Statements use SQLite's numbered parameters (?1, ?2, ...). Outside PocketBase's writer
+// pool (nested or auxiliary transactions, or before Bind) they simply run unprepared.
+package stmt
+
+import (
+	"database/sql"
+	"sync"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+const storeKey = "teamfund.stmt.cache"
+
+// cache holds the statements prepared on one writer pool.
+type cache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// Bind remembers app's writer pool: now when the app is already bootstrapped (tests),
+// and after every bootstrap (serve), since a bootstrap opens new pools.
+func Bind(app core.App) {
+	remember(app)
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		remember(e.App)
+		return nil
+	})
+}
+
+func remember(app core.App) {
+	if db, ok := app.NonconcurrentDB().(*dbx.DB); ok && db != nil {
+		app.Store().Set(storeKey, &cache{db: db.DB(), m: map[string]*sql.Stmt{}})
+	}
+}
+
+// get returns query prepared on the writer pool, or nil while it is not (yet). It never
+// prepares synchronously: the caller holds the pool's only connection in its transaction,
+// so preparing on the pool would wait for itself. A goroutine prepares it once that
+// connection is free; until then the statement runs unprepared.
+func (c *cache) get(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.m[query]; ok {
+		return s // nil while being prepared
+	}
+	c.m[query] = nil
+	go func() {
+		s, err := c.db.Prepare(query)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err != nil {
+			delete(c.m, query) // e.g. the app closed; try again on a later call
+			return
+		}
+		c.m[query] = s
+	}()
+	return nil
+}
+
+// Exec runs query with args in the transaction of tx (a txApp).
+func Exec(tx core.App, query string, args ...any) (sql.Result, error) {
+	if s := prepared(tx, query); s != nil {
+		return s.Exec(args...)
+	}
+	return executor(tx).Exec(query, args...)
+}
+
+// QueryRow runs query with args in the transaction of tx and scans its first row into
+// dest (sql.ErrNoRows when there is none), e.g. for UPDATE ... RETURNING.
+func QueryRow(tx core.App, query string, args []any, dest ...any) error {
+	if s := prepared(tx, query); s != nil {
+		return s.QueryRow(args...).Scan(dest...)
+	}
+	rows, err := executor(tx).Query(query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// prepared is query's cached statement bound to tx's transaction, or nil.
+func prepared(tx core.App, query string) *sql.Stmt {
+	sqlTx, ok := executor(tx).(*sql.Tx)
+	if !ok {
+		return nil
+	}
+	c, _ := tx.Store().Get(storeKey).(*cache)
+	if c == nil {
+		return nil
+	}
+	s := c.get(query)
+	if s == nil {
+		return nil
+	}
+	// database/sql reuses the statement already prepared on the transaction's connection
+	// (the writer pool has one); a statement of another pool is simply prepared again.
+	return sqlTx.Stmt(s)
+}
+
+// executor is what runs tx's queries: the *sql.Tx inside a transaction (dbx keeps it in
+// the builder embedded in its Tx), the writer *sql.DB otherwise.
+func executor(tx core.App) dbx.Executor {
+	b := tx.NonconcurrentDB()
+	if t, ok := b.(*dbx.Tx); ok {
+		b = t.Builder
+	}
+	return b.(interface{ Executor() dbx.Executor }).Executor()
+}

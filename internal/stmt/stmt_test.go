@@ -1,0 +1,88 @@
+package stmt_test
+
+import (
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/stmt"
+	"teamfund/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+const rename = "UPDATE users SET name = ?1 WHERE id = ?2 RETURNING name"
+
+// TestStatementsRunInTheCallersTransaction: unprepared (first call) and prepared (once the
+// writer is free), a statement commits and rolls back with the transaction it runs in.
+func TestStatementsRunInTheCallersTransaction(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	id := testutil.Fixtures(t).ID("memberA")
+	errUndo := errors.New("undo")
+	for _, stage := range []string{"unprepared", "prepared"} {
+		if stage == "prepared" {
+			waitPrepared(t, app, rename)
+		}
+		for _, c := range []struct {
+			name   string
+			fail   bool
+			stored string
+		}{{"Kept " + stage, false, "Kept " + stage}, {"Undone " + stage, true, "Kept " + stage}} {
+			err := app.RunInTransaction(func(tx core.App) error {
+				var got string
+				if err := stmt.QueryRow(tx, rename, []any{c.name, id}, &got); err != nil {
+					return err
+				}
+				if got != c.name {
+					t.Errorf("%s: RETURNING gave %q, want %q", stage, got, c.name)
+				}
+				if c.fail {
+					return errUndo
+				}
+				return nil
+			})
+			if c.fail != errors.Is(err, errUndo) {
+				t.Fatalf("%s %q: transaction error %v", stage, c.name, err)
+			}
+			var name string
+			if err := app.DB().NewQuery("SELECT name FROM users WHERE id = {:id}").Bind(dbx.Params{"id": id}).Row(&name); err != nil {
+				t.Fatal(err)
+			}
+			if name != c.stored {
+				t.Errorf("%s %q: stored name %q, want %q", stage, c.name, name, c.stored)
+			}
+		}
+	}
+}
+
+// TestQueryRowWithoutRowsIsErrNoRows, prepared or not.
+func TestQueryRowWithoutRowsIsErrNoRows(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	for _, stage := range []string{"unprepared", "prepared"} {
+		if stage == "prepared" {
+			waitPrepared(t, app, rename)
+		}
+		err := app.RunInTransaction(func(tx core.App) error {
+			var got string
+			return stmt.QueryRow(tx, rename, []any{"x", "nobody"}, &got)
+		})
+		if !errors.Is(err, sql.ErrNoRows) {
+			t.Errorf("%s: got %v, want sql.ErrNoRows", stage, err)
+		}
+	}
+}
+
+func waitPrepared(t *testing.T, app core.App, query string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !stmt.IsPrepared(app, query); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the statement was never prepared")
+		}
+	}
+}
