@@ -178,6 +178,11 @@ func (e *RefusedError) Error() string {
 // if any is refused, Bulk returns a *RefusedError listing them and writes nothing.
 // Otherwise every row is written in one transaction.
 func Bulk(app core.App, actor *member.Member, ids []string, op Op) (int, error) {
+	switch op.Kind {
+	case OpRole, OpTeam, OpDeactivate, OpReactivate:
+	default:
+		return 0, ErrInvalidOp
+	}
 	ids = dedupe(ids)
 	if len(ids) == 0 {
 		return 0, ErrNothingSelected

@@ -178,6 +178,17 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 			ExpectedStatus: 409, ExpectedContent: []string{`"refused"`, "your own account"}, ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
+			Name: "JSON bulk with an unknown action is a 400, not a list of refusals", Method: "POST", URL: "/api/tf/users/bulk",
+			Body:    strings.NewReader(`{"action":"promote","ids":["` + f.ID("memberA") + `"]}`),
+			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 400, ExpectedContent: []string{"Unknown bulk action"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "bulk with nothing selected asks for a selection", Method: "POST", URL: "/users/bulk",
+			Body: form(url.Values{"action": {"deactivate"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 400, ExpectedContent: []string{"Select at least one user"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
 			Name: "bulk team change moves everyone and audits each", Method: "POST", URL: "/api/tf/users/bulk",
 			Body:    strings.NewReader(`{"action":"team","team":"` + beta + `","ids":["` + f.ID("memberA") + `","` + f.ID("loner") + `"]}`),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
