@@ -185,8 +185,9 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 		},
 		{
 			Name: "bulk with nothing selected asks for a selection", Method: "POST", URL: "/users/bulk",
-			Body: form(url.Values{"action": {"deactivate"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: 400, ExpectedContent: []string{"Select at least one user"}, ExpectedEvents: map[string]int{"*": 0},
+			Body: form(url.Values{"action": {"deactivate"}, "back": {"role=member"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 303, ExpectedContent: []string{""}, ExpectedEvents: map[string]int{"*": 0},
+			AfterTestFunc: testutil.ExpectLocation("/users?role=member"),
 		},
 		{
 			Name: "bulk team change moves everyone and audits each", Method: "POST", URL: "/api/tf/users/bulk",

@@ -154,6 +154,10 @@ func bulkUpdateUsers(e *core.RequestEvent) error {
 	if errors.As(err, &refused) {
 		return renderUsers(e, http.StatusConflict, back, refused)
 	}
+	if errors.Is(err, useradmin.ErrNothingSelected) {
+		setFlash(e, "error", "Select at least one user first.")
+		return redirect(e, "/users?"+back.Encode())
+	}
 	if err != nil {
 		return pageError(e, err)
 	}
