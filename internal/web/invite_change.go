@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/access"
 	"teamfund/internal/invite"
 )
 
@@ -23,6 +24,9 @@ func atoiOr(s string, def int) int {
 
 // changeInvites applies a bulk action to the selected invites, all or nothing.
 func changeInvites(e *core.RequestEvent) error {
+	if err := refuseRole(e, access.ManageInvites); err != nil {
+		return invitePageError(e, err)
+	}
 	if err := e.Request.ParseForm(); err != nil {
 		return renderError(e, http.StatusBadRequest, "Could not read the form.")
 	}
@@ -88,6 +92,9 @@ type changeInput struct {
 }
 
 func changeInvitesJSON(e *core.RequestEvent) error {
+	if err := refuseRole(e, access.ManageInvites); err != nil {
+		return inviteAPIError(e, err)
+	}
 	var in changeInput
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Send a JSON object with action and ids.", nil)

@@ -63,6 +63,9 @@ type inviteInput struct {
 }
 
 func createInviteJSON(e *core.RequestEvent) error {
+	if err := refuseRole(e, access.InviteMember); err != nil {
+		return inviteAPIError(e, err)
+	}
 	var in inviteInput
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Send a JSON object with email, name, role and team.", nil)

@@ -65,7 +65,11 @@ func createInviteKeyJSON(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Send a JSON object with team.", nil)
 	}
-	k, token, err := invite.CreateKey(e.App, currentUser(e), in.Team)
+	u := currentUser(e)
+	if in.Team == "" && !u.Role().IsAdmin() {
+		in.Team = u.TeamID() // as in the form: a manager's key is for their own team
+	}
+	k, token, err := invite.CreateKey(e.App, u, in.Team)
 	if err != nil {
 		return inviteAPIError(e, err)
 	}
