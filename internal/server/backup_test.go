@@ -92,3 +92,15 @@ func unzip(t *testing.T, src, dst string) {
 		out.Close()
 	}
 }
+
+func TestTrustedProxyHeaderFromEnvironment(t *testing.T) {
+	t.Setenv(proxyHeaderEnvForTest, "Fly-Client-IP")
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	testutil.Serve(t, app)
+	if got := app.Settings().TrustedProxy.Headers; len(got) != 1 || got[0] != "Fly-Client-IP" {
+		t.Errorf("trusted proxy headers = %v, want [Fly-Client-IP]", got)
+	}
+}
+
+const proxyHeaderEnvForTest = "TEAMFUND_TRUSTED_PROXY_HEADER"
