@@ -22,4 +22,5 @@ func Bind(app core.App) {
 	web.Register(app)
 	bindDrain(app)
 	stmt.Bind(app)
+	bindTrustedProxy(app)
 }
