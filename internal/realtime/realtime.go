@@ -50,6 +50,18 @@ func NotifyAll(app core.App, event string) {
 	})
 }
 
+// Disconnect ends the open event streams of a user after the surrounding transaction
+// commits (deactivation and deletion end every session at once, streams included).
+func Disconnect(app core.App, userID string) {
+	afterCommit(app, func() {
+		for _, c := range app.SubscriptionsBroker().Clients() {
+			if c.HasSubscription(Topic(userID)) {
+				app.SubscriptionsBroker().Unregister(c.Id())
+			}
+		}
+	})
+}
+
 // send never blocks the caller: a client's channel is unbuffered and its page may be slow.
 func send(c subscriptions.Client, event string) {
 	go c.Send(subscriptions.Message{Name: event, Data: []byte("{}")})

@@ -12,6 +12,7 @@ import (
 	"teamfund/internal/invite"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/realtime"
 	"teamfund/internal/send"
 )
 
@@ -81,6 +82,7 @@ func Delete(app core.App, actor *member.Member, userID, successorID string) erro
 		if err != nil {
 			return err
 		}
+		realtime.Disconnect(tx, userID)
 		return tx.Delete(fresh)
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"teamfund/internal/audit"
 	"teamfund/internal/company"
 	"teamfund/internal/member"
+	"teamfund/internal/realtime"
 	"teamfund/internal/team"
 )
 
@@ -118,10 +119,12 @@ func (op Op) apply(tx core.App, actor, target *member.Member) error {
 		if !target.Active() {
 			return nil
 		}
+		realtime.Disconnect(tx, target.Id)
 		return save(tx, actor, target, "user.deactivate", func(u *member.Member) {
 			u.Set("status", member.StatusDeactivated)
 			// Every session token of the user is signed with the token key: a new key
-			// ends them all at once (cookie and bearer alike).
+			// ends them all at once (cookie and bearer alike); open event streams close
+			// after the commit.
 			u.RefreshTokenKey()
 		})
 	case OpReactivate:

@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/realtime"
 	"teamfund/internal/testutil"
 	"teamfund/internal/useradmin"
 )
@@ -141,8 +143,14 @@ func TestDeactivationEndsSessions(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
 	admin := find(t, app, f.ID("admin"))
+	stream := subscriptions.NewDefaultClient()
+	stream.Subscribe(realtime.Topic(f.ID("memberA")))
+	app.SubscriptionsBroker().Register(stream)
 	if err := useradmin.Apply(app, admin, f.ID("memberA"), useradmin.Op{Kind: useradmin.OpDeactivate}); err != nil {
 		t.Fatal(err)
+	}
+	if !stream.IsDiscarded() {
+		t.Error("the user's open event stream survived the deactivation")
 	}
 	if _, err := app.FindAuthRecordByToken(f.Token("memberA"), core.TokenTypeAuth); err == nil {
 		t.Error("the old token still authenticates after deactivation")
