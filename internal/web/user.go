@@ -64,7 +64,6 @@ type usersPage struct {
 	CanTeam   bool
 	CanLock   bool
 	Refused   []useradmin.Refusal
-	RefusedOp string
 	Selected  map[string]bool
 	Bulk      useradmin.Op // the bulk choice to show again after a refusal
 	Export    *ExportLinks // CSV/XLSX of exactly these filters (nil: no export permission)
