@@ -108,3 +108,11 @@ func ms(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 }
+
+// cpuPer is the server's CPU time per request, as milliseconds.
+func cpuPer(cpu time.Duration, n int) string {
+	if cpu == 0 || n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f ms", float64(cpu.Microseconds())/1000/float64(n))
+}

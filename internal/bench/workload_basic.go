@@ -74,6 +74,7 @@ func plainCreateRate(e *env) (Result, float64, error) {
 	defer s.stop()
 	total := e.size(2000, 10000)
 	s.resetPeakRSS()
+	cpu0 := s.cpuTime()
 	rate, lat, statuses, err := load(64, total, func(i int) (int, error) {
 		req, _ := http.NewRequest(http.MethodPost, s.url+"/api/collections/bench_plain/records",
 			strings.NewReader(fmt.Sprintf(`{"recipient_name":"R %d","recipient_email":"r%d@example.com","cost":100,"status":"sent"}`, i, i)))
@@ -90,7 +91,7 @@ func plainCreateRate(e *env) (Result, float64, error) {
 		return Result{}, 0, err
 	}
 	res := Result{Workload: "plain PocketBase records create (baseline)", Size: fmt.Sprintf("%d creates, 64 clients", total),
-		Rate: fmt.Sprintf("%.0f req/s", rate), P50: lat.percentile(.5), P95: lat.percentile(.95), PeakRSS: s.peakRSS(),
+		Rate: fmt.Sprintf("%.0f req/s, %s CPU/req", rate, cpuPer(s.cpuTime()-cpu0, total)), P50: lat.percentile(.5), P95: lat.percentile(.95), PeakRSS: s.peakRSS(),
 		Check: fmt.Sprintf("%d ok", statuses[200])}
 	res.Failed = statuses[200] != total
 	return res, rate, nil

@@ -68,6 +68,7 @@ func concurrentSends(e *env) ([]Result, error) {
 		return nil, err
 	}
 	s.resetPeakRSS()
+	cpu0 := s.cpuTime()
 	rate, lat, statuses, err := load(clients, total, func(i int) (int, error) {
 		touch := touchIDs[0]
 		if i%4 == 0 {
@@ -85,6 +86,7 @@ func concurrentSends(e *env) ([]Result, error) {
 		return res.StatusCode, nil
 	})
 	rss := s.peakRSS()
+	cpu := s.cpuTime() - cpu0
 	s.stop()
 	if err != nil {
 		return nil, err
@@ -98,7 +100,7 @@ func concurrentSends(e *env) ([]Result, error) {
 		check += fmt.Sprintf(", %d server errors", statuses[http.StatusInternalServerError])
 	}
 	res := Result{Workload: "concurrent sends, full enforcement", Size: fmt.Sprintf("%d requests, 64 clients", total),
-		Rate: fmt.Sprintf("%.0f req/s (%.0f%% of baseline)", rate, 100*rate/baseRate), P50: lat.percentile(.5), P95: lat.percentile(.95),
+		Rate: fmt.Sprintf("%.0f req/s (%.0f%% of baseline), %s CPU/req", rate, 100*rate/baseRate, cpuPer(cpu, total)), P50: lat.percentile(.5), P95: lat.percentile(.95),
 		PeakRSS: rss, Check: fmt.Sprintf("%d created, %s", statuses[http.StatusCreated], check), Failed: failed}
 	return []Result{base, res}, nil
 }
