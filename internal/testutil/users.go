@@ -21,7 +21,7 @@ func InsertUsers(tb testing.TB, app core.App, n int) {
 		for i := range n {
 			_, err := tx.DB().Insert("users", dbx.Params{
 				"id": fmt.Sprintf("bench%010d", i), "email": fmt.Sprintf("user%05d@acme.com", i),
-				"name": fmt.Sprintf("%s %05d", names[i%len(names)], i), "password": "x", "tokenKey": fmt.Sprintf("tk%d", i),
+				"name": fmt.Sprintf("%s %05d", names[i%len(names)], i), "password": "x", "tokenKey": fmt.Sprintf("benchtokenkey%030d", i),
 				"role": roles[i%len(roles)], "team": teams[i%len(teams)], "status": "active", "record_visibility": "own",
 				"balance": i % 5000,
 			}).Execute()
