@@ -7,6 +7,7 @@ import (
 
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/money"
 	"teamfund/internal/testutil"
 )
 
@@ -97,5 +98,35 @@ func TestPostRefusals(t *testing.T) {
 	}
 	if n, _ := app.CountRecords(ledger.Collection); n != 0 {
 		t.Errorf("refusals wrote %d ledger entries", n)
+	}
+}
+
+// TestPostRecordsTheAccountAsChanged: the entry keeps the balance after the change and the
+// account's email and team as they were (read by the same UPDATE that changed the balance).
+func TestPostRecordsTheAccountAsChanged(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	acct := f.ID("memberA")
+	for _, c := range []struct {
+		amount, after int64
+	}{{700, 700}, {-200, 500}, {-500, 0}} {
+		p, err := ledger.Post(app, ledger.Entry{Account: acct, Amount: money.Cents(c.amount), Kind: ledger.KindAdjust})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(p.BalanceAfter) != c.after {
+			t.Errorf("%+d: BalanceAfter = %d, want %d", c.amount, p.BalanceAfter, c.after)
+		}
+		r, err := app.FindRecordById(ledger.Collection, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.GetInt("balance_after"); int64(got) != c.after {
+			t.Errorf("%+d: stored balance_after = %d, want %d", c.amount, got, c.after)
+		}
+		if r.GetString("user_email") != f.Emails["memberA"] || r.GetString("team") != f.ID("alpha") {
+			t.Errorf("%+d: entry names %q in team %q, want %q in %q", c.amount, r.GetString("user_email"), r.GetString("team"), f.Emails["memberA"], f.ID("alpha"))
+		}
 	}
 }
