@@ -225,7 +225,8 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 		{
 			Name: "owner's user page offers no demote, lock or delete", Method: "GET", URL: "/users/" + f.ID("owner"),
 			Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: 200, ExpectedContent: []string{"The owner cannot be demoted"},
+			ExpectedStatus:     200,
+			ExpectedContent:    []string{"The owner cannot be demoted", `href="/audit?target=` + f.ID("owner") + `"`},
 			NotExpectedContent: []string{`id="change-role"`, `id="lock"`, `id="delete-user"`, `id="transfer-ownership"`},
 		},
 		{

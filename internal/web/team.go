@@ -127,6 +127,7 @@ type teamPage struct {
 	IsMember      bool
 	ManagesPerms  bool
 	LeavePending  bool
+	CanAudit      bool
 	AddEmail      string
 	AddError      string
 	ModeMonthly   string
@@ -167,8 +168,8 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, Total: total, Form: form, Errors: errs,
 		CanEdit: access.Can(u, access.EditTeam, t.Id), CanManage: access.Can(u, access.ManageTeamMembers, t.Id),
 		CanDelete: access.Can(u, access.DeleteTeam, t.Id), IsMember: u.InTeam(t.Id),
-		ManagesPerms: access.Can(u, access.SetPermissions, t.Id),
-		ModeMonthly:  team.ModeMonthly, ModeOneTime: team.ModeOneTime, RuleRollover: team.RuleRollover, RuleReset: team.RuleReset,
+		ManagesPerms: access.Can(u, access.SetPermissions, t.Id), CanAudit: access.Can(u, access.ViewAudit, ""),
+		ModeMonthly: team.ModeMonthly, ModeOneTime: team.ModeOneTime, RuleRollover: team.RuleRollover, RuleReset: team.RuleReset,
 		BudgetModeTxt: team.ModeLabel(t.BudgetMode())}
 	data.LeavePending = data.IsMember && leavePending(e.App, u)
 	if v, ok := e.Get("addEmail").(string); ok {

@@ -32,6 +32,7 @@ type userPage struct {
 	CanTransfer bool
 	IsSelf      bool
 	IsOwner     bool
+	CanAudit    bool
 }
 
 // loadTarget finds the user of the path and checks the viewer may see them: admins anyone,
@@ -78,6 +79,7 @@ func renderUser(e *core.RequestEvent, status int, t *member.Member, errs FormErr
 		CanReset:    t.Active() && access.Can(u, access.ResetPassword, t.TeamID()),
 		CanPerms:    t.Role() == member.RoleMember && access.Can(u, access.SetPermissions, t.TeamID()),
 		CanTransfer: notSelf && t.Active() && access.Can(u, access.TransferOwnership, ""),
+		CanAudit:    access.Can(u, access.ViewAudit, ""),
 	}
 	return render(e, status, "user/show", data)
 }
