@@ -215,3 +215,31 @@ func TestListAndSearch(t *testing.T) {
 		t.Errorf("teamless member sees %+v", rows)
 	}
 }
+
+func TestDeleteKeepsSendsAndInvites(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	sends, _ := app.FindCollectionByNameOrId("sends")
+	s := core.NewRecord(sends)
+	s.Load(map[string]any{"sender": f.ID("memberA"), "team": f.ID("alpha"), "recipient_name": "R", "recipient_email": "r@x.com", "cost": 100, "status": "sent"})
+	invites, _ := app.FindCollectionByNameOrId("invites")
+	inv := core.NewRecord(invites)
+	inv.Load(map[string]any{"email": "new@acme.com", "role": "member", "team": f.ID("alpha"), "status": "pending", "expires": "2099-01-01 00:00:00.000Z"})
+	for _, r := range []*core.Record{s, inv} {
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := team.Delete(app, who(t, app, f.ID("owner")), f.ID("alpha")); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := app.FindRecordById("sends", s.Id)
+	if err != nil || s2.GetString("team") != "" {
+		t.Errorf("send after team deletion: %v team %q, want kept and teamless", err, s2.GetString("team"))
+	}
+	inv2, err := app.FindRecordById("invites", inv.Id)
+	if err != nil || inv2.GetString("team") != "" {
+		t.Errorf("invite after team deletion: %v, want kept and teamless", err)
+	}
+}
