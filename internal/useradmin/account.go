@@ -125,11 +125,6 @@ func TransferOwnership(app core.App, actor *member.Member, newOwnerID string) er
 // email is normalised like an invited one (trimmed, lower-cased, punycode domain), unique, and when the company's domain rule is on it
 // must be at the actor's domain (exact match of the text after the last "@").
 func ChangeEmail(app core.App, actor *member.Member, userID, email string) error {
-	// Same normalisation as invites: trimmed, lower-cased, domain as punycode.
-	email, err := invite.NormalizeEmail(email)
-	if err != nil {
-		return validation.Errors{"email": err}
-	}
 	return app.RunInTransaction(func(tx core.App) error {
 		target, err := findUser(tx, userID)
 		if err != nil {
@@ -137,6 +132,11 @@ func ChangeEmail(app core.App, actor *member.Member, userID, email string) error
 		}
 		if err := access.Check(actor, access.ChangeEmail, target.TeamID()); err != nil {
 			return err
+		}
+		// Same normalisation as invites: trimmed, lower-cased, domain as punycode.
+		email, err := invite.NormalizeEmail(email)
+		if err != nil {
+			return validation.Errors{"email": err}
 		}
 		if target.Role() == member.RoleOwner && actor.Id != target.Id {
 			return ErrNotOwnerTarget

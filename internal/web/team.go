@@ -216,6 +216,9 @@ func addTeamMember(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
+	if err := access.Check(currentUser(e), access.ManageTeamMembers, t.Id); err != nil {
+		return pageError(e, err) // before reading the input
+	}
 	email := member.NormalizeEmail(e.Request.PostFormValue("email"))
 	fail := func(msg string) error {
 		e.Set("addEmail", email)
@@ -324,6 +327,9 @@ func addTeamMemberJSON(e *core.RequestEvent) error {
 	t, err := loadTeam(e)
 	if err != nil {
 		return apiError(e, err)
+	}
+	if err := access.Check(currentUser(e), access.ManageTeamMembers, t.Id); err != nil {
+		return apiError(e, err) // before reading the input
 	}
 	var body struct {
 		User  string `json:"user"`
