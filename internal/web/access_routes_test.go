@@ -170,7 +170,8 @@ func refusedWithFlash(rec *httptest.ResponseRecorder) bool {
 	return false
 }
 
-func newMux(t *testing.T, app core.App) http.Handler {
+// newMux builds the real router of app (PocketBase middlewares plus every Teamfund route).
+func newMux(t testing.TB, app core.App) http.Handler {
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)

@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
-
 	"teamfund/internal/testutil"
 )
 
@@ -32,19 +29,7 @@ func FuzzPageQueries(f *testing.F) {
 	fx := testutil.Fixtures(f)
 	app := testutil.NewApp(f)
 	defer app.Cleanup()
-	r, err := apis.NewRouter(app)
-	if err != nil {
-		f.Fatal(err)
-	}
-	var mux http.Handler
-	se := &core.ServeEvent{App: app, Router: r}
-	if err := app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
-		m, err := e.Router.BuildMux()
-		mux = m
-		return err
-	}); err != nil {
-		f.Fatal(err)
-	}
+	mux := newMux(f, app)
 	var paths []string
 	for _, rt := range teamfundRoutes(f, app) {
 		if (rt.method == http.MethodGet || rt.method == "") && !strings.Contains(strings.TrimSuffix(rt.path, "{$}"), "{") &&
