@@ -4,8 +4,9 @@
 // the send path showed its guard statement spending more time in the parser than in
 // execution.
 //
-// Statements use SQLite's numbered parameters (?1, ?2, ...). Outside PocketBase's writer
-// pool (nested or auxiliary transactions, or before Bind) they simply run unprepared.
+// Statements use SQLite's numbered parameters (?1, ?2, ...). Outside a transaction of
+// PocketBase's writer pool (auxiliary database, no transaction, before Bind) they simply
+// run unprepared.
 package stmt
 
 import (
@@ -101,7 +102,11 @@ func QueryRow(tx core.App, query string, args []any, dest ...any) error {
 
 // prepared is query's cached statement bound to tx's transaction, or nil.
 func prepared(tx core.App, query string) *sql.Stmt {
-	sqlTx, ok := executor(tx).(*sql.Tx)
+	t, ok := tx.NonconcurrentDB().(*dbx.Tx)
+	if !ok {
+		return nil
+	}
+	sqlTx, ok := executorOf(t.Builder).(*sql.Tx)
 	if !ok {
 		return nil
 	}
@@ -109,21 +114,36 @@ func prepared(tx core.App, query string) *sql.Stmt {
 	if c == nil {
 		return nil
 	}
+	// database/sql refuses a statement of another pool (an aux or re-opened database):
+	// such transactions run the query unprepared.
+	if db, ok := t.Builder.(interface{ DB() *dbx.DB }); !ok || db.DB() == nil || db.DB().DB() != c.db {
+		return nil
+	}
 	s := c.get(query)
 	if s == nil {
 		return nil
 	}
 	// database/sql reuses the statement already prepared on the transaction's connection
-	// (the writer pool has one); a statement of another pool is simply prepared again.
+	// (the writer pool has one) and prepares it there otherwise.
 	return sqlTx.Stmt(s)
 }
 
 // executor is what runs tx's queries: the *sql.Tx inside a transaction (dbx keeps it in
-// the builder embedded in its Tx), the writer *sql.DB otherwise.
+// the builder embedded in its Tx), the writer *sql.DB otherwise (as tx.DB() would).
 func executor(tx core.App) dbx.Executor {
 	b := tx.NonconcurrentDB()
 	if t, ok := b.(*dbx.Tx); ok {
 		b = t.Builder
 	}
-	return b.(interface{ Executor() dbx.Executor }).Executor()
+	return executorOf(b)
+}
+
+func executorOf(b dbx.Builder) dbx.Executor {
+	switch v := b.(type) {
+	case *dbx.DB:
+		return v.DB()
+	case interface{ Executor() dbx.Executor }:
+		return v.Executor()
+	}
+	return nil
 }

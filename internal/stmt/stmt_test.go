@@ -86,3 +86,34 @@ func waitPrepared(t *testing.T, app core.App, query string) {
 		}
 	}
 }
+
+// TestAuxTransactionsRunUnprepared: inside a transaction of PocketBase's auxiliary (logs)
+// database the main database is not in a transaction; a statement runs there unprepared,
+// as tx.DB() would run it, and never as a writer-pool statement of another transaction.
+func TestAuxTransactionsRunUnprepared(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	const q = "SELECT ?1 + 1"
+	for i := range 2 {
+		if i == 1 {
+			app.RunInTransaction(func(tx core.App) error { // prepares q on the writer pool
+				var n int
+				return stmt.QueryRow(tx, q, []any{1}, &n)
+			})
+			waitPrepared(t, app, q)
+		}
+		err := app.AuxRunInTransaction(func(tx core.App) error {
+			var n int
+			if err := stmt.QueryRow(tx, q, []any{41}, &n); err != nil {
+				return err
+			}
+			if n != 42 {
+				t.Errorf("got %d, want 42", n)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+	}
+}
