@@ -131,14 +131,14 @@ const loadSQL = `SELECT u.id AS u_id, u.email AS u_email, u.role AS u_role, u.te
 	t.id AS t_id, t.name AS t_name, t.cost AS t_cost, t.status AS t_status, t.track_inventory AS t_track_inventory,
 	t.inventory AS t_inventory, t.starts_at AS t_starts_at, t.ends_at AS t_ends_at, t.teams AS t_teams,
 	tm.id AS tm_id, tm.name AS tm_name, tm.max_per_send AS tm_max_per_send, tm.approval_threshold AS tm_approval_threshold
-	FROM users u LEFT JOIN touches t ON t.id = {:touch} LEFT JOIN teams tm ON tm.id = u.team AND u.team != ''
-	WHERE u.id = {:sender}`
+	FROM users u LEFT JOIN touches t ON t.id = ?2 LEFT JOIN teams tm ON tm.id = u.team AND u.team != ''
+	WHERE u.id = ?1`
 
 // load returns the sender (sql.ErrNoRows if unknown), the touch and the team (nil when
-// missing) as records holding the columns of loadSQL.
+// missing) as records holding the columns of loadSQL (a statement prepared once).
 func load(app core.App, senderID, touchID string) (*member.Member, *touch.Touch, *team.Team, error) {
-	row := dbx.NullStringMap{}
-	if err := app.DB().NewQuery(loadSQL).Bind(dbx.Params{"sender": senderID, "touch": touchID}).One(row); err != nil {
+	row, err := readRow(app, loadSQL, senderID, touchID)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	u, err := partial(app, member.Collection, "u_", row)
@@ -164,9 +164,38 @@ func load(app core.App, senderID, touchID string) (*member.Member, *touch.Touch,
 	return member.Wrap(u), tt, tmm, nil
 }
 
+// readRow reads the first row of query as column → value (sql.ErrNoRows when none).
+func readRow(app core.App, query string, args ...any) (map[string]sql.NullString, error) {
+	rows, err := stmt.Read(app, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	if !rows.Next() {
+		return nil, cmp.Or(rows.Err(), sql.ErrNoRows)
+	}
+	vals := make([]sql.NullString, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	row := make(map[string]sql.NullString, len(cols))
+	for i, c := range cols {
+		row[c] = vals[i]
+	}
+	return row, rows.Close()
+}
+
 // partial builds a record of collection from the row's columns with prefix (nil when the
 // row has no such record), through the fields' own value normalisation.
-func partial(app core.App, collection, prefix string, row dbx.NullStringMap) (*core.Record, error) {
+func partial(app core.App, collection, prefix string, row map[string]sql.NullString) (*core.Record, error) {
 	if id := row[prefix+"id"]; !id.Valid || id.String == "" {
 		return nil, nil
 	}

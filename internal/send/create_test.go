@@ -165,3 +165,42 @@ func dataPrint(t *testing.T, app core.App) string {
 	}
 	return fmt.Sprintf("%+v", row)
 }
+
+// TestCreateInsideACallersTransaction: the checks read inside the caller's transaction
+// (seeing what it wrote), and a refusal leaves that transaction's own writes intact.
+func TestCreateInsideACallersTransaction(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app, touchID := newCreateApp(t, true)
+	defer app.Cleanup()
+	err := app.RunInTransaction(func(tx core.App) error {
+		actor, err := member.Find(tx, f.ID("memberA2"))
+		if err != nil {
+			return err
+		}
+		in := send.Input{TouchID: touchID, RecipientName: "R", RecipientEmail: "r@client.example"}
+		if _, err := send.Create(tx, actor, in); !errors.Is(err, send.ErrInsufficientBalance) {
+			t.Errorf("before the grant: got %v, want %v", err, send.ErrInsufficientBalance)
+		}
+		// A grant written in this transaction is seen by the checks (actor is now stale).
+		if _, err := ledger.Post(tx, ledger.Entry{Account: actor.Id, Amount: 1000, Kind: ledger.KindGrant}); err != nil {
+			return err
+		}
+		if _, err := send.Create(tx, actor, in); err != nil {
+			t.Errorf("after the grant: %v", err)
+		}
+		if _, err := send.Create(tx, actor, in); !errors.Is(err, send.ErrInsufficientBalance) {
+			t.Errorf("balance spent: got %v, want %v", err, send.ErrInsufficientBalance)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM sends").Row(&n); err != nil || n != 1 {
+		t.Errorf("sends after the transaction: %d (%v), want 1", n, err)
+	}
+	if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+		t.Errorf("ledger does not reconcile: %v %+v", err, bad)
+	}
+}

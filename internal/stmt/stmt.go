@@ -17,7 +17,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-const storeKey = "teamfund.stmt.cache"
+const (
+	storeKey     = "teamfund.stmt.cache"      // writer pool
+	readStoreKey = "teamfund.stmt.read-cache" // concurrent read pool
+)
 
 // cache holds the statements prepared on one writer pool.
 type cache struct {
@@ -43,6 +46,9 @@ func remember(app core.App) {
 	if db, ok := app.NonconcurrentDB().(*dbx.DB); ok && db != nil {
 		app.Store().Set(storeKey, &cache{db: db.DB(), m: map[string]*sql.Stmt{}})
 	}
+	if db, ok := app.ConcurrentDB().(*dbx.DB); ok && db != nil {
+		app.Store().Set(readStoreKey, &cache{db: db.DB(), m: map[string]*sql.Stmt{}})
+	}
 }
 
 // get returns query prepared on the writer pool, or nil while it is not (yet). It never
@@ -67,6 +73,35 @@ func (c *cache) get(query string) *sql.Stmt {
 		c.m[query] = s
 	}()
 	return nil
+}
+
+// getNow returns query prepared on a pool nobody holds (the read pool), preparing it now.
+func (c *cache) getNow(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.m[query]; s != nil {
+		return s
+	}
+	s, err := c.db.Prepare(query)
+	if err != nil {
+		return nil
+	}
+	c.m[query] = s
+	return s
+}
+
+// Read runs a read-only query with args on app's concurrent read pool, as a statement
+// prepared once per connection. When app is a transaction's app it runs in that
+// transaction, unprepared, so the caller reads what it has written.
+func Read(app core.App, query string, args ...any) (*sql.Rows, error) {
+	if db, ok := app.ConcurrentDB().(*dbx.DB); ok {
+		if c, _ := app.Store().Get(readStoreKey).(*cache); c != nil && c.db == db.DB() {
+			if s := c.getNow(query); s != nil {
+				return s.Query(args...)
+			}
+		}
+	}
+	return executorOf(app.ConcurrentDB()).Query(query, args...)
 }
 
 // Exec runs query with args in the transaction of tx (a txApp).
@@ -131,14 +166,13 @@ func prepared(tx core.App, query string) *sql.Stmt {
 // executor is what runs tx's queries: the *sql.Tx inside a transaction (dbx keeps it in
 // the builder embedded in its Tx), the writer *sql.DB otherwise (as tx.DB() would).
 func executor(tx core.App) dbx.Executor {
-	b := tx.NonconcurrentDB()
-	if t, ok := b.(*dbx.Tx); ok {
-		b = t.Builder
-	}
-	return executorOf(b)
+	return executorOf(tx.NonconcurrentDB())
 }
 
 func executorOf(b dbx.Builder) dbx.Executor {
+	if t, ok := b.(*dbx.Tx); ok {
+		b = t.Builder
+	}
 	switch v := b.(type) {
 	case *dbx.DB:
 		return v.DB()

@@ -117,3 +117,36 @@ func TestAuxTransactionsRunUnprepared(t *testing.T) {
 		}
 	}
 }
+
+// TestReadSeesTheCallersTransaction: on the read pool (prepared) a read sees committed
+// data; given a transaction's app it reads inside that transaction.
+func TestReadSeesTheCallersTransaction(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	id := testutil.Fixtures(t).ID("memberA")
+	name := func(a core.App) string {
+		rows, err := stmt.Read(a, "SELECT name FROM users WHERE id = ?1", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var n string
+		if !rows.Next() || rows.Scan(&n) != nil {
+			t.Fatal("no row")
+		}
+		return n
+	}
+	before := name(app)
+	app.RunInTransaction(func(tx core.App) error {
+		if _, err := stmt.Exec(tx, "UPDATE users SET name = 'Inside' WHERE id = ?1", id); err != nil {
+			t.Fatal(err)
+		}
+		if got := name(tx); got != "Inside" {
+			t.Errorf("inside the transaction: %q, want %q", got, "Inside")
+		}
+		return errors.New("roll back")
+	})
+	if got := name(app); got != before {
+		t.Errorf("after the rollback: %q, want %q", got, before)
+	}
+}
