@@ -31,7 +31,7 @@ const (
 // team-scoped team and user routes are also tried on another team's team/user.
 var routeAccess = map[string]level{
 	"GET /{$}": user, "GET /login": public, "POST /login": public, "POST /logout": public,
-	"GET /setup": public, "POST /setup": closed, "GET /ui/{path...}": public,
+	"GET /setup": public, "POST /setup": closed, "GET /ui/{path...}": public, "GET /{path...}": public,
 	"GET /invite/{token}": public, "POST /invite/{token}": public, "GET /join/{token}": public, "POST /join/{token}": public,
 	"GET /api/tf/me": user, "GET /events": user,
 

@@ -122,6 +122,16 @@ func TestFirstRunSetup(t *testing.T) {
 			ExpectedEvents:  map[string]int{"*": 0},
 		},
 	}
+	scenarios = append(scenarios,
+		tests.ApiScenario{
+			Name: "an unknown page gets an HTML 404 page", Method: http.MethodGet, URL: "/no-such-page",
+			Headers: testutil.Fixtures(t).CookieHeaders("memberA"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"There is no page at this address", "<nav>"},
+		},
+		tests.ApiScenario{
+			Name: "an unknown API address still gets JSON", Method: http.MethodGet, URL: "/api/no-such-thing",
+			TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{`"status":404`},
+		})
 	for _, s := range scenarios {
 		s.Test(t)
 	}

@@ -24,6 +24,8 @@ func Register(app core.App) {
 		se.Router.BindFunc(csrfProtect)
 
 		se.Router.GET("/ui/{path...}", serveAssets)
+		// note: the least specific pattern, so PocketBase's /api/ and /_/ routes still win.
+		se.Router.GET("/{path...}", showNotFound)
 
 		pages := se.Router.Group("")
 		api := se.Router.Group("/api/tf")
@@ -84,6 +86,14 @@ func securityHeaders(e *core.RequestEvent) error {
 		h.Set("X-Frame-Options", "DENY")
 	}
 	return e.Next()
+}
+
+// showNotFound answers unknown addresses: an HTML page for people, JSON under /api/.
+func showNotFound(e *core.RequestEvent) error {
+	if strings.HasPrefix(e.Request.URL.Path, "/api/") {
+		return e.NotFoundError("", nil)
+	}
+	return renderError(e, http.StatusNotFound, "There is no page at this address. It may have moved, or the link is mistyped.")
 }
 
 var assetServer = http.StripPrefix("/ui/", http.FileServerFS(ui.FS))
