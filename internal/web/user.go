@@ -96,7 +96,7 @@ func renderUsers(e *core.RequestEvent, status int, q url.Values, refused *userad
 	if err != nil {
 		return pageError(e, err)
 	}
-	teams, err := team.List(e.App, u, "")
+	teams, err := team.Names(e.App, u)
 	if err != nil {
 		return pageError(e, err)
 	}

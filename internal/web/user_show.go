@@ -59,7 +59,7 @@ func showUserPage(e *core.RequestEvent) error {
 
 func renderUser(e *core.RequestEvent, status int, t *member.Member, errs FormErrors, form map[string]string) error {
 	u := currentUser(e)
-	teams, err := team.List(e.App, u, "")
+	teams, err := team.Names(e.App, u)
 	if err != nil {
 		return pageError(e, err)
 	}
