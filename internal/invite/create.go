@@ -143,7 +143,10 @@ func newWriter(tx core.App, actor *member.Member) (*writer, error) {
 }
 
 // insert stores a pending invite for a checked row with a fresh token and returns the
-// invitation mail to store with it.
+// invitation mail to store with it. The record hooks run (realtime, operators' pb_hooks)
+// but not the record validation: check already validated every field (email format as
+// PocketBase's, name length, role, an existing team; the rest is ours), and the
+// validation's relation lookups made up about 40 % of a 10,000-row import.
 func (w *writer) insert(row Row) (*Invite, outbox.Message, error) {
 	r := core.NewRecord(w.collection)
 	r.Set("email", row.Email)
@@ -154,7 +157,7 @@ func (w *writer) insert(row Row) (*Invite, outbox.Message, error) {
 	r.Set("invited_by", w.actor.Id)
 	inv := Wrap(r)
 	token := w.renew(inv)
-	if err := w.tx.Save(r); err != nil {
+	if err := w.tx.SaveNoValidate(r); err != nil {
 		return nil, outbox.Message{}, err
 	}
 	return inv, w.message(inv, row.TeamName, token), nil
