@@ -4,7 +4,8 @@
 // the send path showed its guard statement spending more time in the parser than in
 // execution.
 //
-// Statements use SQLite's numbered parameters (?1, ?2, ...). Outside a transaction of
+// Queries must be constants (the cache is keyed by the query text and never shrinks) and use
+// SQLite's numbered parameters (?1, ?2, ...). Outside a transaction of
 // PocketBase's writer pool (auxiliary database, no transaction, before Bind) they simply
 // run unprepared.
 package stmt
