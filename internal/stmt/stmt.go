@@ -2,7 +2,7 @@
 // on PocketBase's single writer connection. SQLite otherwise parses every statement on
 // every run, and parsing happens while the transaction holds the only writer: profiling
 // the send path showed its guard statement spending more time in the parser than in
-// execution.
+// execution. Read does the same for hot reads on the concurrent read pool.
 //
 // Queries must be constants (the cache is keyed by the query text and never shrinks) and use
 // SQLite's numbered parameters (?1, ?2, ...). Outside a transaction of
