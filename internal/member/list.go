@@ -138,11 +138,18 @@ func (f ListFilter) where(viewer *Member) []dbx.Expression {
 	default:
 		out = append(out, dbx.NewExp("u.team = {:team}", dbx.Params{"team": f.Team}))
 	}
+	// note: "+" keeps SQLite from choosing the role or status index. Without statistics
+	// (ANALYZE runs only with PocketBase's nightly PRAGMA optimize) it took them for
+	// selective, yet nearly every user is an active member: the count read every row
+	// through idx_users_status even with a team filter, and the page sorted all of them in a
+	// temp B-tree instead of walking the email index (10,000 users: 12 ms → 3.6 ms for
+	// role + status, 5 ms → 0.5 ms with a team). A rare role now walks the email index, at
+	// most one pass over the users.
 	if f.Role != "" {
-		out = append(out, dbx.NewExp("u.role = {:role}", dbx.Params{"role": string(f.Role)}))
+		out = append(out, dbx.NewExp("+u.role = {:role}", dbx.Params{"role": string(f.Role)}))
 	}
 	if f.Status != "" {
-		out = append(out, dbx.NewExp("u.status = {:status}", dbx.Params{"status": f.Status}))
+		out = append(out, dbx.NewExp("+u.status = {:status}", dbx.Params{"status": f.Status}))
 	}
 	if f.Search != "" {
 		out = append(out, dbx.NewExp(SearchSQL("u", f.Search)))
