@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/company"
@@ -86,12 +87,46 @@ func Load(app core.App, opt Options) (Result, error) {
 		if err != nil {
 			return err
 		}
-		if err := fundPeople(tx, opt, owner, people, &res); err != nil {
+		touchIDs, err := createTouches(tx, teamIDs, &res)
+		if err != nil {
 			return err
 		}
-		return createTouchesAndSends(tx, opt, teamIDs, people, &res)
+		c, err := company.Load(tx)
+		if err != nil {
+			return err
+		}
+		now := opt.Now.In(c.Location())
+		// Three months of history, written in time order so every balance-after reads right.
+		for back := 2; back >= 0; back-- {
+			start := time.Date(now.Year(), now.Month()-time.Month(back), 1, 8, 0, 0, 0, c.Location())
+			if err := fundPeople(tx, owner, people, start, back == 2, opt, &res); err != nil {
+				return err
+			}
+			end := start.AddDate(0, 1, -1)
+			if back == 0 {
+				end = now.Add(-time.Hour)
+			}
+			if err := createSends(tx, opt, touchIDs, people, start, end, &res); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return res, err
+}
+
+// backdate gives rows just written by the demo the time they would have had.
+//
+// note: the only place that edits ledger rows, and only their timestamp: the data is
+// fabricated, in a folder that had no teams, inside the transaction that wrote it.
+func backdate(tx core.App, table, where string, params dbx.Params, at time.Time) error {
+	params["at"] = at.UTC().Format("2006-01-02 15:04:05.000Z")
+	set := "created = {:at}"
+	if table == "sends" {
+		set += ", updated = {:at}"
+	}
+	_, err := tx.DB().NewQuery("UPDATE " + table + " SET " + set + " WHERE " + where).Bind(params).Execute()
+	return err
 }
 
 func ensureCompany(tx core.App, opt Options, res *Result) (*member.Member, error) {
@@ -182,32 +217,28 @@ func createPeople(tx core.App, opt Options, teamIDs []string, res *Result) ([]*m
 	return people, nil
 }
 
-// fundPeople gives three months of history: monthly grants for monthly teams, one-time grants otherwise.
-func fundPeople(tx core.App, opt Options, owner *member.Member, people []*member.Member, res *Result) error {
-	c, err := company.Load(tx)
-	if err != nil {
-		return err
-	}
-	now := opt.Now.In(c.Location())
+// fundPeople pays the month starting at start: the monthly budget of monthly teams, and
+// (first month only) a one-time campaign grant for the other teams.
+func fundPeople(tx core.App, owner *member.Member, people []*member.Member, start time.Time, first bool, opt Options, res *Result) error {
+	period := start.Format("2006-01")
 	idx := 0
 	for _, t := range teams {
 		for range t.people {
 			p := people[idx]
 			idx++
-			if t.mode == "monthly" {
-				for back := 2; back >= 0; back-- {
-					period := time.Date(now.Year(), now.Month()-time.Month(back), 1, 0, 0, 0, 0, c.Location()).Format("2006-01")
-					if _, err := ledger.Post(tx, ledger.Entry{Account: p.Id, Amount: t.limit, Kind: ledger.KindMonthly,
-						Reason: "Monthly budget " + period, Period: period}); err != nil {
-						return err
-					}
-					res.Entries++
+			e := ledger.Entry{Account: p.Id, Amount: t.limit, Kind: ledger.KindMonthly, Reason: "Monthly budget " + period, Period: period}
+			if t.mode != "monthly" {
+				if !first {
+					continue
 				}
-				continue
+				e = ledger.Entry{Account: p.Id, Amount: money.Cents(20000 + opt.Rand.IntN(4)*5000), Kind: ledger.KindGrant,
+					Reason: "Q4 campaign budget", Actor: owner}
 			}
-			amount := money.Cents(20000 + opt.Rand.IntN(4)*5000)
-			if _, err := ledger.Post(tx, ledger.Entry{Account: p.Id, Amount: amount, Kind: ledger.KindGrant,
-				Reason: "Q4 campaign budget", Actor: owner}); err != nil {
+			posted, err := ledger.Post(tx, e)
+			if err != nil {
+				return err
+			}
+			if err := backdate(tx, "ledger_entries", "id = {:id}", dbx.Params{"id": posted.ID}, start); err != nil {
 				return err
 			}
 			res.Entries++
@@ -216,10 +247,10 @@ func fundPeople(tx core.App, opt Options, owner *member.Member, people []*member
 	return nil
 }
 
-func createTouchesAndSends(tx core.App, opt Options, teamIDs []string, people []*member.Member, res *Result) error {
+func createTouches(tx core.App, teamIDs []string, res *Result) ([]string, error) {
 	touchCol, err := tx.FindCollectionByNameOrId("touches")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var refs []string
 	for _, t := range touches {
@@ -231,24 +262,38 @@ func createTouchesAndSends(tx core.App, opt Options, teamIDs []string, people []
 		r.Load(map[string]any{"name": t.name, "description": t.description, "cost": int64(t.cost), "status": t.status,
 			"track_inventory": t.inventory >= 0, "inventory": max(t.inventory, 0), "teams": assigned})
 		if err := tx.Save(r); err != nil {
-			return fmt.Errorf("touch %s: %w", t.name, err)
+			return nil, fmt.Errorf("touch %s: %w", t.name, err)
 		}
 		refs = append(refs, r.Id)
 		res.Touches++
 	}
+	return refs, nil
+}
+
+// createSends lets about half of the people send a touch at a random time between from and to.
+func createSends(tx core.App, opt Options, touchIDs []string, people []*member.Member, from, to time.Time, res *Result) error {
 	recipients := []string{"Grace Hopper", "Alan Turing", "Ada Lovelace", "Linus Pauling", "Marie Curie", "Nikola Tesla", "Rosalind Franklin"}
+	span := to.Sub(from)
 	for _, p := range people {
-		for range opt.Rand.IntN(4) {
+		for range opt.Rand.IntN(2) {
 			// send.Create applies every rule (assignment, status, inventory, limits, approval);
 			// refused picks are simply skipped.
-			touchID := refs[opt.Rand.IntN(len(refs))]
+			touchID := touchIDs[opt.Rand.IntN(len(touchIDs))]
 			who := recipients[opt.Rand.IntN(len(recipients))]
-			_, err := send.Create(tx, p, send.Input{TouchID: touchID, RecipientName: who, RecipientEmail: emailOf(who)})
+			s, err := send.Create(tx, p, send.Input{TouchID: touchID, RecipientName: who, RecipientEmail: emailOf(who)})
 			if send.IsRefusal(err) {
 				continue
 			}
 			if err != nil {
 				return err
+			}
+			at := from.Add(time.Duration(opt.Rand.Int64N(int64(span))))
+			for _, row := range []struct{ table, where string }{
+				{"sends", "id = {:id}"}, {"ledger_entries", "ref = {:ref}"}, {"audit_log", "target_id = {:id}"},
+			} {
+				if err := backdate(tx, row.table, row.where, dbx.Params{"id": s.Id, "ref": s.Ref()}, at); err != nil {
+					return err
+				}
 			}
 			res.Sends++
 			res.Entries++
