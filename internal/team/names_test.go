@@ -13,7 +13,7 @@ func TestNamesAreTheListsTeams(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
 	for _, key := range []string{"owner", "admin", "managerA", "memberB", "loner"} {
-		viewer := who(t, app, f.ID(key))
+		viewer := testutil.Member(t, app, f.ID(key))
 		list, err := team.List(app, viewer, "")
 		if err != nil {
 			t.Fatal(err)

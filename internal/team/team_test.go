@@ -9,22 +9,12 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/ledger"
-	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/team"
 	"teamfund/internal/testutil"
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
-
-func who(t *testing.T, app core.App, id string) *member.Member {
-	t.Helper()
-	u, err := member.Find(app, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
 
 func give(t *testing.T, app core.App, id string, c money.Cents) {
 	t.Helper()
@@ -65,22 +55,22 @@ func TestCreateUpdateAndAccess(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
-	if _, err := team.Create(app, who(t, app, f.ID("managerA")), team.Input{Name: "Gamma"}); !errors.Is(err, access.ErrForbidden) {
+	if _, err := team.Create(app, testutil.Member(t, app, f.ID("managerA")), team.Input{Name: "Gamma"}); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("manager created a team: %v", err)
 	}
-	g, err := team.Create(app, who(t, app, f.ID("admin")), team.Input{Name: "Gamma", Description: "new"})
+	g, err := team.Create(app, testutil.Member(t, app, f.ID("admin")), team.Input{Name: "Gamma", Description: "new"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := team.Create(app, who(t, app, f.ID("admin")), team.Input{Name: "gamma"}); err == nil {
+	if _, err := team.Create(app, testutil.Member(t, app, f.ID("admin")), team.Input{Name: "gamma"}); err == nil {
 		t.Error("a second team named gamma (any case) was created")
 	}
-	if _, err := team.Update(app, who(t, app, f.ID("managerA")), g.Id, team.Input{Name: "Gamma 2"}); !errors.Is(err, access.ErrForbidden) {
+	if _, err := team.Update(app, testutil.Member(t, app, f.ID("managerA")), g.Id, team.Input{Name: "Gamma 2"}); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("manager of another team renamed it: %v", err)
 	}
 	in := team.InputOf(who2(t, app, f.ID("alpha")))
 	in.Name, in.LeaveNeedsApproval = "Alpha One", true
-	if _, err := team.Update(app, who(t, app, f.ID("managerA")), f.ID("alpha"), in); err != nil {
+	if _, err := team.Update(app, testutil.Member(t, app, f.ID("managerA")), f.ID("alpha"), in); err != nil {
 		t.Fatal(err)
 	}
 	if a := who2(t, app, f.ID("alpha")); a.Name() != "Alpha One" || !a.LeaveNeedsApproval() || a.MonthlyLimit() != 10000 {
@@ -103,14 +93,14 @@ func TestDeleteReturnsBalancesAndKeepsHistory(t *testing.T) {
 	defer app.Cleanup()
 	give(t, app, f.ID("memberA"), 3000)
 	give(t, app, f.ID("managerA"), 500)
-	if err := team.Delete(app, who(t, app, f.ID("admin")), f.ID("alpha")); !errors.Is(err, access.ErrForbidden) {
+	if err := team.Delete(app, testutil.Member(t, app, f.ID("admin")), f.ID("alpha")); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("admin deleted a team: %v", err)
 	}
-	if err := team.Delete(app, who(t, app, f.ID("owner")), f.ID("alpha")); err != nil {
+	if err := team.Delete(app, testutil.Member(t, app, f.ID("owner")), f.ID("alpha")); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"memberA", "managerA", "memberA2", "locked"} {
-		if u := who(t, app, f.ID(k)); u.TeamID() != "" || u.Balance() != 0 {
+		if u := testutil.Member(t, app, f.ID(k)); u.TeamID() != "" || u.Balance() != 0 {
 			t.Errorf("%s: team %q balance %d, want teamless and 0", k, u.TeamID(), u.Balance())
 		}
 	}
@@ -151,7 +141,7 @@ func TestAddAndRemoveMembers(t *testing.T) {
 			app := testutil.NewApp(t)
 			defer app.Cleanup()
 			give(t, app, f.ID(tt.user), 900)
-			actor := who(t, app, f.ID(tt.actor))
+			actor := testutil.Member(t, app, f.ID(tt.actor))
 			var err error
 			if tt.add {
 				err = team.AddMember(app, actor, f.ID(tt.team), f.ID(tt.user))
@@ -161,7 +151,7 @@ func TestAddAndRemoveMembers(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("got %v, want %v", err, tt.want)
 			}
-			u := who(t, app, f.ID(tt.user))
+			u := testutil.Member(t, app, f.ID(tt.user))
 			wantTeam := ""
 			if tt.wantTeamOfUs != "" {
 				wantTeam = f.ID(tt.wantTeamOfUs)
@@ -194,23 +184,23 @@ func TestListAndSearch(t *testing.T) {
 	defer app.Cleanup()
 	give(t, app, f.ID("memberA"), 1000)
 	give(t, app, f.ID("memberA2"), 250)
-	rows, err := team.List(app, who(t, app, f.ID("admin")), "")
+	rows, err := team.List(app, testutil.Member(t, app, f.ID("admin")), "")
 	if err != nil || len(rows) != 2 || rows[0].Name != "Alpha" || rows[0].Members != 4 || rows[0].TotalBalance != 1250 || rows[1].Members != 2 {
 		t.Errorf("admin list: %+v %v", rows, err)
 	}
-	rows, _ = team.List(app, who(t, app, f.ID("admin")), "BEA")
+	rows, _ = team.List(app, testutil.Member(t, app, f.ID("admin")), "BEA")
 	if len(rows) != 1 || rows[0].Name != "Beta" {
 		t.Errorf("search by first name: %+v", rows)
 	}
-	rows, _ = team.List(app, who(t, app, f.ID("admin")), "member.a2@")
+	rows, _ = team.List(app, testutil.Member(t, app, f.ID("admin")), "member.a2@")
 	if len(rows) != 1 || rows[0].Name != "Alpha" {
 		t.Errorf("search by email: %+v", rows)
 	}
-	rows, _ = team.List(app, who(t, app, f.ID("memberB")), "")
+	rows, _ = team.List(app, testutil.Member(t, app, f.ID("memberB")), "")
 	if len(rows) != 1 || rows[0].Name != "Beta" {
 		t.Errorf("member sees only their team: %+v", rows)
 	}
-	rows, _ = team.List(app, who(t, app, f.ID("loner")), "")
+	rows, _ = team.List(app, testutil.Member(t, app, f.ID("loner")), "")
 	if len(rows) != 0 {
 		t.Errorf("teamless member sees %+v", rows)
 	}
@@ -231,7 +221,7 @@ func TestDeleteKeepsSendsAndInvites(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := team.Delete(app, who(t, app, f.ID("owner")), f.ID("alpha")); err != nil {
+	if err := team.Delete(app, testutil.Member(t, app, f.ID("owner")), f.ID("alpha")); err != nil {
 		t.Fatal(err)
 	}
 	s2, err := app.FindRecordById("sends", s.Id)

@@ -251,3 +251,13 @@ func ExpectLocation(want string) func(testing.TB, *tests.TestApp, *http.Response
 		}
 	}
 }
+
+// Member loads user id from app as a typed member, failing the test when it is missing.
+func Member(tb testing.TB, app core.App, id string) *member.Member {
+	tb.Helper()
+	u, err := member.Find(app, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}

@@ -18,15 +18,6 @@ import (
 
 func TestMain(m *testing.M) { testutil.Main(m) }
 
-func find(t *testing.T, app core.App, id string) *member.Member {
-	t.Helper()
-	u, err := member.Find(app, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 func grant(t *testing.T, app core.App, id string, cents int64) {
 	t.Helper()
 	if _, err := ledger.Post(app, ledger.Entry{Account: id, Amount: money.Cents(cents), Kind: ledger.KindGrant, Reason: "test"}); err != nil {
@@ -78,7 +69,7 @@ func TestSingleActionRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			app := testutil.NewApp(t)
 			defer app.Cleanup()
-			actor := find(t, app, f.ID(tt.actor))
+			actor := testutil.Member(t, app, f.ID(tt.actor))
 			err := useradmin.Apply(app, actor, f.ID(tt.target), tt.op)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("got %v, want %v", err, tt.want)
@@ -91,7 +82,7 @@ func TestBulkIsAllOrNothing(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
-	admin := find(t, app, f.ID("admin"))
+	admin := testutil.Member(t, app, f.ID("admin"))
 	ids := []string{f.ID("memberA"), f.ID("owner"), f.ID("memberB")}
 	app.ResetEventCalls()
 	_, err := useradmin.Bulk(app, admin, ids, useradmin.Op{Kind: useradmin.OpRole, Role: member.RoleManager})
@@ -99,14 +90,14 @@ func TestBulkIsAllOrNothing(t *testing.T) {
 	if !errors.As(err, &refused) || len(refused.Rows) != 1 || refused.Rows[0].UserID != f.ID("owner") {
 		t.Fatalf("got %v, want the owner refused", err)
 	}
-	if find(t, app, f.ID("memberA")).Role() != member.RoleMember || auditCount(t, app, "user.role") != 0 {
+	if testutil.Member(t, app, f.ID("memberA")).Role() != member.RoleMember || auditCount(t, app, "user.role") != 0 {
 		t.Error("a refused bulk action wrote something")
 	}
 	n, err := useradmin.Bulk(app, admin, []string{f.ID("memberA"), f.ID("memberB"), f.ID("memberA")}, useradmin.Op{Kind: useradmin.OpRole, Role: member.RoleManager})
 	if err != nil || n != 2 {
 		t.Fatalf("got %d, %v; want 2 changed", n, err)
 	}
-	if find(t, app, f.ID("memberB")).Role() != member.RoleManager || auditCount(t, app, "user.role") != 2 {
+	if testutil.Member(t, app, f.ID("memberB")).Role() != member.RoleManager || auditCount(t, app, "user.role") != 2 {
 		t.Error("bulk role change not written or not audited")
 	}
 }
@@ -117,15 +108,15 @@ func TestBulkTeamChangeReturnsBalances(t *testing.T) {
 	defer app.Cleanup()
 	grant(t, app, f.ID("memberA"), 2500)
 	grant(t, app, f.ID("memberB"), 700)
-	admin := find(t, app, f.ID("admin"))
+	admin := testutil.Member(t, app, f.ID("admin"))
 	if _, err := useradmin.Bulk(app, admin, []string{f.ID("memberA"), f.ID("memberB")}, useradmin.Op{Kind: useradmin.OpTeam, TeamID: f.ID("beta")}); err != nil {
 		t.Fatal(err)
 	}
-	a := find(t, app, f.ID("memberA"))
+	a := testutil.Member(t, app, f.ID("memberA"))
 	if a.TeamID() != f.ID("beta") || a.Balance() != 0 {
 		t.Errorf("memberA team %s balance %d, want beta and 0", a.TeamID(), a.Balance())
 	}
-	if b := find(t, app, f.ID("memberB")); b.Balance() != 700 {
+	if b := testutil.Member(t, app, f.ID("memberB")); b.Balance() != 700 {
 		t.Errorf("memberB stayed in beta, balance %d, want 700 untouched", b.Balance())
 	}
 	var ret struct {
@@ -142,7 +133,7 @@ func TestDeactivationEndsSessions(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
-	admin := find(t, app, f.ID("admin"))
+	admin := testutil.Member(t, app, f.ID("admin"))
 	stream := subscriptions.NewDefaultClient()
 	stream.Subscribe(realtime.Topic(f.ID("memberA")))
 	app.SubscriptionsBroker().Register(stream)
@@ -158,7 +149,7 @@ func TestDeactivationEndsSessions(t *testing.T) {
 	if err := useradmin.Apply(app, admin, f.ID("memberA"), useradmin.Op{Kind: useradmin.OpReactivate}); err != nil {
 		t.Fatal(err)
 	}
-	if !find(t, app, f.ID("memberA")).Active() {
+	if !testutil.Member(t, app, f.ID("memberA")).Active() {
 		t.Error("reactivation did not restore the account")
 	}
 }
@@ -170,7 +161,7 @@ func TestReactivationRespectsSeatLimit(t *testing.T) {
 	if _, err := app.DB().NewQuery("UPDATE company SET seat_limit = 8").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	err := useradmin.Apply(app, find(t, app, f.ID("admin")), f.ID("locked"), useradmin.Op{Kind: useradmin.OpReactivate})
+	err := useradmin.Apply(app, testutil.Member(t, app, f.ID("admin")), f.ID("locked"), useradmin.Op{Kind: useradmin.OpReactivate})
 	if !errors.Is(err, useradmin.ErrSeatLimit) {
 		t.Errorf("got %v, want %v", err, useradmin.ErrSeatLimit)
 	}
@@ -180,16 +171,16 @@ func TestTransferOwnership(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
-	if err := useradmin.TransferOwnership(app, find(t, app, f.ID("admin")), f.ID("admin")); err == nil {
+	if err := useradmin.TransferOwnership(app, testutil.Member(t, app, f.ID("admin")), f.ID("admin")); err == nil {
 		t.Error("an admin transferred ownership")
 	}
-	if err := useradmin.TransferOwnership(app, find(t, app, f.ID("owner")), f.ID("locked")); !errors.Is(err, useradmin.ErrInactive) {
+	if err := useradmin.TransferOwnership(app, testutil.Member(t, app, f.ID("owner")), f.ID("locked")); !errors.Is(err, useradmin.ErrInactive) {
 		t.Errorf("transfer to a deactivated user: got %v", err)
 	}
-	if err := useradmin.TransferOwnership(app, find(t, app, f.ID("owner")), f.ID("managerA")); err != nil {
+	if err := useradmin.TransferOwnership(app, testutil.Member(t, app, f.ID("owner")), f.ID("managerA")); err != nil {
 		t.Fatal(err)
 	}
-	if find(t, app, f.ID("owner")).Role() != member.RoleAdmin || find(t, app, f.ID("managerA")).Role() != member.RoleOwner {
+	if testutil.Member(t, app, f.ID("owner")).Role() != member.RoleAdmin || testutil.Member(t, app, f.ID("managerA")).Role() != member.RoleOwner {
 		t.Error("roles not swapped")
 	}
 	n, _ := app.CountRecords("users", dbxRole("owner"))
@@ -223,7 +214,7 @@ func TestDeleteUser(t *testing.T) {
 	if err := app.Save(r); err != nil {
 		t.Fatal(err)
 	}
-	admin := find(t, app, f.ID("admin"))
+	admin := testutil.Member(t, app, f.ID("admin"))
 	if err := useradmin.Delete(app, admin, f.ID("memberA"), f.ID("memberA")); err == nil {
 		t.Error("a user took over their own sends")
 	}
@@ -258,7 +249,7 @@ func TestChangeEmailAndPermissions(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
-	admin := find(t, app, f.ID("admin"))
+	admin := testutil.Member(t, app, f.ID("admin"))
 	if err := useradmin.ChangeEmail(app, admin, f.ID("memberA"), " MEMBER.B@acme.com"); !isField(err, "email", useradmin.ErrEmailTaken) {
 		t.Errorf("taken email: got %v", err)
 	}
@@ -274,17 +265,17 @@ func TestChangeEmailAndPermissions(t *testing.T) {
 	if err := useradmin.ChangeEmail(app, admin, f.ID("memberA"), "Max.New@ACME.com"); err != nil {
 		t.Fatal(err)
 	}
-	if got := find(t, app, f.ID("memberA")).Email(); got != "max.new@acme.com" {
+	if got := testutil.Member(t, app, f.ID("memberA")).Email(); got != "max.new@acme.com" {
 		t.Errorf("email %q", got)
 	}
-	mgr := find(t, app, f.ID("managerA"))
+	mgr := testutil.Member(t, app, f.ID("managerA"))
 	if err := useradmin.SetPermissions(app, mgr, f.ID("memberB"), useradmin.Permissions{MayExport: true, RecordVisibility: "team"}); !errors.Is(err, accessErr) {
 		t.Errorf("manager on another team: got %v", err)
 	}
 	if err := useradmin.SetPermissions(app, mgr, f.ID("memberA"), useradmin.Permissions{MayExport: true, RecordVisibility: "team"}); err != nil {
 		t.Fatal(err)
 	}
-	if u := find(t, app, f.ID("memberA")); !u.MayExport() || !u.SeesTeamRecords() || auditCount(t, app, "user.permissions") != 1 {
+	if u := testutil.Member(t, app, f.ID("memberA")); !u.MayExport() || !u.SeesTeamRecords() || auditCount(t, app, "user.permissions") != 1 {
 		t.Error("permissions not set or not audited")
 	}
 }
@@ -293,10 +284,10 @@ func TestPasswordResetLandsInOutbox(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
-	if err := useradmin.SendPasswordReset(app, find(t, app, f.ID("managerA")), f.ID("memberA")); !errors.Is(err, accessErr) {
+	if err := useradmin.SendPasswordReset(app, testutil.Member(t, app, f.ID("managerA")), f.ID("memberA")); !errors.Is(err, accessErr) {
 		t.Errorf("manager sent a reset: %v", err)
 	}
-	if err := useradmin.SendPasswordReset(app, find(t, app, f.ID("admin")), f.ID("memberA")); err != nil {
+	if err := useradmin.SendPasswordReset(app, testutil.Member(t, app, f.ID("admin")), f.ID("memberA")); err != nil {
 		t.Fatal(err)
 	}
 	msgs, err := app.FindRecordsByFilter("outbox", "to = {:to}", "", 0, 0, map[string]any{"to": f.Emails["memberA"]})
@@ -312,14 +303,14 @@ func TestChangeEmailNormalisesLikeInvites(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
-	admin := find(t, app, f.ID("admin"))
+	admin := testutil.Member(t, app, f.ID("admin"))
 	if err := useradmin.ChangeEmail(app, admin, f.ID("memberA"), "not an email"); err == nil {
 		t.Error("a malformed email was accepted")
 	}
 	if err := useradmin.ChangeEmail(app, admin, f.ID("memberA"), " Max@Bücher.example "); err != nil {
 		t.Fatal(err)
 	}
-	if got := find(t, app, f.ID("memberA")).Email(); got != "max@xn--bcher-kva.example" {
+	if got := testutil.Member(t, app, f.ID("memberA")).Email(); got != "max@xn--bcher-kva.example" {
 		t.Errorf("email %q, want the punycode domain", got)
 	}
 }
