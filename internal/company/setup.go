@@ -59,7 +59,7 @@ func Setup(app core.App, in SetupInput) (*member.Member, error) {
 		c.Set("currency", DefaultCurrency)
 		c.Set("timezone", DefaultTimezone)
 		c.Set("invite_ttl_hours", DefaultInviteTTLHours)
-		c.Set("domain", domainOf(in.Email))
+		c.Set("domain", EmailDomain(in.Email))
 		if err := tx.Save(c); err != nil {
 			return err
 		}
@@ -112,11 +112,4 @@ func nameTheApp(tx core.App, in SetupInput) error {
 		s.Meta.AppURL = in.AppURL
 	}
 	return tx.Save(s)
-}
-
-func domainOf(email string) string {
-	if i := strings.LastIndex(email, "@"); i >= 0 {
-		return email[i+1:]
-	}
-	return ""
 }
