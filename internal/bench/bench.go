@@ -15,7 +15,10 @@ type Options struct {
 	Binary string // the teamfund binary to run as the server (normally os.Executable())
 	Quick  bool   // smaller sizes, for CI smoke runs (< 2 minutes)
 	Only   string // run only workloads whose name contains this
-	Out    io.Writer
+	// CPUProfile, when set, is a folder where each server started writes a CPU profile
+	// of its run (<data folder name>.pprof).
+	CPUProfile string
+	Out        io.Writer
 }
 
 // workload is one measured scenario; it seeds its own data folder.
@@ -56,6 +59,7 @@ func Run(opt Options) ([]Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(root)
+	cpuProfileDir = opt.CPUProfile
 	var all []Result
 	var failed []string
 	for i, w := range workloads {

@@ -9,11 +9,15 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
+
+// cpuProfileDir is Options.CPUProfile of the current run.
+var cpuProfileDir string
 
 // server is a running Teamfund process.
 type server struct {
@@ -30,6 +34,9 @@ func startServer(binary, dataDir string) (*server, error) {
 	addr := l.Addr().String()
 	l.Close()
 	cmd := exec.Command(binary, "serve", "--http", addr, "--dir", dataDir)
+	if cpuProfileDir != "" {
+		cmd.Env = append(os.Environ(), "TEAMFUND_CPUPROFILE="+filepath.Join(cpuProfileDir, filepath.Base(dataDir)+".pprof"))
+	}
 	logf, err := os.Create(dataDir + ".log")
 	if err != nil {
 		return nil, err

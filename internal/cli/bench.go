@@ -31,5 +31,6 @@ func newBenchCommand(app *pocketbase.PocketBase) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&opt.Quick, "quick", false, "smaller sizes for a smoke run (under 2 minutes)")
 	cmd.Flags().StringVar(&opt.Only, "only", "", "run only workloads whose name contains this text")
+	cmd.Flags().StringVar(&opt.CPUProfile, "cpuprofile", "", "write a CPU profile of each server run into this folder (go tool pprof)")
 	return cmd
 }

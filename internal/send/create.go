@@ -13,8 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
-	"teamfund/internal/audit"
-	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/stmt"
 	"teamfund/internal/team"
@@ -68,7 +66,7 @@ func Create(app core.App, actor *member.Member, in Input) (*Send, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := p.write(app)
+		s, err := p.commit(app)
 		if errors.Is(err, errChanged) {
 			if attempt < maxAttempts {
 				continue
@@ -213,29 +211,6 @@ func partial(app core.App, collection, prefix string, row map[string]sql.NullStr
 	return r, nil
 }
 
-// write runs the guarded writes of a checked send in one transaction: the touch guard
-// (taking an item), the send row, the debit and the audit entry.
-func (p *plan) write(app core.App) (*Send, error) {
-	var out *Send
-	err := app.RunInTransaction(func(tx core.App) error {
-		if err := p.guard(tx); err != nil {
-			return err
-		}
-		s, err := p.insert(tx)
-		if err != nil {
-			return err
-		}
-		if err := debit(tx, p.sender, s); err != nil {
-			return err
-		}
-		out = s
-		return audit.Record(tx, p.sender, audit.Entry{Action: "send.create", TargetType: "send", TargetID: s.Id,
-			TargetLabel: p.touch.Name() + " → " + s.RecipientEmail(),
-			After:       map[string]any{"status": string(s.Status()), "cost": int64(s.Cost()), "touch": p.touch.Id}})
-	})
-	return out, err
-}
-
 // guardWhere holds, at write time, every condition the checks saw that a concurrent
 // change could break. Dates are not repeated: they depend on the clock, not on data (a
 // date edit racing a send counts as made after it). Parameters: ?1 touch, ?2 active,
@@ -317,12 +292,13 @@ func returnItem(tx core.App, touchID string) error {
 // insert writes the send row. Its values are already validated (normalize checked the
 // recipient; the touch, sender and team exist and were just guarded; the status is one of
 // ours), so it skips the record validation and the relation lookups it would run.
-func (p *plan) insert(tx core.App) (*Send, error) {
+func (p *plan) insert(tx core.App, id string) (*Send, error) {
 	col, err := tx.FindCachedCollectionByNameOrId(Collection)
 	if err != nil {
 		return nil, err
 	}
 	r := core.NewRecord(col)
+	r.Id = id
 	r.Set("touch", p.touch.Id)
 	r.Set("touch_name", p.touch.Name())
 	r.Set("sender", p.sender.Id)
@@ -336,17 +312,4 @@ func (p *plan) insert(tx core.App) (*Send, error) {
 		return nil, err
 	}
 	return Wrap(r), nil
-}
-
-// debit posts the send's cost as a spend; a free touch posts nothing.
-func debit(tx core.App, sender *member.Member, s *Send) error {
-	if s.Cost() == 0 {
-		return nil
-	}
-	_, err := ledger.Post(tx, ledger.Entry{Account: sender.Id, Amount: -s.Cost(), Kind: ledger.KindSpend,
-		Reason: "Sent " + s.TouchName() + " to " + s.RecipientEmail(), Actor: sender, Ref: s.Ref()})
-	if errors.Is(err, ledger.ErrInsufficientFunds) {
-		return ErrInsufficientBalance
-	}
-	return err
 }

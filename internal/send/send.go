@@ -98,4 +98,6 @@ func (s *Send) DecidedAt() types.DateTime { return s.GetDateTime("decided_at") }
 func (s *Send) Created() types.DateTime { return s.GetDateTime("created") }
 
 // Ref is the ledger reference of the send's spend and refund entries.
-func (s *Send) Ref() string { return "send:" + s.Id }
+func (s *Send) Ref() string { return ref(s.Id) }
+
+func ref(sendID string) string { return "send:" + sendID }

@@ -23,4 +23,5 @@ func Bind(app core.App) {
 	bindDrain(app)
 	stmt.Bind(app)
 	bindTrustedProxy(app)
+	bindProfile(app)
 }

@@ -1,0 +1,136 @@
+package send_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+	"teamfund/internal/send"
+	"teamfund/internal/testutil"
+)
+
+// TestSendsWrittenTogether: sends that queue behind a busy writer are written in one
+// transaction. Inside it, a send the balance no longer covers gives back the item its
+// guard took (nothing of it is written), and a send whose record fails to save costs only
+// itself: the batch is rolled back and each send written alone. Records of refused or
+// failed sends are never announced as created.
+func TestSendsWrittenTogether(t *testing.T) {
+	const senders, items = 30, 25
+	f := testutil.Fixtures(t)
+	app, touchID := newCreateApp(t, true) // 10.00 per item; memberA holds 100.00
+	defer app.Cleanup()
+	if _, err := app.DB().NewQuery("UPDATE touches SET inventory = {:n} WHERE id = {:id}").
+		Bind(dbx.Params{"n": items, "id": touchID}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	actor, err := member.Find(app, f.ID("memberA"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// r7 is sent by someone else, whose balance covers it whatever the order.
+	if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA2"), Amount: 1000, Kind: ledger.KindGrant, Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := member.Find(app, f.ID("memberA2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batches []int
+	send.ObserveBatches(t, func(n int) { batches = append(batches, n) })
+	app.OnRecordCreate(send.Collection).BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("recipient_email") == "r7@client.example" {
+			return errors.New("hook refused r7")
+		}
+		return e.Next()
+	})
+	var announced atomic.Int64
+	app.OnRecordAfterCreateSuccess(send.Collection, ledger.Collection).BindFunc(func(e *core.RecordEvent) error {
+		announced.Add(1)
+		return e.Next()
+	})
+
+	// Hold the writer so that every send queues behind it, then let them all through.
+	release, held := make(chan struct{}), make(chan struct{})
+	go app.RunInTransaction(func(tx core.App) error {
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	var wg sync.WaitGroup
+	errs := make([]error, senders)
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sender := actor
+			if i == 7 {
+				sender = other
+			}
+			_, errs[i] = send.Create(app, sender, send.Input{TouchID: touchID, RecipientName: "R", RecipientEmail: fmt.Sprintf("r%d@client.example", i)})
+		}()
+	}
+	waitQueued(t, app, senders)
+	close(release)
+	wg.Wait()
+
+	var sent, short, failed int
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			sent++
+		case errors.Is(err, send.ErrInsufficientBalance):
+			short++
+		case i == 7:
+			failed++
+		default:
+			t.Errorf("send %d: %v", i, err)
+		}
+	}
+	if sent != 10 || short != senders-11 || failed != 1 {
+		t.Errorf("got %d sent, %d refused for balance, %d failed; want 10, %d, 1", sent, short, failed, senders-11)
+	}
+	t.Logf("batches: %v", batches)
+	if len(batches) < 2 || batches[0] < 2 && batches[1] < 2 {
+		t.Errorf("batches %v: the queued sends were not written together", batches)
+	}
+	var row struct {
+		Sends     int `db:"sends"`
+		Spends    int `db:"spends"`
+		Inventory int `db:"inventory"`
+	}
+	if err := app.DB().NewQuery(`SELECT (SELECT COUNT(*) FROM sends) AS sends,
+		(SELECT COUNT(*) FROM ledger_entries WHERE kind = 'spend') AS spends,
+		(SELECT inventory FROM touches WHERE id = {:id}) AS inventory`).Bind(dbx.Params{"id": touchID}).One(&row); err != nil {
+		t.Fatal(err)
+	}
+	if row.Sends != sent || row.Spends != sent || row.Inventory != items-sent {
+		t.Errorf("stored %d sends, %d spends, %d items left; want %d, %d, %d", row.Sends, row.Spends, row.Inventory, sent, sent, items-sent)
+	}
+	if got := announced.Load(); got != int64(2*sent) {
+		t.Errorf("%d records announced as created, want %d (a send and a spend each)", got, 2*sent)
+	}
+	if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+		t.Errorf("ledger does not reconcile: %v %+v", err, bad)
+	}
+}
+
+// waitQueued waits until n sends wait for the writer.
+func waitQueued(t *testing.T, app core.App, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for send.Queued(app) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d sends queued", send.Queued(app), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
