@@ -188,9 +188,23 @@ func (p ListPage) Pages() int {
 }
 
 // List returns page f.Page of the users viewer may see that match f, plus the total count.
+//
+// It counts and picks the page from the users filter indexes alone (migration 1764700000:
+// each holds role, status, team and email, one also the name) and reads only the rows it
+// shows: reading the wide user rows to test a filter cost milliseconds per page at 10,000
+// users. A search counts the email matches plus the name matches minus those matching
+// both, so no set of matches is built to count it. A viewer who sees only themselves gets
+// the plain query, as does anyone if a filter index was dropped (e.g. in the dashboard).
 func List(app core.App, viewer *Member, f ListFilter) (ListPage, error) {
 	f = f.normalized()
 	out := ListPage{Page: f.Page, PerPage: f.PerPage, Rows: []Row{}}
+	if k, ok := f.indexed(viewer); ok {
+		err := k.list(app, f, &out)
+		if err == nil || !strings.Contains(err.Error(), "no such index") {
+			return out, err
+		}
+		out.Rows = []Row{}
+	}
 	count := app.DB().Select("COUNT(*)").From(Collection + " u")
 	for _, w := range f.where(viewer) {
 		count = count.AndWhere(w)
@@ -200,6 +214,92 @@ func List(app core.App, viewer *Member, f ListFilter) (ListPage, error) {
 	}
 	err := Query(app, viewer, f).Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&out.Rows)
 	return out, err
+}
+
+// indexedFilter is f as conditions that the users filter indexes answer without the rows.
+type indexedFilter struct {
+	conds  string // role, status, team and visibility tests, ANDed
+	params dbx.Params
+	team   bool // conds test the team: the page walks the (team, email, …) index
+}
+
+// indexed returns f as an indexedFilter, or false when the viewer sees only themselves
+// (a test on the id, which the indexes do not hold; one row anyway).
+func (f ListFilter) indexed(viewer *Member) (indexedFilter, bool) {
+	k := indexedFilter{params: dbx.Params{}}
+	conds := []string{"email != ''"}
+	switch {
+	case viewer == nil:
+		return k, false
+	case viewer.Role().IsAdmin():
+	case viewer.TeamID() != "" && viewer.SeesTeamRecords():
+		conds, k.team = append(conds, "team = {:viewerTeam}"), true
+		k.params["viewerTeam"] = viewer.TeamID()
+	default:
+		return k, false
+	}
+	switch f.Team {
+	case "":
+	case TeamNone:
+		conds, k.team = append(conds, "team = ''"), true
+	default:
+		conds, k.team = append(conds, "team = {:team}"), true
+		k.params["team"] = f.Team
+	}
+	if f.Role != "" {
+		conds = append(conds, "role = {:role}")
+		k.params["role"] = string(f.Role)
+	}
+	if f.Status != "" {
+		conds = append(conds, "status = {:status}")
+		k.params["status"] = f.Status
+	}
+	if f.Search != "" {
+		lo := strings.ToLower(f.Search)
+		k.params["searchLo"], k.params["searchHi"] = lo, lo+"\U0010FFFF"
+	}
+	k.conds = strings.Join(conds, " AND ")
+	return k, true
+}
+
+const (
+	emailPrefix = "email >= {:searchLo} AND email < {:searchHi}"
+	namePrefix  = "name >= {:searchLo} COLLATE NOCASE AND name < {:searchHi} COLLATE NOCASE"
+)
+
+// list fills out's total and rows for f.
+func (k indexedFilter) list(app core.App, f ListFilter, out *ListPage) error {
+	from := func(index string) string { return "FROM " + Collection + " INDEXED BY " + index + " WHERE " + k.conds }
+	var count, keys string
+	switch {
+	case f.Search != "":
+		count = "SELECT (SELECT COUNT(*) " + from("idx_users_filter_email") + " AND " + emailPrefix + ")" +
+			" + (SELECT COUNT(*) " + from("idx_users_filter_name") + " AND " + namePrefix + ")" +
+			" - (SELECT COUNT(*) " + from("idx_users_filter_name") + " AND " + namePrefix + " AND " + emailPrefix + ")"
+		keys = "SELECT rowid, email " + from("idx_users_filter_email") + " AND " + emailPrefix +
+			" UNION SELECT rowid, email " + from("idx_users_filter_name") + " AND " + namePrefix
+	case k.team:
+		count = "SELECT COUNT(*) " + from("idx_users_filter")
+		keys = "SELECT rowid, email " + from("idx_users_filter_team")
+	default:
+		count = "SELECT COUNT(*) " + from("idx_users_filter")
+		keys = "SELECT rowid, email " + from("idx_users_filter_email")
+	}
+	if err := app.DB().NewQuery(count).Bind(k.params).Row(&out.Total); err != nil {
+		return err
+	}
+	if out.Total <= (f.Page-1)*f.PerPage {
+		return nil
+	}
+	params := dbx.Params{"limit": f.PerPage, "offset": (f.Page - 1) * f.PerPage}
+	for key, v := range k.params {
+		params[key] = v
+	}
+	return app.DB().NewQuery(`SELECT u.id, u.email, u.name, u.role, u.status, u.team, COALESCE(t.name, '') AS team_name,
+		u.balance, u.may_export, u.record_visibility, u.created
+		FROM (` + keys + ` ORDER BY email LIMIT {:limit} OFFSET {:offset}) k
+		JOIN ` + Collection + ` u ON u.rowid = k.rowid LEFT JOIN teams t ON t.id = u.team
+		ORDER BY k.email`).Bind(params).All(&out.Rows)
 }
 
 // Each streams every row of Query(app, viewer, f) to fn without loading them all in

@@ -1,9 +1,12 @@
 package member_test
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"testing"
+
+	"github.com/pocketbase/dbx"
 
 	"teamfund/internal/member"
 	"teamfund/internal/testutil"
@@ -112,5 +115,86 @@ func BenchmarkListAt10kUsers(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestListMatchesThePlainQuery: List counts and pages from the filter indexes; for every
+// filter, viewer and page it must give exactly the rows and total of the plain query
+// (member.Each, which the export uses), including users whose email and first name both
+// start with the search (counted once), deactivated and teamless users. It also checks
+// that the indexes exist, so the comparison is not between the plain query and itself.
+func TestListMatchesThePlainQuery(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	names := []string{"Anna", "Annabel", "Bruno", "user", "Zoë", "anne"}
+	teams := []string{f.ID("alpha"), f.ID("beta"), ""}
+	roles := []string{"member", "manager", "member", "admin"}
+	for i := range 300 {
+		email := fmt.Sprintf("user%03d@acme.com", i)
+		if i%7 == 0 {
+			email = fmt.Sprintf("anna.%03d@acme.com", i) // email and first name both "ann…"
+		}
+		status := "active"
+		if i%11 == 0 {
+			status = "deactivated"
+		}
+		_, err := app.DB().Insert("users", dbx.Params{"id": fmt.Sprintf("cmp%012d", i), "email": email,
+			"name": fmt.Sprintf("%s %03d", names[i%len(names)], i), "password": "x", "tokenKey": fmt.Sprintf("cmptokenkey%030d", i),
+			"role": roles[i%len(roles)], "team": teams[i%len(teams)], "status": status, "record_visibility": "own"}).Execute()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var indexes int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_users_filter%'").Row(&indexes); err != nil || indexes != 4 {
+		t.Fatalf("%d users filter indexes (%v), want 4", indexes, err)
+	}
+	queries := []string{"", "q=ann", "q=ANNA", "q=user0", "q=zo", "q=anna.0", "q=nobody", "role=member", "status=deactivated",
+		"team=none", "team=" + f.ID("alpha"), "team=" + f.ID("beta") + "&q=ann&role=member", "team=none&status=active&q=u",
+		"role=admin&status=active", "q=ann&per_page=7", "team=" + f.ID("alpha") + "&per_page=13"}
+	for _, viewer := range []string{"owner", "managerA", "memberA2", "memberA"} {
+		v := testutil.Member(t, app, f.ID(viewer))
+		for _, query := range queries {
+			q, _ := url.ParseQuery(query)
+			flt := member.ParseListFilter(q)
+			var want []string
+			if err := member.Each(app, v, flt, func(r member.Row) error {
+				want = append(want, r.Email+"|"+r.TeamName)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for page := 1; ; page++ {
+				flt.Page = page
+				got, err := member.List(app, v, flt)
+				if err != nil {
+					t.Fatalf("%s %q page %d: %v", viewer, query, page, err)
+				}
+				if got.Total != len(want) {
+					t.Fatalf("%s %q: total %d, want %d", viewer, query, got.Total, len(want))
+				}
+				lo := min((page-1)*flt.PerPage, len(want))
+				hi := min(lo+flt.PerPage, len(want))
+				var rows []string
+				for _, r := range got.Rows {
+					rows = append(rows, r.Email+"|"+r.TeamName)
+				}
+				if !slices.Equal(rows, want[lo:hi]) {
+					t.Fatalf("%s %q page %d:\n got %v\nwant %v", viewer, query, page, rows, want[lo:hi])
+				}
+				if hi == len(want) {
+					break
+				}
+			}
+		}
+	}
+	// Without its indexes (dropped in the dashboard, say) the list is slower, not wrong.
+	if _, err := app.DB().NewQuery("DROP INDEX idx_users_filter_name").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := member.List(app, testutil.Member(t, app, f.ID("owner")), member.ParseListFilter(url.Values{"q": {"ann"}}))
+	if err != nil || got.Total == 0 {
+		t.Errorf("without an index: total %d, %v", got.Total, err)
 	}
 }
