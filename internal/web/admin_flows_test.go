@@ -160,6 +160,13 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{`id="user-table"`, "member.b@acme.com"}, NotExpectedContent: []string{"<html", "member.a@acme.com"},
 		},
 		{
+			Name: "the filter form's HTMX request (target user-table) gets the table without the form", Method: "GET", URL: "/users?q=bea",
+			Headers:        map[string]string{"Cookie": f.CookieHeaders("admin")["Cookie"], "HX-Request": "true", "HX-Target": "user-table"},
+			TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`<div id="user-table">`, "member.b@acme.com", "1 user"},
+			NotExpectedContent: []string{"<html", `id="user-filters"`, "member.a@acme.com"},
+		},
+		{
 			Name: "JSON users list answers with totals", Method: "GET", URL: "/api/tf/users?team=none",
 			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":3`, "loner@acme.com"},

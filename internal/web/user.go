@@ -123,6 +123,11 @@ func renderUsers(e *core.RequestEvent, status int, q url.Values, refused *userad
 		}
 		data.Bulk = bulkOpFrom(e.Request.PostFormValue)
 	}
+	if isFragmentRequest(e) && e.Request.Header.Get("HX-Target") == "user-table" {
+		// the filters and pager ask for the table only; the form around it stays as it is
+		e.Response.Header().Add("Vary", "HX-Target")
+		return renderFragment(e, status, "user/list", "user_table", data)
+	}
 	return render(e, status, "user/list", data)
 }
 
