@@ -100,11 +100,11 @@ func Write(app core.App, w io.Writer, r Request) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, err := q.Rows()
+	rows, closeRows, err := openRows(app, q)
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
+	defer closeRows()
 	out, err := NewWriter(r.Format, w, opts)
 	if err != nil {
 		return 0, err
@@ -114,6 +114,30 @@ func Write(app core.App, w io.Writer, r Request) (int, error) {
 		err = cerr
 	}
 	return n, err
+}
+
+// openRows runs q on a connection of its own with a small page cache (scanConn), or in
+// the caller's transaction when app is one.
+func openRows(app core.App, q *dbx.SelectQuery) (*dbx.Rows, func(), error) {
+	db, ok := app.ConcurrentDB().(*dbx.DB)
+	if !ok || app.IsTransactional() {
+		rows, err := q.Rows()
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, func() { rows.Close() }, nil
+	}
+	exec, release, err := scanConn(db)
+	if err != nil {
+		return nil, nil, err
+	}
+	built := q.Build()
+	rows, err := dbx.NewQuery(db, exec, built.SQL()).Bind(built.Params()).Rows()
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return rows, func() { rows.Close(); release() }, nil
 }
 
 func copyRows(out RowWriter, columns []Column, read readFunc, rows *dbx.Rows) (int, error) {
