@@ -27,3 +27,21 @@ func QueryPlan(app core.App, ds Dataset, viewer *member.Member, q url.Values) ([
 	}
 	return out, nil
 }
+
+// ScanCacheSize is the page cache size (PRAGMA cache_size) the export's own read
+// connection has while an export runs (tests only).
+func ScanCacheSize(app core.App) (int64, error) {
+	exec, release, err := scanConn(app.ConcurrentDB().(*dbx.DB))
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	var n int64
+	rows, err := exec.Query("PRAGMA cache_size")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	rows.Next()
+	return n, rows.Scan(&n)
+}
