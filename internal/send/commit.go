@@ -2,6 +2,7 @@ package send
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -73,18 +74,25 @@ func (p *plan) commit(app core.App) (*Send, error) {
 	c.writing = n
 	c.mu.Unlock()
 
-	writeBatch(app, batch)
-
-	c.mu.Lock()
-	c.writing = 0
-	if len(c.queue) > 0 {
-		close(c.queue[0].lead)
-	} else {
-		c.leading = false
-	}
-	c.mu.Unlock()
+	c.write(app, batch)
 	<-j.done // j was first in the queue, so it was in the batch
 	return j.result()
+}
+
+// write writes batch, then hands the writing over to the first send still queued, even
+// when writing panics (a hook may): otherwise every later send would wait forever.
+func (c *committer) write(app core.App, batch []*job) {
+	defer func() {
+		c.mu.Lock()
+		c.writing = 0
+		if len(c.queue) > 0 {
+			close(c.queue[0].lead)
+		} else {
+			c.leading = false
+		}
+		c.mu.Unlock()
+	}()
+	writeBatch(app, batch)
 }
 
 func (j *job) result() (*Send, error) {
@@ -101,8 +109,15 @@ func writeBatch(app core.App, batch []*job) {
 		observeBatch(len(batch))
 	}
 	defer func() {
+		p := recover()
 		for _, j := range batch {
+			if p != nil { // the transaction was rolled back: nothing of the batch is written
+				j.send, j.refused, j.err = nil, nil, fmt.Errorf("send: writing failed: %v", p)
+			}
 			close(j.done)
+		}
+		if p != nil {
+			panic(p)
 		}
 	}()
 	err := app.RunInTransaction(func(tx core.App) error {

@@ -134,3 +134,78 @@ func waitQueued(t *testing.T, app core.App, n int) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestAPanicWhileWritingFailsItsBatchAndFreesTheQueue: a hook that panics while a batch
+// is written fails that batch's sends (nothing of them is stored) and does not leave the
+// sends queued behind it waiting forever.
+func TestAPanicWhileWritingFailsItsBatchAndFreesTheQueue(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app, touchID := newCreateApp(t, false)
+	defer app.Cleanup()
+	actor := testutil.Member(t, app, f.ID("memberA"))
+	app.OnRecordCreate(send.Collection).BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("recipient_email") == "panic@client.example" {
+			panic("hook bug")
+		}
+		return e.Next()
+	})
+	create := func(email string) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panicked: %v", p)
+			}
+		}()
+		_, err = send.Create(app, actor, send.Input{TouchID: touchID, RecipientName: "R", RecipientEmail: email})
+		return err
+	}
+	release, held := make(chan struct{}), make(chan struct{})
+	go app.RunInTransaction(func(tx core.App) error {
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i, email := range []string{"a@client.example", "panic@client.example", "b@client.example", "c@client.example"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = create(email) }()
+	}
+	waitQueued(t, app, 4)
+	close(release)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("sends still waiting after a panic while writing")
+	}
+	if errs[1] == nil {
+		t.Error("the send whose hook panicked succeeded")
+	}
+	var stored, failed int
+	for _, err := range errs {
+		if err != nil {
+			failed++
+		}
+	}
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM sends").Row(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored+failed != 4 {
+		t.Errorf("%d stored and %d failed of 4: a failed send was stored or a stored one reported failed", stored, failed)
+	}
+	after := make(chan error, 1)
+	go func() { after <- create("after@client.example") }()
+	select {
+	case err := <-after:
+		if err != nil {
+			t.Errorf("a send after the panic: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a send after the panic still waits for the writer")
+	}
+	if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+		t.Errorf("ledger does not reconcile: %v %+v", err, bad)
+	}
+}
