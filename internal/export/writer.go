@@ -80,7 +80,7 @@ func NewWriter(f Format, w io.Writer, opts Options) (RowWriter, error) {
 	case CSV:
 		return newCSVWriter(w, opts), nil
 	case XLSX:
-		return newXLSXWriter(w, opts)
+		return newXLSXWriter(w, opts), nil
 	}
 	return nil, ErrUnknownFormat
 }

@@ -2,71 +2,44 @@ package export
 
 import (
 	"archive/zip"
+	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"teamfund/internal/money"
 )
 
-// xlsxWriter writes one sheet with excelize's StreamWriter: money as numbers with the
-// company currency format, times as date cells showing the company zone's wall clock
-// (the zone is named in the column header, since a spreadsheet date has none).
+// maxSheetRows is how many rows (header included) a worksheet can hold.
+const maxSheetRows = 1_048_576
+
+// errSheetFull ends an XLSX export that has more rows than a worksheet holds.
+var errSheetFull = errors.New("export: an XLSX sheet holds at most 1,048,575 rows: use CSV or narrow the filters")
+
+// xlsxWriter writes one sheet: money as numbers with the company currency format, times as
+// date cells showing the company zone's wall clock (the zone is named in the column header,
+// since a spreadsheet date has none).
 //
-// note: excelize's StreamWriter keeps up to 16 MB of sheet XML in memory and spills the
-// rest to a temp file, but File.Write builds the whole zip in a bytes.Buffer. To keep memory
-// flat we hand excelize a zip.Writer on our own output (SetZipWriter), so the archive is
-// compressed straight into the response and the buffer it returns stays empty.
+// note: it writes the zip itself, straight into out, and the sheet XML row by row into its
+// zip entry, with inline strings: memory stays the same whatever the number of rows.
+// excelize's StreamWriter kept up to 16 MB of sheet XML in memory (peak RSS +40 MB at 100k
+// rows) and could only start the archive once the sheet was complete.
 type xlsxWriter struct {
-	out                            io.Writer
-	name                           string
-	file                           *excelize.File
-	sheet                          *excelize.StreamWriter
-	opts                           Options
-	cols                           []Column
-	row                            int
-	cells                          []any
-	headStyle, moneyStyle, tmStyle int
+	out   io.Writer
+	opts  Options
+	sheet string      // the sheet's name (valid for Excel)
+	zip   *zip.Writer // nil until WriteHeader
+	part  io.Writer   // the worksheet's zip entry, open from WriteHeader to Close
+	err   error       // the first write error; the archive is broken after it
+	cols  []Column
+	refs  []string // column letters
+	row   int      // rows written, header included
+	buf   []byte   // the XML of the row being written
 }
 
-func newXLSXWriter(w io.Writer, opts Options) (*xlsxWriter, error) {
-	f := excelize.NewFile()
-	name := opts.Sheet
-	if name == "" {
-		name = "Export"
-	}
-	x := &xlsxWriter{out: w, file: f, opts: opts, name: name}
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		f.Close()
-		return nil, err
-	}
-	var err error
-	if x.sheet, err = f.NewStreamWriter(name); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := x.makeStyles(); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return x, nil
-}
-
-// makeStyles registers the header, money and time cell styles.
-func (x *xlsxWriter) makeStyles() error {
-	var err error
-	if x.headStyle, err = x.file.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
-		return err
-	}
-	moneyFmt := currencyFormat(x.opts.Currency)
-	if x.moneyStyle, err = x.file.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt}); err != nil {
-		return err
-	}
-	timeFmt := "yyyy-mm-dd hh:mm:ss"
-	x.tmStyle, err = x.file.NewStyle(&excelize.Style{CustomNumFmt: &timeFmt})
-	return err
+func newXLSXWriter(w io.Writer, opts Options) *xlsxWriter {
+	return &xlsxWriter{out: w, opts: opts, sheet: sheetName(opts.Sheet)}
 }
 
 // currencyFormat is an Excel number format that shows amounts like money.Format does:
@@ -80,92 +53,175 @@ func currencyFormat(currency string) string {
 	return quoted + "#,##0.00;-" + quoted + "#,##0.00"
 }
 
+// WriteHeader starts the archive: the parts that do not depend on the rows, then the
+// worksheet entry up to its header row.
 func (x *xlsxWriter) WriteHeader(cols []Column) error {
 	x.cols = cols
-	x.cells = make([]any, len(cols))
-	for i, c := range cols {
-		width := 24.0
-		switch c.Kind {
-		case Money, Number:
-			width = 14
-		case Time:
-			width = 20
-		}
-		if err := x.sheet.SetColWidth(i+1, i+1, width); err != nil {
+	x.refs = make([]string, len(cols))
+	for i := range cols {
+		x.refs[i] = columnName(i + 1)
+	}
+	x.zip = zip.NewWriter(x.out)
+	for _, p := range x.leadingParts() {
+		if err := x.writePart(p.name, p.body); err != nil {
 			return err
 		}
 	}
-	if err := x.sheet.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	part, err := x.zip.CreateHeader(&zip.FileHeader{Name: sheetPath, Method: zip.Deflate})
+	if err != nil {
+		x.err = err
 		return err
 	}
+	x.part = part
+	x.buf = appendSheetStart(x.buf[:0], cols)
+	x.buf = append(x.buf, `<row r="1">`...)
 	for i, c := range cols {
-		h := c.Header
-		if c.Kind == Time {
-			h += " (" + x.opts.Location.String() + ")"
-		}
-		x.cells[i] = excelize.Cell{StyleID: x.headStyle, Value: Neutralize(h)}
+		x.buf = x.appendString(x.buf, i, styleHeader, Neutralize(x.header(c)))
 	}
-	return x.next()
+	x.buf = append(x.buf, "</row>"...)
+	x.row = 1
+	return x.flush()
 }
 
+// header is column c's title; a time column names the zone its wall clock is in.
+func (x *xlsxWriter) header(c Column) string {
+	if c.Kind == Time {
+		return c.Header + " (" + x.opts.Location.String() + ")"
+	}
+	return c.Header
+}
+
+// WriteRow appends one row to the worksheet entry.
 func (x *xlsxWriter) WriteRow(values []any) error {
-	if err := eachCell(x.cols, values, func(i int, v any) { x.cells[i] = x.cell(v) }); err != nil {
+	if x.err != nil {
+		return x.err
+	}
+	if x.row >= maxSheetRows {
+		return errSheetFull
+	}
+	b := append(x.buf[:0], `<row r="`...)
+	b = strconv.AppendInt(b, int64(x.row+1), 10)
+	b = append(b, `">`...)
+	if err := eachCell(x.cols, values, func(i int, v any) { b = x.appendCell(b, i, v) }); err != nil {
 		return err
 	}
-	return x.next()
+	x.buf = append(b, "</row>"...)
+	x.row++
+	return x.flush()
 }
 
-func (x *xlsxWriter) cell(v any) any {
+// appendCell appends the cell of value v in column i; nil, "" and the zero time are left out.
+func (x *xlsxWriter) appendCell(b []byte, i int, v any) []byte {
 	switch val := v.(type) {
 	case string:
-		return Neutralize(val)
+		return x.appendString(b, i, "", Neutralize(val))
 	case money.Cents:
 		// A spreadsheet number is a float64; cents/100 is the nearest double to the
-		// decimal amount, and excelize writes it back in its shortest form ("12.34").
-		return excelize.Cell{StyleID: x.moneyStyle, Value: float64(val) / 100}
+		// decimal amount, and its shortest form prints back as written ("12.34").
+		b = x.appendCellStart(b, i, styleMoney)
+		b = strconv.AppendFloat(b, float64(val)/100, 'f', -1, 64)
+		return append(b, "</v></c>"...)
 	case time.Time:
 		if val.IsZero() {
-			return nil
+			return b
 		}
-		return excelize.Cell{StyleID: x.tmStyle, Value: val.In(x.opts.Location)}
+		serial, ok := excelSerial(val.In(x.opts.Location))
+		if !ok {
+			return x.appendString(b, i, "", val.In(x.opts.Location).Format(time.RFC3339))
+		}
+		b = x.appendCellStart(b, i, styleTime)
+		b = strconv.AppendFloat(b, serial, 'f', -1, 64)
+		return append(b, "</v></c>"...)
 	case int64:
-		return val
+		b = x.appendCellStart(b, i, "")
+		b = strconv.AppendInt(b, val, 10)
+		return append(b, "</v></c>"...)
+	}
+	return b
+}
+
+// appendCellStart appends `<c r="B7" s="2"><v>` for a number in column i of the next row.
+func (x *xlsxWriter) appendCellStart(b []byte, i int, style string) []byte {
+	b = append(b, `<c r="`...)
+	b = append(b, x.refs[i]...)
+	b = strconv.AppendInt(b, int64(x.row+1), 10)
+	b = append(b, '"')
+	b = append(b, style...)
+	return append(b, "><v>"...)
+}
+
+// appendString appends an inline string cell in column i of the next row; an empty string
+// is an empty cell.
+func (x *xlsxWriter) appendString(b []byte, i int, style, s string) []byte {
+	if s == "" {
+		return b
+	}
+	b = append(b, `<c r="`...)
+	b = append(b, x.refs[i]...)
+	b = strconv.AppendInt(b, int64(x.row+1), 10)
+	b = append(b, '"')
+	b = append(b, style...)
+	b = append(b, ` t="inlineStr"><is><t xml:space="preserve">`...)
+	b = appendXMLText(b, s)
+	return append(b, "</t></is></c>"...)
+}
+
+// excelSerial is wall's wall clock as an Excel date serial: days since 1899-12-30 plus the
+// fraction of the day. Times before 1900-03-01 have none (Excel counts a 29 February 1900
+// that never was, and nothing before 1900); they are written as text.
+func excelSerial(wall time.Time) (float64, bool) {
+	_, offset := wall.Zone()
+	secs := wall.Unix() + int64(offset) + excelEpochOffset
+	if secs < 61*secondsPerDay {
+		return 0, false
+	}
+	days, rest := secs/secondsPerDay, secs%secondsPerDay
+	frac := (float64(rest) + float64(wall.Nanosecond())/1e9) / secondsPerDay
+	return float64(days) + frac, true
+}
+
+const (
+	secondsPerDay = 86400
+	// excelEpochOffset is the Unix time of 1899-12-30T00:00:00Z, negated.
+	excelEpochOffset = 25569 * secondsPerDay
+)
+
+// flush writes the row in x.buf to the worksheet entry.
+func (x *xlsxWriter) flush() error {
+	if _, err := x.part.Write(x.buf); err != nil {
+		x.err = err
+		return err
 	}
 	return nil
 }
 
-// next writes the prepared cells as the next row.
-func (x *xlsxWriter) next() error {
-	x.row++
-	cell, err := excelize.CoordinatesToCellName(1, x.row)
+// writePart adds a whole part to the archive.
+func (x *xlsxWriter) writePart(name string, body []byte) error {
+	w, err := x.zip.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+	if err == nil {
+		_, err = w.Write(body)
+	}
 	if err != nil {
-		return err
+		x.err = err
 	}
-	return x.sheet.SetRow(cell, x.cells)
-}
-
-func (x *xlsxWriter) Close() error {
-	defer x.file.Close()
-	if x.cols == nil {
-		return nil
-	}
-	if err := x.addTable(); err != nil {
-		return err
-	}
-	if err := x.sheet.Flush(); err != nil {
-		return err
-	}
-	x.file.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(x.out) })
-	_, err := x.file.WriteToBuffer()
 	return err
 }
 
-// addTable makes the written range an Excel table: filter buttons on the header and
-// banded rows, which spreadsheet users expect of a list.
-func (x *xlsxWriter) addTable() error {
-	last, err := excelize.CoordinatesToCellName(len(x.cols), max(x.row, 2))
-	if err != nil {
+// Close ends the worksheet, adds the table (its range is known now) and the zip's
+// directory. Without a header nothing was started and nothing is written.
+func (x *xlsxWriter) Close() error {
+	if x.zip == nil {
+		return nil
+	}
+	if x.err != nil {
+		return x.err
+	}
+	x.buf = append(x.buf[:0], sheetEnd...)
+	if err := x.flush(); err != nil {
 		return err
 	}
-	return x.sheet.AddTable(&excelize.Table{Range: "A1:" + last, Name: x.name, StyleName: "TableStyleLight9"})
+	if err := x.writePart(tablePath, x.tablePart()); err != nil {
+		return err
+	}
+	return x.zip.Close()
 }
