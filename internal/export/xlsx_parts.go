@@ -186,21 +186,19 @@ const maxCellChars = 32767
 // invalid UTF-8 becomes U+FFFD, "_x0041_" is kept literal (Excel would read it as "A"),
 // and the text is cut at Excel's cell limit.
 func appendXMLText(b []byte, s string) []byte {
-	units := 0
+	if len(s) > maxCellChars {
+		s = cutUTF16(s, maxCellChars)
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != '<' && c != '>' && c != '"' && c != '_' {
 			b = append(b, c)
 			i++
-			units++
 			continue
 		}
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if units += utf16Units(r); units > maxCellChars {
-			break
 		}
 		b = appendXMLRune(b, r, s[i:i+size])
 		if r == '_' && isEscapeSequence(s[i:]) {
@@ -209,6 +207,20 @@ func appendXMLText(b []byte, s string) []byte {
 		i += size
 	}
 	return b
+}
+
+// cutUTF16 is the longest prefix of s that has at most n UTF-16 code units.
+func cutUTF16(s string, n int) string {
+	units := 0
+	for i, r := range s {
+		if r >= 0x10000 {
+			units++
+		}
+		if units++; units > n {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 // appendXMLRune appends rune r (read as raw) escaped for XML, or nothing if XML cannot
@@ -238,13 +250,6 @@ func appendXMLRune(b []byte, r rune, raw string) []byte {
 		return b
 	}
 	return append(b, raw...)
-}
-
-func utf16Units(r rune) int {
-	if r >= 0x10000 {
-		return 2
-	}
-	return 1
 }
 
 // isEscapeSequence reports whether s starts with an OOXML character escape, _xHHHH_.

@@ -145,10 +145,24 @@ func TestXLSXKeepsHostileTextAsText(t *testing.T) {
 }
 
 func TestXLSXCutsTextAtTheCellLimit(t *testing.T) {
-	long := strings.Repeat("é", 40_000)
-	_, rows := readXLSX(t, writeFile(t, export.XLSX, [][]any{{long, nil, nil, nil}}))
-	if got := len([]rune(rows[1][0])); got != 32767 {
-		t.Errorf("text of %d characters, want 32767 (Excel's cell limit)", got)
+	tests := []struct {
+		name, text string
+		want       int // characters kept
+	}{
+		{"ASCII", strings.Repeat("a", 40_000), 32767},
+		{"accented", strings.Repeat("é", 40_000), 32767},
+		{"emoji (two UTF-16 units each)", strings.Repeat("😀", 20_000), 16383},
+		{"just under", strings.Repeat("a", 32767), 32767},
+	}
+	rows := make([][]any, len(tests))
+	for i, tt := range tests {
+		rows[i] = []any{tt.text, nil, nil, nil}
+	}
+	_, got := readXLSX(t, writeFile(t, export.XLSX, rows))
+	for i, tt := range tests {
+		if n := len([]rune(got[i+1][0])); n != tt.want {
+			t.Errorf("%s: text of %d characters, want %d (Excel's cell limit is 32,767 UTF-16 units)", tt.name, n, tt.want)
+		}
 	}
 }
 
