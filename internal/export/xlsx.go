@@ -56,6 +56,9 @@ func currencyFormat(currency string) string {
 // WriteHeader starts the archive: the parts that do not depend on the rows, then the
 // worksheet entry up to its header row.
 func (x *xlsxWriter) WriteHeader(cols []Column) error {
+	if len(cols) == 0 {
+		return errors.New("export: an XLSX sheet needs a column at least")
+	}
 	x.cols = cols
 	x.refs = make([]string, len(cols))
 	for i := range cols {
