@@ -278,8 +278,8 @@ func (k indexedFilter) list(app core.App, f ListFilter, out *ListPage) error {
 			" - (SELECT COUNT(*) " + from("idx_users_filter_name") + " AND " + namePrefix + " AND " + emailPrefix + ")"
 		keys = "SELECT rowid, email " + from("idx_users_filter_email") + " AND " + emailPrefix +
 			" UNION SELECT rowid, email " + from("idx_users_filter_name") + " AND " + namePrefix
-	case k.team:
-		count = "SELECT COUNT(*) " + from("idx_users_filter")
+	case k.team: // a team is the narrowest range, whatever role and status ask
+		count = "SELECT COUNT(*) " + from("idx_users_filter_team")
 		keys = "SELECT rowid, email " + from("idx_users_filter_team")
 	default:
 		count = "SELECT COUNT(*) " + from("idx_users_filter")
