@@ -192,8 +192,8 @@ func (p ListPage) Pages() int {
 // It counts and picks the page from the users filter indexes alone (migration 1764700000:
 // each holds role, status, team and email, one also the name) and reads only the rows it
 // shows: reading the wide user rows to test a filter cost milliseconds per page at 10,000
-// users. A search counts the email matches plus the name matches minus those matching
-// both, so no set of matches is built to count it. A viewer who sees only themselves gets
+// users. A search takes the email matches plus the name matches whose email does not
+// match, so nobody comes twice and no set of matches is built to remove duplicates. A viewer who sees only themselves gets
 // the plain query, as does anyone if a filter index was dropped (e.g. in the dashboard).
 func List(app core.App, viewer *Member, f ListFilter) (ListPage, error) {
 	f = f.normalized()
@@ -273,11 +273,11 @@ func (k indexedFilter) list(app core.App, f ListFilter, out *ListPage) error {
 	var count, keys string
 	switch {
 	case f.Search != "":
-		count = "SELECT (SELECT COUNT(*) " + from("idx_users_filter_email") + " AND " + emailPrefix + ")" +
-			" + (SELECT COUNT(*) " + from("idx_users_filter_name") + " AND " + namePrefix + ")" +
-			" - (SELECT COUNT(*) " + from("idx_users_filter_name") + " AND " + namePrefix + " AND " + emailPrefix + ")"
-		keys = "SELECT rowid, email " + from("idx_users_filter_email") + " AND " + emailPrefix +
-			" UNION SELECT rowid, email " + from("idx_users_filter_name") + " AND " + namePrefix
+		// email matches, then name matches whose email does not match: no user twice
+		byEmail := from("idx_users_filter_email") + " AND " + emailPrefix
+		byNameOnly := from("idx_users_filter_name") + " AND " + namePrefix + " AND NOT (" + emailPrefix + ")"
+		count = "SELECT (SELECT COUNT(*) " + byEmail + ") + (SELECT COUNT(*) " + byNameOnly + ")"
+		keys = "SELECT rowid, email " + byEmail + " UNION ALL SELECT rowid, email " + byNameOnly
 	case k.team: // a team is the narrowest range, whatever role and status ask
 		count = "SELECT COUNT(*) " + from("idx_users_filter_team")
 		keys = "SELECT rowid, email " + from("idx_users_filter_team")
