@@ -123,7 +123,7 @@ func showInvitesPage(e *core.RequestEvent) error {
 	if !mayManageInvites(u) {
 		return pageError(e, access.ErrForbidden)
 	}
-	return renderInvites(e, http.StatusOK, &invitesPage{})
+	return renderInvites(e, http.StatusOK, &invitesPage{NewKeyLink: takeNewKeyLink(e)})
 }
 
 // renderInvites fills the list, options and keys into data and renders the page.

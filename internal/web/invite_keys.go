@@ -1,14 +1,19 @@
 package web
 
 import (
+	"encoding/base64"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/invite"
 )
 
-// createInviteKey makes a join link and shows it once (only its hash is stored).
+// createInviteKey makes a join link and redirects to the invites page, which shows it
+// once (only its hash is stored). The link travels in a short-lived cookie that the page
+// clears, so reloading the page neither shows it again nor creates another key.
 func createInviteKey(e *core.RequestEvent) error {
 	u := currentUser(e)
 	teamID := e.Request.PostFormValue("team")
@@ -19,9 +24,30 @@ func createInviteKey(e *core.RequestEvent) error {
 	if err != nil {
 		return invitePageError(e, err)
 	}
-	data := &invitesPage{NewKeyLink: invite.Link(e.App, invite.JoinPath(token))}
-	data.Flash = &Flash{Kind: "ok", Message: "Invite key created. Copy the link now: it is not shown again."}
-	return renderInvites(e, http.StatusOK, data)
+	e.SetCookie(&http.Cookie{Name: newKeyCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(invite.Link(e.App, invite.JoinPath(token)))),
+		Path: "/invites", HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteStrictMode, MaxAge: 60})
+	setFlash(e, "ok", "Invite key created. Copy the link now: it is not shown again.")
+	return redirect(e, "/invites")
+}
+
+const newKeyCookie = "tf_new_key"
+
+// takeNewKeyLink returns the link of the key just created (once), or "".
+func takeNewKeyLink(e *core.RequestEvent) string {
+	c, err := e.Request.Cookie(newKeyCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	e.SetCookie(&http.Cookie{Name: newKeyCookie, Value: "", Path: "/invites", MaxAge: -1, HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteStrictMode})
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil {
+		return ""
+	}
+	link, err := url.Parse(string(b))
+	if err != nil || (link.Scheme != "http" && link.Scheme != "https") || !strings.HasPrefix(link.Path, invite.JoinPath("")) {
+		return ""
+	}
+	return link.String()
 }
 
 func revokeInviteKey(e *core.RequestEvent) error {

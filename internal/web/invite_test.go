@@ -143,7 +143,7 @@ func TestInviteAccessTable(t *testing.T) {
 		{"managerB", "POST", "/invites/" + alphaInviteID + "/delete", "", 403},
 		{"owner", "POST", "/invites/" + betaInviteID + "/delete", "", 303},
 		{"memberA", "POST", "/invites", "email=x%40acme.com", 403},
-		{"managerA", "POST", "/invites/keys", "team=" + alpha, 200},
+		{"managerA", "POST", "/invites/keys", "team=" + alpha, 303},
 		{"managerA", "POST", "/invites/keys", "team=" + beta, 403},
 		{"memberA", "POST", "/invites/keys", "team=" + alpha, 403},
 		{"admin", "POST", "/invites/keys/" + alphaKeyID + "/revoke", "", 303},
@@ -250,10 +250,48 @@ func TestInvitePages(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{"email,name,role,team"},
 		},
 		{
-			Name:   "creating an invite key shows its link once",
+			Name:   "creating an invite key redirects to the invites page with its link in a one-time cookie",
 			Method: http.MethodPost, URL: "/invites/keys", Body: form(url.Values{"team": {alpha}}),
 			Headers: f.FormHeaders("managerA"), TestAppFactory: inviteApp,
-			ExpectedStatus: 200, ExpectedContent: []string{"/join/", "not shown again"},
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				testutil.ExpectLocation("/invites")(t, app, res)
+				var link string
+				for _, c := range res.Cookies() {
+					if c.Name == "tf_new_key" && c.HttpOnly && c.Path == "/invites" && c.MaxAge > 0 {
+						b, _ := base64.RawURLEncoding.DecodeString(c.Value)
+						link = string(b)
+					}
+				}
+				if !strings.Contains(link, "/join/") {
+					t.Errorf("no join link in the tf_new_key cookie: %v", res.Cookies())
+				}
+			},
+		},
+		{
+			Name:   "the invites page shows the new key's link once and clears it, so a reload creates nothing",
+			Method: http.MethodGet, URL: "/invites",
+			Headers: map[string]string{"Cookie": f.CookieHeaders("managerA")["Cookie"] + "; tf_new_key=" +
+				base64.RawURLEncoding.EncodeToString([]byte("http://localhost:8090/join/abc123"))},
+			TestAppFactory: inviteApp,
+			ExpectedStatus: 200, ExpectedContent: []string{`id="new-key-link"`, "http://localhost:8090/join/abc123"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				cleared := false
+				for _, c := range res.Cookies() {
+					cleared = cleared || (c.Name == "tf_new_key" && c.MaxAge < 0)
+				}
+				if !cleared {
+					t.Errorf("tf_new_key not cleared: %v", res.Cookies())
+				}
+			},
+		},
+		{
+			Name:   "a link cookie that is not a join link is ignored",
+			Method: http.MethodGet, URL: "/invites",
+			Headers: map[string]string{"Cookie": f.CookieHeaders("managerA")["Cookie"] + "; tf_new_key=" +
+				base64.RawURLEncoding.EncodeToString([]byte("javascript:alert(1)"))},
+			TestAppFactory: inviteApp,
+			ExpectedStatus: 200, NotExpectedContent: []string{`id="new-key-link"`, "alert(1)"},
 		},
 		{
 			Name:   "when the mail server refuses the invitation the flash says where the link is",
