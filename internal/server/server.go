@@ -10,6 +10,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/realtime"
 	"teamfund/internal/stmt"
+	"teamfund/internal/touch"
 	"teamfund/internal/web"
 )
 
@@ -19,6 +20,7 @@ func Bind(app core.App) {
 	ledger.BindInvariants(app)
 	realtime.Bind(app)
 	budget.BindSchedule(app)
+	touch.BindSchedule(app)
 	web.Register(app)
 	bindDrain(app)
 	stmt.Bind(app)
