@@ -1,6 +1,7 @@
 package member
 
 import (
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -292,9 +293,7 @@ func (k indexedFilter) list(app core.App, f ListFilter, out *ListPage) error {
 		return nil
 	}
 	params := dbx.Params{"limit": f.PerPage, "offset": (f.Page - 1) * f.PerPage}
-	for key, v := range k.params {
-		params[key] = v
-	}
+	maps.Copy(params, k.params)
 	return app.DB().NewQuery(`SELECT u.id, u.email, u.name, u.role, u.status, u.team, COALESCE(t.name, '') AS team_name,
 		u.balance, u.may_export, u.record_visibility, u.created
 		FROM (` + keys + ` ORDER BY email LIMIT {:limit} OFFSET {:offset}) k
