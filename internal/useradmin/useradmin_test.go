@@ -291,7 +291,7 @@ func TestPasswordResetLandsInOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs, err := app.FindRecordsByFilter("outbox", "to = {:to}", "", 0, 0, map[string]any{"to": f.Emails["memberA"]})
-	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].GetString("text"), "/_/#/auth/confirm-password-reset/") {
+	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].GetString("text"), "/password-reset/") {
 		t.Errorf("outbox %v %v, want one reset message with a link", msgs, err)
 	}
 	if auditCount(t, app, "user.password_reset") != 1 {

@@ -33,6 +33,7 @@ var routeAccess = map[string]level{
 	"GET /{$}": user, "GET /login": public, "POST /login": public, "POST /logout": public,
 	"GET /setup": public, "POST /setup": closed, "GET /ui/{path...}": public, "GET /{path...}": public,
 	"GET /invite/{token}": public, "POST /invite/{token}": public, "GET /join/{token}": public, "POST /join/{token}": public,
+	"GET /password-reset": public, "POST /password-reset": public, "GET /password-reset/{token}": public, "POST /password-reset/{token}": public,
 	"GET /api/tf/me": user, "GET /events": user,
 
 	"GET /teams": user, "POST /teams": admin, "GET /teams/{id}": user, "POST /teams/{id}": manager,

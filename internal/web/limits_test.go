@@ -58,3 +58,20 @@ func TestSecurityHeadersOnPages(t *testing.T) {
 		}
 	}
 }
+
+func TestForgotPasswordIsRateLimited(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app)
+	for i := range 6 {
+		res := do(t, srv.URL, http.MethodPost, "/password-reset", url.Values{"email": {"nobody@acme.com"}}.Encode(), f.FormHeaders(""))
+		if want := http.StatusOK; i == 5 {
+			if res.StatusCode != http.StatusTooManyRequests {
+				t.Fatalf("6th request: got %d, want 429", res.StatusCode)
+			}
+		} else if res.StatusCode != want {
+			t.Fatalf("request %d: got %d, want %d", i+1, res.StatusCode, want)
+		}
+	}
+}

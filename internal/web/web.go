@@ -32,6 +32,7 @@ func Register(app core.App) {
 		api.BindFunc(requireAPIUser)
 
 		bindAuthRoutes(pages)
+		bindPasswordResetRoutes(pages)
 		bindSetupRoutes(pages)
 		bindDashboardRoutes(pages, api)
 		bindExportRoutes(pages, api)
