@@ -1,9 +1,6 @@
 package touch
 
 import (
-	"fmt"
-	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -11,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/audit"
+	"teamfund/internal/cronjob"
 )
 
 // scheduleJobID names the cron job (visible to superusers under /api/crons).
@@ -21,20 +19,9 @@ const scheduleJobID = "teamfundTouchDates"
 // completed. Sends already follow the dates; this keeps the status people see and filter
 // by in step with them.
 func BindSchedule(app core.App) {
-	var running atomic.Bool
-	app.Cron().MustAdd(scheduleJobID, "* * * * *", func() {
-		if !running.CompareAndSwap(false, true) {
-			return
-		}
-		defer running.Store(false)
-		defer func() {
-			if r := recover(); r != nil {
-				app.Logger().Error("touch dates panicked", slog.String("panic", fmt.Sprint(r)))
-			}
-		}()
-		if _, err := ApplyDates(app, time.Now()); err != nil {
-			app.Logger().Error("touch dates failed", slog.Any("error", err))
-		}
+	cronjob.Add(app, scheduleJobID, "* * * * *", "touch dates", func() error {
+		_, err := ApplyDates(app, time.Now())
+		return err
 	})
 }
 
