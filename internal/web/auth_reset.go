@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/company"
 	"teamfund/internal/member"
 	"teamfund/internal/useradmin"
 )
@@ -31,6 +32,9 @@ type resetRequestPage struct {
 }
 
 func showResetRequestPage(e *core.RequestEvent) error {
+	if !company.IsSetUp(e.App) {
+		return redirect(e, "/setup")
+	}
 	return render(e, http.StatusOK, "auth/reset_request", &resetRequestPage{Page: Page{Title: "Forgot your password?"}})
 }
 

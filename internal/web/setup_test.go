@@ -32,6 +32,15 @@ func TestFirstRunSetup(t *testing.T) {
 			AfterTestFunc:   testutil.ExpectLocation("/setup"),
 		},
 		{
+			Name:            "guest asking for a password link on an empty install is sent to the setup form",
+			Method:          http.MethodGet,
+			URL:             "/password-reset",
+			TestAppFactory:  testutil.NewEmptyApp,
+			ExpectedStatus:  http.StatusSeeOther,
+			ExpectedContent: []string{""},
+			AfterTestFunc:   testutil.ExpectLocation("/setup"),
+		},
+		{
 			Name:            "setup form is shown on an empty install",
 			Method:          http.MethodGet,
 			URL:             "/setup",
