@@ -26,26 +26,28 @@ func TestFirstRunSetupThenLoginShowsDashboard(t *testing.T) {
 		chromedp.SendKeys(css(`input[name=password]`), "short"),
 		chromedp.SendKeys(css(`input[name=password_confirm]`), "short"),
 		chromedp.Click(css(`form[action="/setup"] button[type=submit]`)),
-		chromedp.WaitVisible(css(`.field-error`)),
 	)
+	waitUntil(t, ctx, `!!document.querySelector(".field-error")`)
 	e2e.Screenshot(t, ctx, "firstrun-2-validation")
 	e2e.Do(t, ctx,
 		chromedp.SendKeys(css(`input[name=password]`), "password123"),
 		chromedp.SendKeys(css(`input[name=password_confirm]`), "password123"),
 		chromedp.Click(css(`form[action="/setup"] button[type=submit]`)),
-		chromedp.WaitVisible(css(`#dashboard`)),
 	)
+	waitUntil(t, ctx, `!!document.querySelector("#dashboard")`)
 	if heading := e2e.Text(t, ctx, `#dashboard h2`); !strings.Contains(heading, "Olivia Owner") {
 		t.Fatalf("dashboard heading = %q, want the owner's name", heading)
 	}
 	e2e.Do(t, ctx,
 		chromedp.Click(css(`#logout`)),
-		chromedp.WaitVisible(css(`input[name=email]`)),
+	)
+	waitUntil(t, ctx, `!!document.querySelector("input[name=email]")`)
+	e2e.Do(t, ctx,
 		chromedp.SendKeys(css(`input[name=email]`), "olivia@acme.com"),
 		chromedp.SendKeys(css(`input[name=password]`), "password123"),
 		chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(css(`#dashboard`)),
 	)
+	waitUntil(t, ctx, `!!document.querySelector("#dashboard")`)
 	if footer := e2e.Text(t, ctx, `footer.app`); !strings.Contains(footer, "Owner") {
 		t.Errorf("footer = %q, want the Owner role", footer)
 	}

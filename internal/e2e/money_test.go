@@ -42,8 +42,8 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 		chromedp.SendKeys(css(`input[name="amount_`+f.ID("memberA")+`"]`), "30"),
 		chromedp.SendKeys(css(`#balances-form input[name=reason]`), "Trade fair"),
 		chromedp.Click(css(`#balances-form button[type=submit]`)),
-		chromedp.WaitVisible(css(`#flash .flash.ok`)),
 	)
+	waitUntil(t, manager, flashOK)
 	e2e.Screenshot(t, manager, "money-1-team-balances")
 
 	sender := s.NewBrowser(t)
@@ -55,8 +55,8 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 		chromedp.SendKeys(css(`#transfer-form input[name=amount]`), "12.50"),
 		chromedp.SendKeys(css(`#transfer-form input[name=reason]`), "Flowers for a client"),
 		chromedp.Click(css(`#transfer-form button[type=submit]`)),
-		chromedp.WaitVisible(css(`#flash .flash.ok`)),
 	)
+	waitUntil(t, sender, flashOK)
 	if b := strings.TrimSpace(e2e.Text(t, sender, `#balance`)); b != "$17.50" {
 		t.Errorf("sender balance %q, want $17.50", b)
 	}
@@ -98,8 +98,8 @@ func TestRequestAppearsOnTheGiversOpenApprovals(t *testing.T) {
 			chromedp.SetValue(css(`#request-form select[name=giver]`), f.ID("managerA")),
 			chromedp.SendKeys(css(`#request-form input[name=amount]`), amount),
 			chromedp.Click(css(`#request-form button[type=submit]`)),
-			chromedp.WaitVisible(css(`#flash .flash.ok`)),
 		)
+		waitUntil(t, asker, flashOK)
 		e2e.Get(t, giver, chromedp.Poll[bool](
 			fmt.Sprintf(`document.querySelectorAll('#approvals-mine tbody tr').length === %d`, i+1),
 			chromedp.WithPollingTimeout(15*time.Second)))
@@ -109,3 +109,8 @@ func TestRequestAppearsOnTheGiversOpenApprovals(t *testing.T) {
 	}
 	e2e.Screenshot(t, giver, "money-4-approvals-updated-live")
 }
+
+// flashOK is a waitUntil condition: the page (after a form's post and redirect) shows a
+// success flash. Polled in short rounds: a chromedp wait started while the form's
+// navigation replaces the document can hang on a loaded machine.
+const flashOK = `!!document.querySelector("#flash .flash.ok")`
