@@ -12,7 +12,9 @@ package stmt
 
 import (
 	"database/sql"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -106,16 +108,51 @@ func Read(app core.App, query string, args ...any) (*sql.Rows, error) {
 }
 
 // Exec runs query with args in the transaction of tx (a txApp).
-func Exec(tx core.App, query string, args ...any) (sql.Result, error) {
-	if s := prepared(tx, query); s != nil {
-		return s.Exec(args...)
-	}
-	return executor(tx).Exec(query, args...)
+func Exec(tx core.App, query string, args ...any) (res sql.Result, err error) {
+	err = retryLocked(func() error {
+		if s := prepared(tx, query); s != nil {
+			res, err = s.Exec(args...)
+			return err
+		}
+		res, err = executor(tx).Exec(query, args...)
+		return err
+	})
+	return res, err
 }
 
 // QueryRow runs query with args in the transaction of tx and scans its first row into
 // dest (sql.ErrNoRows when there is none), e.g. for UPDATE ... RETURNING.
 func QueryRow(tx core.App, query string, args []any, dest ...any) error {
+	return retryLocked(func() error { return queryRow(tx, query, args, dest...) })
+}
+
+// lockWaits are the pauses before each new attempt of a statement SQLite refused with
+// "database is locked" (about 1.2 s in all).
+var lockWaits = []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond,
+	50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, 500 * time.Millisecond}
+
+// retryLocked runs op again while SQLite answers "database is locked", as PocketBase does
+// for its own queries. A transaction that has already read gets that answer at once, without
+// SQLite's busy timeout, when another connection holds the write lock at the moment it first
+// writes; under load a reader repairing the WAL index takes that lock for an instant. The
+// refused statement did nothing, and the lock is soon free again.
+func retryLocked(op func() error) error {
+	for _, wait := range lockWaits {
+		err := op()
+		if err == nil || !isLocked(err) {
+			return err
+		}
+		time.Sleep(wait)
+	}
+	return op()
+}
+
+func isLocked(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "table is locked")
+}
+
+func queryRow(tx core.App, query string, args []any, dest ...any) error {
 	if s := prepared(tx, query); s != nil {
 		return s.QueryRow(args...).Scan(dest...)
 	}
