@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	app := pocketbase.New()
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: server.DBConnect})
 	jsvm.MustRegister(app, jsvm.Config{HooksDir: "pb_hooks"})
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		Dir:         "pb_migrations",

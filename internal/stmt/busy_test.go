@@ -7,19 +7,23 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"teamfund/internal/stmt"
 	"teamfund/internal/testutil"
 )
 
-// TestWriteAfterAReadWaitsForABrieflyHeldWriteLock: a write transaction that has already
-// read is not helped by SQLite's busy timeout when it then writes while another connection
-// holds the write lock for a moment (SQLite answers SQLITE_BUSY at once to avoid a
-// deadlock). Under load this happens when a reader repairs the WAL index, which takes the
-// write lock briefly. PocketBase retries its own queries on "database is locked"; the hot
-// statements run here must too, instead of failing the request with a 500.
+// TestWriteAfterAReadWaitsForABrieflyHeldWriteLock: a deferred write transaction that has
+// already read is not helped by SQLite's busy timeout when it then writes while another
+// connection holds the write lock for a moment (SQLite answers SQLITE_BUSY at once to avoid
+// a deadlock). Under load this happens when a reader repairs the WAL index, which takes the
+// write lock briefly. Teamfund's own connection begins transactions IMMEDIATE
+// (server.DBConnect); on PocketBase's default, deferred one, the hot statements retry.
 func TestWriteAfterAReadWaitsForABrieflyHeldWriteLock(t *testing.T) {
-	app := testutil.NewApp(t)
+	app, err := tests.NewTestApp(testutil.Fixtures(t).Dir) // PocketBase's connection: deferred BEGIN
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer app.Cleanup()
 	id := testutil.Fixtures(t).ID("memberA")
 

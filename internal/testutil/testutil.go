@@ -66,7 +66,7 @@ func Fixtures(tb testing.TB) *Fixture {
 func NewApp(tb testing.TB) *tests.TestApp {
 	tb.Helper()
 	f := Fixtures(tb)
-	app, err := tests.NewTestApp(f.Dir)
+	app, err := tests.NewTestAppWithConfig(testConfig(f.Dir))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -74,10 +74,15 @@ func NewApp(tb testing.TB) *tests.TestApp {
 	return app
 }
 
+// testConfig is how tests.NewTestApp configures an app, with Teamfund's database connection.
+func testConfig(dataDir string) core.BaseAppConfig {
+	return core.BaseAppConfig{DataDir: dataDir, EncryptionEnv: "pb_test_env", DBConnect: server.DBConnect}
+}
+
 // NewEmptyApp returns the real app on an empty data folder (no company yet), for first-run tests.
 func NewEmptyApp(tb testing.TB) *tests.TestApp {
 	tb.Helper()
-	app, err := tests.NewTestApp(tb.TempDir())
+	app, err := tests.NewTestAppWithConfig(testConfig(tb.TempDir()))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -153,7 +158,7 @@ func buildFixture() (*Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, DBConnect: server.DBConnect})
 	if err := app.Bootstrap(); err != nil {
 		return nil, err
 	}
