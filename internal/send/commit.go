@@ -50,7 +50,9 @@ type job struct {
 // commit writes p: at once inside a caller's transaction, otherwise in the next batch.
 func (p *plan) commit(app core.App) (*Send, error) {
 	if app.IsTransactional() {
-		return p.writeAlone(app)
+		j := &job{plan: p}
+		j.send, j.refused, j.err = p.writeAlone(app)
+		return j.result()
 	}
 	c := app.Store().GetOrSet("teamfund.send.committer", func() any { return &committer{} }).(*committer)
 	j := &job{plan: p, done: make(chan struct{}), lead: make(chan struct{})}
@@ -139,30 +141,20 @@ func writeBatch(app core.App, batch []*job) {
 		return
 	}
 	for _, j := range batch {
-		j.send, j.err = j.plan.writeAlone(app)
-		if j.err != nil && isRefusal(j.err) {
-			j.refused, j.err = j.err, nil
-		}
+		j.send, j.refused, j.err = j.plan.writeAlone(app)
 	}
 }
 
 // writeAlone writes p in its own transaction (or the caller's, when app is one).
-func (p *plan) writeAlone(app core.App) (*Send, error) {
-	var out *Send
-	var refused error
-	err := app.RunInTransaction(func(tx core.App) error {
-		var err error
-		out, refused, err = p.write(tx)
+func (p *plan) writeAlone(app core.App) (s *Send, refused error, err error) {
+	err = app.RunInTransaction(func(tx core.App) error {
+		s, refused, err = p.write(tx)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, refused
-}
-
-func isRefusal(err error) bool {
-	return errors.Is(err, errChanged) || errors.Is(err, ErrInsufficientBalance)
+	return s, refused, nil
 }
 
 // write runs the guarded writes of a checked send inside tx: the touch guard (taking an
