@@ -17,12 +17,11 @@ func setFlash(e *core.RequestEvent, kind, message string) {
 }
 
 func takeFlash(e *core.RequestEvent) *Flash {
-	c, err := e.Request.Cookie(flashCookie)
-	if err != nil || c.Value == "" {
+	value := takeCookie(e, flashCookie, "/", http.SameSiteLaxMode)
+	if value == "" {
 		return nil
 	}
-	e.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode})
-	kind, enc, ok := strings.Cut(c.Value, ":")
+	kind, enc, ok := strings.Cut(value, ":")
 	if !ok || (kind != "ok" && kind != "error") {
 		return nil
 	}
@@ -31,4 +30,14 @@ func takeFlash(e *core.RequestEvent) *Flash {
 		return nil
 	}
 	return &Flash{Kind: kind, Message: string(msg)}
+}
+
+// takeCookie returns the value of a one-time cookie (name, path) and clears it ("" when absent).
+func takeCookie(e *core.RequestEvent, name, path string, sameSite http.SameSite) string {
+	c, err := e.Request.Cookie(name)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	e.SetCookie(&http.Cookie{Name: name, Value: "", Path: path, MaxAge: -1, HttpOnly: true, Secure: isHTTPS(e), SameSite: sameSite})
+	return c.Value
 }

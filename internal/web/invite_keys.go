@@ -34,12 +34,11 @@ const newKeyCookie = "tf_new_key"
 
 // takeNewKeyLink returns the link of the key just created (once), or "".
 func takeNewKeyLink(e *core.RequestEvent) string {
-	c, err := e.Request.Cookie(newKeyCookie)
-	if err != nil || c.Value == "" {
+	value := takeCookie(e, newKeyCookie, "/invites", http.SameSiteStrictMode)
+	if value == "" {
 		return ""
 	}
-	e.SetCookie(&http.Cookie{Name: newKeyCookie, Value: "", Path: "/invites", MaxAge: -1, HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteStrictMode})
-	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	b, err := base64.RawURLEncoding.DecodeString(value)
 	if err != nil {
 		return ""
 	}
