@@ -3,7 +3,7 @@ package invite
 import (
 	"strings"
 
-	"github.com/go-ozzo/ozzo-validation/v4/is"
+	"github.com/pocketbase/ozzo-validation/v4/is"
 
 	"teamfund/internal/company"
 	"teamfund/internal/member"

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"

@@ -3,7 +3,7 @@ package useradmin_test
 import (
 	"errors"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
 
 	"teamfund/internal/access"

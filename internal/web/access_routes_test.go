@@ -90,10 +90,8 @@ var routeAccess = map[string]level{
 }
 
 func TestEveryRouteHasAnAccessRow(t *testing.T) {
-	app := testutil.NewApp(t)
-	defer app.Cleanup()
 	seen := map[string]bool{}
-	for _, rt := range teamfundRoutes(t, app) {
+	for _, rt := range teamfundRoutes(t) {
 		key := rt.method + " " + rt.path
 		seen[key] = true
 		if _, ok := routeAccess[key]; !ok {
@@ -195,9 +193,7 @@ func newMux(t testing.TB, app core.App) http.Handler {
 // refused, and nobody ever gets a 5xx.
 func TestAccessOfEveryRouteForEveryRole(t *testing.T) {
 	f := testutil.Fixtures(t)
-	probe := testutil.NewApp(t)
-	routes := teamfundRoutes(t, probe)
-	probe.Cleanup()
+	routes := teamfundRoutes(t)
 	for _, rt := range routes {
 		lvl, ok := routeAccess[rt.method+" "+rt.path]
 		if !ok || rt.path == "/events" {

@@ -31,7 +31,7 @@ func FuzzPageQueries(f *testing.F) {
 	defer app.Cleanup()
 	mux := newMux(f, app)
 	var paths []string
-	for _, rt := range teamfundRoutes(f, app) {
+	for _, rt := range teamfundRoutes(f) {
 		if (rt.method == http.MethodGet || rt.method == "") && !strings.Contains(strings.TrimSuffix(rt.path, "{$}"), "{") &&
 			!strings.HasPrefix(rt.path, "/ui/") && !strings.Contains(rt.path, "events") {
 			paths = append(paths, strings.TrimSuffix(rt.path, "{$}"))
