@@ -3,8 +3,8 @@ package useradmin_test
 import (
 	"errors"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 
 	"teamfund/internal/access"
 )
