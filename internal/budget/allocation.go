@@ -6,6 +6,7 @@ package budget
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -39,6 +40,20 @@ const (
 // ErrFutureMonth refuses allocating a month that has not started yet.
 var ErrFutureMonth = errors.New("that month has not started yet in the company time zone")
 
+// ErrBeforeSetup refuses allocating a month that ended before the company was set up: the
+// current members did not exist then, so paying them for it would only hand out money.
+var ErrBeforeSetup = errors.New("that month is before the company was set up")
+
+// beforeSetupError names the first month that may be allocated.
+type beforeSetupError struct{ setup Month }
+
+func (e beforeSetupError) Error() string { return e.PublicMessage() }
+func (e beforeSetupError) Unwrap() error { return ErrBeforeSetup }
+func (e beforeSetupError) PublicMessage() string {
+	return fmt.Sprintf("That month is before the company was set up; the first month that can be allocated is %s (%s).",
+		e.setup.Label(), e.setup)
+}
+
 // Allocation is the amount of a member's monthly entry: rollover adds the limit, capped so
 // the balance after is at most the cap (never a negative amount); reset brings the balance
 // to the limit (negative when a top-up pushed it above). A cap of 0 means no cap.
@@ -71,12 +86,19 @@ type Run struct {
 // idx_ledger_monthly_once backs this up). It is set-based SQL in one transaction, so
 // 100,000 members take seconds. actor is nil for the schedule.
 func RunMonth(app core.App, month Month, now time.Time, trigger string, actor *member.Member) (Run, error) {
-	loc := companyLocation(app)
+	c, err := company.Load(app)
+	if err != nil {
+		return Run{}, err
+	}
+	loc := c.Location()
 	if month > MonthOf(now, loc) {
 		return Run{}, ErrFutureMonth
 	}
+	if setup := SetupMonth(c); month < setup {
+		return Run{}, beforeSetupError{setup: setup}
+	}
 	run := Run{Month: month}
-	err := app.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		res, err := ledger.PostBatch(tx, ledger.Batch{
 			Rows: `SELECT u.id AS account, ` + allocationSQL + ` AS amount
 				FROM users u JOIN teams t ON t.id = u.team
@@ -152,9 +174,9 @@ func CatchUp(app core.App, now time.Time, trigger string) ([]Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	// An admin may have run a month from before the setup by hand; that must not make the
-	// schedule pay out every month since.
-	if setup := MonthOf(c.GetDateTime("created").Time(), loc); last < setup {
+	// Data folders from before RunMonth refused such months may hold a hand-run month from
+	// before the setup; that must not make the schedule pay out every month since.
+	if setup := SetupMonth(c); last < setup {
 		last = setup
 	}
 	var runs []Run
@@ -212,6 +234,12 @@ func GrantOnJoin(app core.App, userID string) error {
 			AllowZero: true})
 		return err
 	})
+}
+
+// SetupMonth is the month the company was set up in, in its time zone: the first month
+// that may be allocated.
+func SetupMonth(c *company.Company) Month {
+	return MonthOf(c.GetDateTime("created").Time(), c.Location())
 }
 
 func companyLocation(app core.App) *time.Location {

@@ -21,6 +21,7 @@ func BenchmarkRunMonth(b *testing.B) {
 			defer app.Cleanup()
 			alpha := testutil.Fixtures(b).ID("alpha")
 			setTeam(b, app, "alpha", map[string]any{"rollover_cap": 25000})
+			setUpIn(b, app, "2026-01")
 			_, err := app.DB().NewQuery(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {:n})
 				INSERT INTO users (id, email, password, tokenKey, verified, emailVisibility, name, role, team, status, balance, record_visibility)
 				SELECT printf('bench%010d', i), printf('bench%d@acme.com', i), 'x', printf('key%d', i), 1, 0, 'Bench',

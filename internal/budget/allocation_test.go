@@ -2,6 +2,7 @@ package budget_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,6 +122,7 @@ func TestAllocationArithmeticInGoAndInTheBatch(t *testing.T) {
 			}
 			app := testutil.NewApp(t)
 			defer app.Cleanup()
+			setUpIn(t, app, "2026-03")
 			setTeam(t, app, "alpha", map[string]any{"month_rule": tt.rule, "monthly_limit": int64(tt.limit), "rollover_cap": int64(tt.cap)})
 			if tt.balance > 0 {
 				grant(t, app, "memberA", tt.balance)
@@ -142,6 +144,7 @@ func TestAllocationArithmeticInGoAndInTheBatch(t *testing.T) {
 func TestRunMonthGivesActiveMonthlyTeamMembersOnly(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
+	setUpIn(t, app, "2026-03")
 	run, err := budget.RunMonth(app, "2026-03", now, budget.TriggerAdmin, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +170,7 @@ func TestRunMonthGivesActiveMonthlyTeamMembersOnly(t *testing.T) {
 func TestRunMonthTwiceAllocatesOnce(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
+	setUpIn(t, app, "2026-03")
 	for i := range 3 {
 		run, err := budget.RunMonth(app, "2026-03", now, budget.TriggerAdmin, nil)
 		if err != nil {
@@ -206,6 +210,48 @@ func TestRunMonthRefusesAFutureMonth(t *testing.T) {
 	}
 	if n, _ := app.CountRecords(ledger.Collection); n != 0 {
 		t.Errorf("wrote %d entries", n)
+	}
+}
+
+func TestRunMonthRefusesAMonthBeforeTheSetup(t *testing.T) {
+	tests := []struct {
+		name    string
+		created string // company.created, UTC
+		tz      string
+		month   budget.Month
+		refused bool
+	}{
+		{"the month before the setup", "2026-03-10 09:00:00.000Z", "UTC", "2026-02", true},
+		{"a year before the setup", "2026-03-10 09:00:00.000Z", "UTC", "2025-03", true},
+		{"the setup month itself", "2026-03-10 09:00:00.000Z", "UTC", "2026-03", false},
+		{"set up on Feb 28 UTC, already March in Berlin: February refused", "2026-02-28 23:30:00.000Z", "Europe/Berlin", "2026-02", true},
+		{"set up on Feb 28 UTC, already March in Berlin: March allowed", "2026-02-28 23:30:00.000Z", "Europe/Berlin", "2026-03", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := testutil.NewApp(t)
+			defer app.Cleanup()
+			setTimezone(t, app, tt.tz)
+			if _, err := app.DB().NewQuery("UPDATE company SET created = {:c}").Bind(dbx.Params{"c": tt.created}).Execute(); err != nil {
+				t.Fatal(err)
+			}
+			_, err := budget.RunMonth(app, tt.month, now, budget.TriggerCLI, nil)
+			if got := errors.Is(err, budget.ErrBeforeSetup); got != tt.refused {
+				t.Fatalf("refused = %v (err %v), want %v", got, err, tt.refused)
+			}
+			if !tt.refused {
+				return
+			}
+			if !strings.Contains(err.Error(), "March 2026") {
+				t.Errorf("message %q does not name the first month that can be allocated", err)
+			}
+			if n, _ := app.CountRecords(ledger.Collection); n != 0 {
+				t.Errorf("wrote %d ledger entries", n)
+			}
+			if n, _ := app.CountRecords(budget.RunsCollection); n != 0 {
+				t.Errorf("recorded %d runs", n)
+			}
+		})
 	}
 }
 
@@ -288,8 +334,10 @@ func TestFirstCatchUpStartsAfterTheSetupMonth(t *testing.T) {
 	defer app.Cleanup()
 	c, _ := company.Load(app)
 	created := c.GetDateTime("created").Time()
-	// A month from before the setup, run by hand, does not pull the schedule back.
-	if _, err := budget.RunMonth(app, "2020-01", created, budget.TriggerAdmin, nil); err != nil {
+	// A month from before the setup, run by hand before RunMonth refused such months, does
+	// not pull the schedule back.
+	if _, err := app.DB().NewQuery(`INSERT INTO budget_runs (id, month, entries, total, trigger, actor_email, created, updated)
+		VALUES ('oldrun000000001', '2020-01', 0, 0, 'admin', 'admin@acme.com', '2020-01-15 00:00:00.000Z', '2020-01-15 00:00:00.000Z')`).Execute(); err != nil {
 		t.Fatal(err)
 	}
 	runs, err := budget.CatchUp(app, created, budget.TriggerSchedule)

@@ -60,6 +60,7 @@ var errorStatus = []struct {
 	{transfer.ErrReasonRequired, http.StatusBadRequest},
 	{transfer.ErrRequestNotFound, http.StatusNotFound},
 	{budget.ErrFutureMonth, http.StatusBadRequest},
+	{budget.ErrBeforeSetup, http.StatusBadRequest},
 	{budget.ErrInvalidMonth, http.StatusBadRequest},
 	{budget.ErrReasonRequired, http.StatusBadRequest},
 	{budget.ErrNoChanges, http.StatusBadRequest},

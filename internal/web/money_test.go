@@ -400,6 +400,16 @@ func TestTeamMoneyJSON(t *testing.T) {
 			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
+			Name:   "admin cannot allocate a month from before the company was set up",
+			Method: http.MethodPost, URL: "/api/tf/budgets/run",
+			Body:    jsonf(`{"month":%q}`, budget.MonthOf(time.Now().AddDate(-1, 0, 0), time.UTC)),
+			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus:  http.StatusBadRequest,
+			ExpectedContent: []string{"before the company was set up", string(budget.MonthOf(time.Now(), time.UTC))},
+			ExpectedEvents:  map[string]int{"*": 0},
+			AfterTestFunc:   expectBalances(map[string]money.Cents{"memberA": 0, "managerA": 0}),
+		},
+		{
 			Name:   "a malformed month is refused",
 			Method: http.MethodPost, URL: "/api/tf/budgets/run", Body: jsonf(`{"month":"03/2026"}`),
 			Headers: f.AuthHeaders("admin"), TestAppFactory: testutil.NewApp,
@@ -533,6 +543,14 @@ func TestMoneyPages(t *testing.T) {
 			Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
 			AfterTestFunc: expectBalances(map[string]money.Cents{"memberA": 10000, "managerA": 10000}),
+		},
+		{
+			Name:   "admin button refuses a month from before the company was set up, on the page",
+			Method: http.MethodPost, URL: "/money/admin/allocate",
+			Body:    formPost(url.Values{"month": {string(budget.MonthOf(time.Now().AddDate(-1, 0, 0), time.UTC))}}),
+			Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: http.StatusBadRequest, ExpectedEvents: map[string]int{"*": 0},
+			ExpectedContent: []string{"before the company was set up", "Run monthly allocation"},
 		},
 		{
 			Name:   "manager cannot press the allocation button",
