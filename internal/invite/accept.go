@@ -3,7 +3,6 @@ package invite
 import (
 	"database/sql"
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 
@@ -17,9 +16,6 @@ import (
 	"teamfund/internal/company"
 	"teamfund/internal/member"
 )
-
-// phonePattern admits the usual ways of writing a phone number.
-var phonePattern = regexp.MustCompile(`^[0-9 +\-().]*$`)
 
 // Profile is what a new user types on the accept (or join) page.
 type Profile struct {
@@ -39,7 +35,7 @@ func (p *Profile) validate(withEmail bool) error {
 		"name":             validation.Validate(p.Name, validation.Required, validation.RuneLength(1, 100)),
 		"password":         validation.Validate(p.Password, validation.Required, validation.RuneLength(8, 71)),
 		"password_confirm": validation.Validate(p.PasswordConfirm, validation.Required, validation.In(p.Password).Error("does not match the password")),
-		"phone":            validation.Validate(p.Phone, validation.RuneLength(0, 40), validation.Match(phonePattern).Error("may hold only digits, spaces and + - ( ) .")),
+		"phone":            validation.Validate(p.Phone, member.PhoneRules()...),
 	}
 	if p.Avatar != nil && p.Avatar.Size > 5<<20 {
 		errs["avatar"] = errors.New("must be at most 5 MB")

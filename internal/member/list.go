@@ -99,6 +99,7 @@ type Row struct {
 	MayExport        bool   `db:"may_export" json:"may_export"`
 	RecordVisibility string `db:"record_visibility" json:"record_visibility"`
 	Created          string `db:"created" json:"created"`
+	Avatar           string `db:"avatar" json:"avatar"` // the photo's file name, "" when none
 }
 
 // RoleLabel is the role as shown to people.
@@ -110,7 +111,7 @@ func (r Row) RoleLabel() string { return Role(r.Role).Label() }
 // only themselves. Use it to stream rows (export); List adds paging and a total.
 func Query(app core.App, viewer *Member, f ListFilter) *dbx.SelectQuery {
 	q := app.DB().Select("u.id", "u.email", "u.name", "u.role", "u.status", "u.team",
-		"COALESCE(t.name, '') AS team_name", "u.balance", "u.may_export", "u.record_visibility", "u.created").
+		"COALESCE(t.name, '') AS team_name", "u.balance", "u.may_export", "u.record_visibility", "u.created", "u.avatar").
 		From(Collection+" u").
 		LeftJoin("teams t", dbx.NewExp("t.id = u.team"))
 	for _, w := range f.where(viewer) {

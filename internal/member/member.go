@@ -3,8 +3,10 @@
 package member
 
 import (
+	"regexp"
 	"strings"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/money"
@@ -158,3 +160,19 @@ func Create(app core.App, in NewUser) (*Member, error) {
 	}
 	return Wrap(r), nil
 }
+
+// phonePattern admits the usual ways of writing a phone number.
+var phonePattern = regexp.MustCompile(`^[0-9 +\-().]*$`)
+
+// PhoneRules validate a phone number typed at onboarding or on the profile page, so both
+// forms accept the same numbers.
+func PhoneRules() []validation.Rule {
+	return []validation.Rule{validation.RuneLength(0, 40),
+		validation.Match(phonePattern).Error("may hold only digits, spaces and + - ( ) .")}
+}
+
+// Phone is the phone number the user gave, "" when none.
+func (m *Member) Phone() string { return m.GetString("phone") }
+
+// Photo is the stored file name of the user's photo, "" when none.
+func (m *Member) Photo() string { return m.GetString("avatar") }

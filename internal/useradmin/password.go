@@ -6,7 +6,6 @@ import (
 	"html"
 	"strings"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -118,15 +117,7 @@ func ResetPassword(app core.App, token, password, confirm string) (*member.Membe
 	if err != nil {
 		return nil, err
 	}
-	errs := validation.Errors{
-		"password": validation.Validate(password, validation.Required.Error("choose a password"),
-			validation.RuneLength(MinPasswordLength, 0).Error(fmt.Sprintf("use at least %d characters", MinPasswordLength)),
-			validation.Length(0, MaxPasswordLength).Error(fmt.Sprintf("use at most %d bytes", MaxPasswordLength))),
-	}
-	if password != confirm {
-		errs["password_confirm"] = validation.NewError("password_confirm", "the two passwords differ")
-	}
-	if err := errs.Filter(); err != nil {
+	if err := passwordErrors(password, confirm).Filter(); err != nil {
 		return nil, err
 	}
 	err = app.RunInTransaction(func(tx core.App) error {

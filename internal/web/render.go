@@ -91,6 +91,8 @@ var funcs = template.FuncMap{
 	"datetime": func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02 15:04 MST") },
 	"date":     func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02") },
 	"eq_str":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"photo":    photoURL,
+	"initials": initials,
 }
 
 func toCents(v any) money.Cents {

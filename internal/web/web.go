@@ -46,6 +46,7 @@ func Register(app core.App) {
 		bindLedgerRoutes(pages, api)
 		bindTeamRoutes(pages, api)
 		bindUserRoutes(pages, api)
+		bindProfileRoutes(pages, api)
 		bindLeaveRoutes(pages, api)
 		bindAuditRoutes(pages, api)
 		return se.Next()
