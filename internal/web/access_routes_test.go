@@ -35,6 +35,7 @@ var routeAccess = map[string]level{
 	"GET /invite/{token}": public, "POST /invite/{token}": public, "GET /join/{token}": public, "POST /join/{token}": public,
 	"GET /password-reset": public, "POST /password-reset": public, "GET /password-reset/{token}": public, "POST /password-reset/{token}": public,
 	"GET /api/tf/me": user, "GET /events": user,
+	"GET /profile": user, "POST /profile": user, "POST /profile/password": user, "GET /users/{id}/photo": user,
 
 	"GET /teams": user, "POST /teams": admin, "GET /teams/{id}": user, "POST /teams/{id}": manager,
 	"POST /teams/{id}/delete": owner, "POST /teams/{id}/members": manager, "POST /teams/{id}/members/{user}/remove": manager,
