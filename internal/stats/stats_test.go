@@ -1,0 +1,218 @@
+package stats_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/budget"
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+	"teamfund/internal/money"
+	"teamfund/internal/send"
+	"teamfund/internal/stats"
+	"teamfund/internal/testutil"
+	"teamfund/internal/transfer"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+// statsApp is the fixture app with one month of activity in team Alpha (see the comments
+// in the body for what each member did) and a little in the month before.
+func statsApp(t *testing.T) (core.App, budget.Month) {
+	t.Helper()
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	t.Cleanup(app.Cleanup)
+	now := budget.MonthOf(time.Now(), time.UTC)
+	lastMonth := now.Prev().Start(time.UTC).Add(48 * time.Hour).Format("2006-01-02 15:04:05.000Z")
+	run := func(sql string, p dbx.Params) {
+		t.Helper()
+		if _, err := app.DB().NewQuery(sql).Bind(p).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	who := func(key string) *member.Member { return testutil.Member(t, app, f.ID(key)) }
+	run("UPDATE teams SET approval_threshold = 2000 WHERE id = {:id}", dbx.Params{"id": f.ID("alpha")})
+	for key, amount := range map[string]money.Cents{"memberA": 10000, "memberA2": 5000, "memberB": 4000} {
+		if _, err := ledger.Post(app, ledger.Entry{Account: f.ID(key), Amount: amount, Kind: ledger.KindGrant, Reason: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	col, _ := app.FindCollectionByNameOrId("touches")
+	for id, data := range map[string]map[string]any{
+		"touchmug0000001": {"name": "Mug", "cost": 1000},
+		"touchhamper0001": {"name": "Hamper", "cost": 3000},
+	} {
+		r := core.NewRecord(col)
+		r.Id = id
+		r.Load(data)
+		r.Set("status", "active")
+		r.Set("teams", []string{f.ID("alpha"), f.ID("beta")})
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sendTouch := func(key, touchID string) *send.Send {
+		t.Helper()
+		s, err := send.Create(app, who(key), send.Input{TouchID: touchID, RecipientName: "Client", RecipientEmail: "client@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// memberA: two mugs sent, one hamper waiting for approval, one mug rejected.
+	sendTouch("memberA", "touchmug0000001")
+	sendTouch("memberA", "touchmug0000001")
+	sendTouch("memberA", "touchhamper0001")
+	rejected := sendTouch("memberA", "touchhamper0001")
+	if _, err := send.Reject(app, who("managerA"), rejected.Id); err != nil {
+		t.Fatal(err)
+	}
+	// memberA2: one hamper, approved by the manager; one mug sent last month.
+	approved := sendTouch("memberA2", "touchhamper0001")
+	if _, err := send.Approve(app, who("managerA"), approved.Id); err != nil {
+		t.Fatal(err)
+	}
+	old := sendTouch("memberA2", "touchmug0000001")
+	run("UPDATE sends SET created = {:t} WHERE id = {:id}", dbx.Params{"t": lastMonth, "id": old.Id})
+	run("UPDATE ledger_entries SET created = {:t} WHERE ref LIKE '%' || {:id} || '%'", dbx.Params{"t": lastMonth, "id": old.Id})
+	// memberB (team Beta): one mug, which Alpha's numbers must not count.
+	sendTouch("memberB", "touchmug0000001")
+	// Requests: memberA asks memberA2 twice (one approved, one declined), memberA2 asks
+	// memberA once (still open).
+	for _, approve := range []bool{true, false} {
+		r, err := transfer.Ask(app, who("memberA"), f.ID("memberA2"), 500, "please")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if approve {
+			_, err = transfer.Approve(app, who("memberA2"), r.ID)
+		} else {
+			_, err = transfer.Decline(app, who("memberA2"), r.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := transfer.Ask(app, who("memberA2"), f.ID("memberA"), 700, "me too"); err != nil {
+		t.Fatal(err)
+	}
+	// Invites by managerA: two accepted this month, one accepted last month, one pending.
+	invites, _ := app.FindCollectionByNameOrId("invites")
+	for i, st := range []string{"accepted", "accepted", "accepted", "pending"} {
+		r := core.NewRecord(invites)
+		r.Load(map[string]any{"email": string(rune('a'+i)) + "@acme.com", "role": "member", "team": f.ID("alpha"),
+			"status": st, "expires": time.Now().Add(time.Hour), "invited_by": f.ID("managerA")})
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			run("UPDATE invites SET updated = {:t} WHERE id = {:id}", dbx.Params{"t": lastMonth, "id": r.Id})
+		}
+	}
+	return app, now
+}
+
+func TestMemberActivity(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app, month := statsApp(t)
+	rows, err := stats.MemberActivity(app, f.ID("alpha"), month, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		sends, pending, made, answered, invites int
+		allocated, spent, remaining            money.Cents
+	}
+	wants := map[string]want{
+		// 100.00 granted; two mugs (20.00) and a pending hamper (30.00 held); +5.00 from memberA2.
+		"memberA": {sends: 2, pending: 1, made: 2, answered: 0, invites: 0, allocated: 10000, spent: 5000, remaining: 5500},
+		// 50.00 granted; an approved hamper (30.00); gave 5.00 to memberA; last month's mug is not this month's.
+		"memberA2": {sends: 1, pending: 0, made: 1, answered: 2, invites: 0, allocated: 5000, spent: 3000, remaining: 500},
+		"managerA": {invites: 2},
+		"locked":   {},
+	}
+	if len(rows) != len(wants) {
+		t.Errorf("got %d rows, want %d (Alpha's current members)", len(rows), len(wants))
+	}
+	for _, r := range rows {
+		var key string
+		for k := range wants {
+			if f.ID(k) == r.UserID {
+				key = k
+			}
+		}
+		w, ok := wants[key]
+		if !ok {
+			t.Errorf("unexpected row %s", r.Email)
+			continue
+		}
+		got := want{r.Sends, r.PendingApprovals, r.RequestsMade, r.RequestsAnswered, r.InvitesAccepted, r.Allocated, r.Spent, r.Remaining}
+		if got != w {
+			t.Errorf("%s: got %+v, want %+v", key, got, w)
+		}
+	}
+}
+
+func TestSendsPerTouch(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app, month := statsApp(t)
+	tests := []struct {
+		name  string
+		team  string
+		month budget.Month
+		want  []stats.TouchSends
+	}{
+		{"team Alpha this month: only sends that went out", f.ID("alpha"), month, []stats.TouchSends{
+			{TouchID: "touchmug0000001", Name: "Mug", Sends: 2, Amount: 2000},
+			{TouchID: "touchhamper0001", Name: "Hamper", Sends: 1, Amount: 3000}}},
+		{"every team this month", "", month, []stats.TouchSends{
+			{TouchID: "touchmug0000001", Name: "Mug", Sends: 3, Amount: 3000},
+			{TouchID: "touchhamper0001", Name: "Hamper", Sends: 1, Amount: 3000}}},
+		{"team Alpha last month", f.ID("alpha"), month.Prev(), []stats.TouchSends{
+			{TouchID: "touchmug0000001", Name: "Mug", Sends: 1, Amount: 1000}}},
+		{"team Beta last month: nothing", f.ID("beta"), month.Prev(), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := stats.SendsPerTouch(app, tt.team, tt.month, time.UTC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("row %d: got %+v, want %+v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestTrend(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app, month := statsApp(t)
+	got, err := stats.Trend(app, f.ID("alpha"), month, 12, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 12 || got[11].Month != month || got[10].Month != month.Prev() || got[0].Month >= got[1].Month {
+		t.Fatalf("got months %v, want the 12 months ending %s, oldest first", got, month)
+	}
+	if got[11].Allocated != 15000 || got[11].Spent != 8000 || got[11].Remaining != 6000 {
+		t.Errorf("this month: got %+v, want allocated 150.00, spent 80.00, remaining 60.00", got[11])
+	}
+	if got[10].Spent != 1000 {
+		t.Errorf("last month: got %+v, want spent 10.00 (memberA2's mug)", got[10])
+	}
+	for _, m := range got[:10] {
+		if m.Allocated != 0 || m.Spent != 0 {
+			t.Errorf("%s: got %+v, want nothing", m.Month, m)
+		}
+	}
+}
