@@ -125,7 +125,7 @@ func TestMemberActivity(t *testing.T) {
 	}
 	type want struct {
 		sends, pending, made, answered, invites int
-		allocated, spent, remaining            money.Cents
+		allocated, spent, remaining             money.Cents
 	}
 	wants := map[string]want{
 		// 100.00 granted; two mugs (20.00) and a pending hamper (30.00 held); +5.00 from memberA2.
