@@ -92,6 +92,14 @@ type plan struct {
 	status Status
 }
 
+// Sendable is why actor cannot send touchID now (nil when they can), by the same rules
+// as Create, so the send form can show a touch as unavailable instead of a form that would
+// be refused.
+func Sendable(app core.App, actor *member.Member, touchID string) error {
+	_, err := check(app, actor.Id, Input{TouchID: touchID}, time.Now())
+	return err
+}
+
 // check reads the sender, the touch and the team and applies every rule that needs no write.
 func check(app core.App, actorID string, in Input, now time.Time) (*plan, error) {
 	sender, t, tm, err := load(app, actorID, in.TouchID)

@@ -31,6 +31,7 @@ type budgetRun struct {
 type moneyAdminPage struct {
 	Page
 	Move         amountForm
+	MoveInactive bool // the refused move was to a deactivated user: ask to confirm
 	Month        string
 	MonthErrors  FormErrors
 	Runs         []budgetRun
@@ -76,6 +77,13 @@ func moveMoneyAsAdmin(e *core.RequestEvent) error {
 		from, to := userByEmail(e.App, in.From), userByEmail(e.App, in.Who)
 		if from == "" || to == "" {
 			err = ledger.ErrUnknownAccount
+		} else if e.Request.PostFormValue("confirm_inactive") != "on" && len(inactiveRecipients(e.App, []string{to})) > 0 {
+			p, lerr := loadMoneyAdminPage(e)
+			if lerr != nil {
+				return pageError(e, lerr)
+			}
+			p.Move, p.MoveInactive = in, true
+			return render(e, http.StatusConflict, "money/admin", p)
 		} else {
 			_, err = transfer.AdminMove(e.App, currentUser(e), from, to, amount, in.Reason)
 		}

@@ -40,6 +40,9 @@ type teamBalancesPage struct {
 	Amounts  map[string]string
 	Errors   FormErrors
 	Refusals []budget.Refusal
+	// Inactive names the deactivated members the refused form would have given money to;
+	// the form asks to confirm (confirm_inactive) before it does.
+	Inactive []string
 }
 
 // chosenTeam is the team a money page acts on: a manager's own, or for admins the one asked
@@ -123,6 +126,23 @@ func grantGroupLimit(e *core.RequestEvent) error {
 	return redirect(e, teamBalancesURL(teamID))
 }
 
+// inactiveRecipients names the deactivated users among ids. The money pages ask before
+// giving money to someone who can no longer sign in to spend it.
+func inactiveRecipients(app core.App, ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	var names []string
+	_ = app.DB().Select("COALESCE(NULLIF(name, ''), email)").From(member.Collection).
+		Where(dbx.In("id", in...)).AndWhere(dbx.HashExp{"status": member.StatusDeactivated}).
+		OrderBy("name").Column(&names)
+	return names
+}
+
 // parseSigned reads "12.50", "+12.50" or "-12.50" into signed cents.
 func parseSigned(s string) (money.Cents, error) {
 	s = strings.TrimSpace(s)
@@ -160,6 +180,22 @@ func adjustTeamBalances(e *core.RequestEvent) error {
 		changes = append(changes, budget.Change{UserID: id, Amount: c})
 	}
 	var err error = verrs.Filter()
+	if err == nil && e.Request.PostFormValue("confirm_inactive") != "on" {
+		var gaining []string
+		for _, c := range changes {
+			if c.Amount > 0 {
+				gaining = append(gaining, c.UserID)
+			}
+		}
+		if inactive := inactiveRecipients(e.App, gaining); len(inactive) > 0 {
+			p, lerr := loadTeamBalancesPage(e, teamID)
+			if lerr != nil {
+				return pageError(e, lerr)
+			}
+			p.Reason, p.Amounts, p.Inactive = reason, amounts, inactive
+			return render(e, http.StatusConflict, "money/team", p)
+		}
+	}
 	if err == nil {
 		err = budget.AdjustBalances(e.App, u, teamID, changes, reason)
 	}

@@ -14,21 +14,37 @@ import (
 
 type sendFormPage struct {
 	Page
-	Touch         *touch.Touch
+	Touch         *touch.Touch // nil: the form offers Choices
+	Choices       []touchRow   // the touches the viewer can send now, when no touch was chosen
 	Form          send.Input
 	Errors        FormErrors
 	Refusal       string // a rule that refused the send, shown above the form
+	Unavailable   string // why the chosen touch cannot be sent now; the page shows no form
 	Balance       int64
 	NeedsApproval bool
 }
 
-// newSendFormPage loads what the form shows: the touch, the balance and whether it will wait for approval.
+// newSendFormPage loads what the form shows: the touch (or, without one, the touches to
+// choose from), the balance and whether the send will wait for approval.
 func newSendFormPage(app core.App, u *member.Member, touchID string, in send.Input) (*sendFormPage, error) {
+	data := &sendFormPage{Page: Page{Title: "Send a touch"}, Form: in, Balance: int64(u.Balance())}
+	if touchID == "" {
+		rows, err := touchRows(app, u, touch.StatusActive)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if r.CanSend && (!r.TracksInventory() || r.Inventory() > 0) {
+				data.Choices = append(data.Choices, r)
+			}
+		}
+		return data, nil
+	}
 	t, err := touch.Find(app, touchID)
 	if err != nil {
 		return nil, err
 	}
-	data := &sendFormPage{Page: Page{Title: "Send " + t.Name()}, Touch: t, Form: in, Balance: int64(u.Balance())}
+	data.Title, data.Touch = "Send "+t.Name(), t
 	data.Form.TouchID = t.Id
 	if tm, err := team.Find(app, u.TeamID()); err == nil {
 		th := tm.ApprovalThreshold()
@@ -37,16 +53,28 @@ func newSendFormPage(app core.App, u *member.Member, touchID string, in send.Inp
 	return data, nil
 }
 
+// showSendForm is the send form of ?touch=ID, or a touch picker without one. A touch the
+// viewer cannot send now (paused, out of stock, ended, over the balance...) shows why
+// instead of a form that would be refused.
 func showSendForm(e *core.RequestEvent) error {
 	u := currentUser(e)
 	touchID := e.Request.URL.Query().Get("touch")
-	t, err := touch.Find(e.App, touchID)
-	if err != nil || (!u.Role().IsAdmin() && u.Role() != member.RoleManager && !t.AssignedTo(u.TeamID())) {
-		return renderError(e, http.StatusNotFound, "No such touch for your team.")
+	if touchID != "" {
+		t, err := touch.Find(e.App, touchID)
+		if err != nil || (!u.Role().IsAdmin() && u.Role() != member.RoleManager && !t.AssignedTo(u.TeamID())) {
+			return renderError(e, http.StatusNotFound, "No such touch for your team.")
+		}
 	}
 	data, err := newSendFormPage(e.App, u, touchID, send.Input{})
 	if err != nil {
 		return pageError(e, err)
+	}
+	if touchID != "" {
+		if err := send.Sendable(e.App, u, touchID); send.IsRefusal(err) {
+			_, data.Unavailable = statusOf(err)
+		} else if err != nil {
+			return pageError(e, err)
+		}
 	}
 	return render(e, http.StatusOK, "send/new", data)
 }
@@ -64,7 +92,12 @@ func createSend(e *core.RequestEvent) error {
 		setFlash(e, "ok", msg)
 		return redirect(e, "/sends")
 	}
-	data, ferr := newSendFormPage(e.App, u, in.TouchID, in)
+	// A form without a touch was the picker: show the picker again.
+	formTouch := in.TouchID
+	if f("picker") == "on" {
+		formTouch = ""
+	}
+	data, ferr := newSendFormPage(e.App, u, formTouch, in)
 	if ferr != nil {
 		return pageError(e, err)
 	}

@@ -51,6 +51,37 @@ func TestSendPages(t *testing.T) {
 			ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"No such touch for your team."},
 		},
 		{
+			Name: "member opens the send form without a touch and picks one of their team's sendable touches", Method: http.MethodGet,
+			URL: "/sends/new", Headers: f.CookieHeaders("memberA"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`id="send-touch"`, `value="` + mugID + `"`, "Mug · $10.00", `value="` + socksID + `"`, `name="recipient_email"`},
+			NotExpectedContent: []string{`value="` + emptyID + `"`, `value="` + oldID + `"`, `value="` + futureID + `"`, `value="` + doneID + `"`, `value="` + betaOnlyID + `"`},
+		},
+		{
+			Name: "a member without a team gets an empty state instead of a picker", Method: http.MethodGet,
+			URL: "/sends/new", Headers: f.CookieHeaders("loner"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`id="send-unavailable"`, "No touch can be sent right now", "you are not in a team"},
+			NotExpectedContent: []string{`id="send-form"`},
+		},
+		{
+			Name: "the picker without a choice names the touch field and keeps what was typed", Method: http.MethodPost, URL: "/sends",
+			Body: form(url.Values{"picker": {"on"}, "touch": {""}, "recipient_name": {"Carla Client"}, "recipient_email": {"carla@client.example"}}),
+			Headers: f.FormHeaders("memberA"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{`id="send-touch"`, "Choose a touch.", `value="Carla Client"`},
+			ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name: "a paused touch shows as unavailable, without a form", Method: http.MethodGet,
+			URL: "/sends/new?touch=" + emptyID, Headers: f.CookieHeaders("memberA"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`id="send-unavailable"`, "cannot be sent now", "out of inventory", "Choose another touch"},
+			NotExpectedContent: []string{`id="send-form"`},
+		},
+		{
+			Name: "an ended touch shows as unavailable, without a form", Method: http.MethodGet,
+			URL: "/sends/new?touch=" + oldID, Headers: f.CookieHeaders("memberA"), TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`id="send-unavailable"`, "has ended"},
+			NotExpectedContent: []string{`id="send-form"`},
+		},
+		{
 			Name: "member sends from the form and lands on the sends list", Method: http.MethodPost, URL: "/sends",
 			Body: form(*sendForm(mugID)), Headers: f.FormHeaders("memberA"), TestAppFactory: newSendsApp,
 			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
