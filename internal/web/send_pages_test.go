@@ -64,7 +64,7 @@ func TestSendPages(t *testing.T) {
 		},
 		{
 			Name: "the picker without a choice names the touch field and keeps what was typed", Method: http.MethodPost, URL: "/sends",
-			Body: form(url.Values{"picker": {"on"}, "touch": {""}, "recipient_name": {"Carla Client"}, "recipient_email": {"carla@client.example"}}),
+			Body:    form(url.Values{"picker": {"on"}, "touch": {""}, "recipient_name": {"Carla Client"}, "recipient_email": {"carla@client.example"}}),
 			Headers: f.FormHeaders("memberA"), TestAppFactory: newSendsApp,
 			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{`id="send-touch"`, "Choose a touch.", `value="Carla Client"`},
 			ExpectedEvents: map[string]int{"*": 0},
