@@ -70,6 +70,10 @@ func (c *Company) InviteTTL() time.Duration {
 // DomainRule reports whether invited and self-signed-up emails must share the inviter's domain.
 func (c *Company) DomainRule() bool { return c.GetBool("domain_rule") }
 
+// SSORequired reports whether everyone but the owner must sign in through single sign-on
+// (the owner keeps a password, so a broken provider cannot lock the company out).
+func (c *Company) SSORequired() bool { return c.GetBool("sso_required") }
+
 // Location is the company time zone; months and displayed times use it.
 func (c *Company) Location() *time.Location {
 	loc, err := time.LoadLocation(c.GetString("timezone"))

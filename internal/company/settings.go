@@ -17,6 +17,9 @@ import (
 // ErrWebmailDomainRule refuses the domain rule for an owner on a public webmail domain.
 var ErrWebmailDomainRule = errors.New("the domain rule cannot be turned on while your own email is on a public webmail domain: it would admit everyone")
 
+// ErrNoSSOProvider refuses to require single sign-on while no provider is enabled.
+var ErrNoSSOProvider = errors.New("single sign-on can be required only once a provider is enabled: add Google, Microsoft or an OpenID Connect provider in the dashboard (Collections → users → Options → OAuth2) first")
+
 // Settings is the owner's company settings form.
 type Settings struct {
 	Name           string `json:"name"`
@@ -25,12 +28,14 @@ type Settings struct {
 	SeatLimit      int    `json:"seat_limit"`
 	InviteTTLHours int    `json:"invite_ttl_hours"`
 	DomainRule     bool   `json:"domain_rule"`
+	SSORequired    bool   `json:"sso_required"`
 }
 
 // CurrentSettings returns c's settings as the form shows them.
 func (c *Company) CurrentSettings() Settings {
 	return Settings{Name: c.Name(), Currency: c.Currency(), Timezone: c.GetString("timezone"),
-		SeatLimit: c.SeatLimit(), InviteTTLHours: int(c.InviteTTL() / time.Hour), DomainRule: c.DomainRule()}
+		SeatLimit: c.SeatLimit(), InviteTTLHours: int(c.InviteTTL() / time.Hour), DomainRule: c.DomainRule(),
+		SSORequired: c.SSORequired()}
 }
 
 // Validate normalises the form and names each bad field.
@@ -71,7 +76,8 @@ func validTimezone(v any) error {
 }
 
 // UpdateSettings saves the owner's settings in one transaction and audits the change.
-// Only the owner may call it; turning the domain rule on needs a non-webmail owner domain.
+// Only the owner may call it; turning the domain rule on needs a non-webmail owner domain,
+// requiring single sign-on needs an enabled provider.
 func UpdateSettings(app core.App, actor *member.Member, in Settings) error {
 	if err := access.Check(actor, access.CompanySettings, ""); err != nil {
 		return err
@@ -82,6 +88,9 @@ func UpdateSettings(app core.App, actor *member.Member, in Settings) error {
 	ownerDomain := EmailDomain(actor.Email())
 	if in.DomainRule && IsWebmailDomain(ownerDomain) {
 		return ErrWebmailDomainRule
+	}
+	if in.SSORequired && len(member.SSOProviders(app)) == 0 {
+		return ErrNoSSOProvider
 	}
 	return app.RunInTransaction(func(tx core.App) error {
 		c, err := Load(tx)
@@ -95,6 +104,7 @@ func UpdateSettings(app core.App, actor *member.Member, in Settings) error {
 		c.Set("seat_limit", in.SeatLimit)
 		c.Set("invite_ttl_hours", in.InviteTTLHours)
 		c.Set("domain_rule", in.DomainRule)
+		c.Set("sso_required", in.SSORequired)
 		c.Set("domain", ownerDomain)
 		if err := tx.Save(c); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tools/security"
 
 	"teamfund/internal/audit"
 	"teamfund/internal/budget"
@@ -88,32 +89,92 @@ func Accept(app core.App, token string, p Profile, signedIn *member.Member) (*me
 		if signedIn != nil && member.NormalizeEmail(signedIn.Email()) != inv.Email() {
 			return ErrOtherAccount
 		}
-		c, err := company.Load(tx)
-		if err != nil {
-			return err
-		}
-		if !domainAllowed(c, inviterDomain(tx, c, inv.InvitedBy()), inv.Email()) {
-			return ErrDomainMismatch
-		}
-		// The invite itself holds a seat, so accepting it must not push the count over.
-		if err := checkSeat(tx, c.SeatLimit(), time.Now(), 0); err != nil {
-			return err
-		}
-		p.Email = inv.Email()
-		joined, err = admit(tx, p, inv.Role(), inv.TeamID())
-		if err != nil {
-			return err
-		}
-		inv.Set("status", StatusAccepted)
-		inv.Set("accepted_user", joined.Id)
-		inv.Set("token_hash", "")
-		if err := tx.Save(inv); err != nil {
-			return err
-		}
-		return audit.Record(tx, joined, audit.Entry{Action: "invite.accept", TargetType: "user", TargetID: joined.Id,
-			TargetLabel: joined.Email(), After: map[string]any{"invite": inv.Id, "role": string(inv.Role()), "team": inv.TeamID()}})
+		joined, err = accept(tx, inv, p, "")
+		return err
 	})
 	return joined, err
+}
+
+// AcceptVerified accepts the pending invite of email for someone whose identity provider
+// vouched for that email (single sign-on, via names the provider): no link is needed and
+// no password is typed. The rules of Accept hold; ErrNoInvite when email has no pending,
+// unexpired invite.
+func AcceptVerified(app core.App, email, name, via string) (*member.Member, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	var joined *member.Member
+	err = app.RunInTransaction(func(tx core.App) error {
+		inv, err := pendingInviteOf(tx, email)
+		if err != nil {
+			return err
+		}
+		if name == "" {
+			name = inv.Name()
+		}
+		joined, err = accept(tx, inv, verifiedProfile(email, name), via)
+		return err
+	})
+	return joined, err
+}
+
+// pendingInviteOf is the pending, unexpired invite of email, or ErrNoInvite.
+func pendingInviteOf(app core.App, email string) (*Invite, error) {
+	var recs []*core.Record
+	err := app.RecordQuery(Collection).
+		AndWhere(dbx.HashExp{"status": StatusPending}).
+		AndWhere(dbx.NewExp("LOWER(email) = {:e}", dbx.Params{"e": email})).
+		Limit(1).All(&recs)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 || Wrap(recs[0]).Status(time.Now()) != StatusPending {
+		return nil, ErrNoInvite
+	}
+	return Wrap(recs[0]), nil
+}
+
+// verifiedProfile is the profile of a single sign-on newcomer: the provider's name (cut to
+// the form's limit) and a random password nobody knows, since they sign in through the provider.
+func verifiedProfile(email, name string) Profile {
+	name = strings.TrimSpace(name)
+	if r := []rune(name); len(r) > 100 {
+		name = string(r[:100])
+	}
+	return Profile{Email: email, Name: name, Password: security.RandomString(40)}
+}
+
+// accept admits the invitee of inv (domain rule and seat limit re-checked) and closes the invite.
+func accept(tx core.App, inv *Invite, p Profile, via string) (*member.Member, error) {
+	c, err := company.Load(tx)
+	if err != nil {
+		return nil, err
+	}
+	if !domainAllowed(c, inviterDomain(tx, c, inv.InvitedBy()), inv.Email()) {
+		return nil, ErrDomainMismatch
+	}
+	// The invite itself holds a seat, so accepting it must not push the count over.
+	if err := checkSeat(tx, c.SeatLimit(), time.Now(), 0); err != nil {
+		return nil, err
+	}
+	p.Email = inv.Email()
+	joined, err := admit(tx, p, inv.Role(), inv.TeamID())
+	if err != nil {
+		return nil, err
+	}
+	inv.Set("status", StatusAccepted)
+	inv.Set("accepted_user", joined.Id)
+	inv.Set("token_hash", "")
+	if err := tx.Save(inv); err != nil {
+		return nil, err
+	}
+	after := map[string]any{"invite": inv.Id, "role": string(inv.Role()), "team": inv.TeamID()}
+	if via != "" {
+		after["via"] = via
+	}
+	return joined, audit.Record(tx, joined, audit.Entry{Action: "invite.accept", TargetType: "user", TargetID: joined.Id,
+		TargetLabel: joined.Email(), After: after})
 }
 
 // admit creates the active user of an accepted invite or an invite-key signup; both

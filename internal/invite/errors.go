@@ -26,6 +26,7 @@ var (
 	ErrInvalidLink     = errors.New("this link is invalid or has expired")
 	ErrOtherAccount    = errors.New("this invite is for another email address; sign out first")
 	ErrHasInvite       = errors.New("this email already has a pending invite; use the link in that email")
+	ErrNoInvite        = errors.New("no pending invite for this email")
 	ErrEmptyFile       = errors.New("the file has no rows")
 	ErrFileTooLarge    = errors.New("the file is too large")
 	ErrBadCSV          = errors.New("the file is not valid CSV")

@@ -131,36 +131,65 @@ func Join(app core.App, token string, p Profile) (*member.Member, error) {
 		if err != nil {
 			return err
 		}
-		c, err := company.Load(tx)
-		if err != nil {
-			return err
-		}
-		if !domainAllowed(c, inviterDomain(tx, c, k.CreatedBy()), p.Email) {
-			return &FieldError{Field: "email", Err: ErrDomainMismatch}
-		}
-		pending, err := tx.CountRecords(Collection, dbx.HashExp{"status": StatusPending}, dbx.NewExp("LOWER(email) = {:e}", dbx.Params{"e": p.Email}))
-		if err != nil {
-			return err
-		}
-		if pending > 0 {
-			return &FieldError{Field: "email", Err: ErrHasInvite}
-		}
-		if err := checkSeat(tx, c.SeatLimit(), time.Now(), 1); err != nil {
-			return err
-		}
-		joined, err = admit(tx, p, member.RoleMember, k.TeamID())
-		if errors.Is(err, ErrAlreadyUser) || errors.Is(err, ErrDeactivatedUser) {
-			return &FieldError{Field: "email", Err: err}
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.DB().NewQuery("UPDATE invite_links SET uses = uses + 1 WHERE id = {:id}").
-			Bind(dbx.Params{"id": k.Id}).Execute(); err != nil {
-			return err
-		}
-		return audit.Record(tx, joined, audit.Entry{Action: "invite_key.join", TargetType: "user", TargetID: joined.Id,
-			TargetLabel: joined.Email(), After: map[string]any{"key": k.Id, "team": k.TeamID(), "role": string(member.RoleMember)}})
+		joined, err = join(tx, k, p, "")
+		return err
 	})
 	return joined, err
+}
+
+// JoinVerified signs up, through the invite key of token, someone whose identity provider
+// vouched for email (single sign-on, via names the provider). The rules of Join hold.
+func JoinVerified(app core.App, token, email, name, via string) (*member.Member, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	var joined *member.Member
+	err = app.RunInTransaction(func(tx core.App) error {
+		k, err := LookupKey(tx, token)
+		if err != nil {
+			return err
+		}
+		joined, err = join(tx, k, verifiedProfile(email, name), via)
+		return err
+	})
+	return joined, err
+}
+
+// join admits p.Email into the team of key k and counts the use.
+func join(tx core.App, k *Key, p Profile, via string) (*member.Member, error) {
+	c, err := company.Load(tx)
+	if err != nil {
+		return nil, err
+	}
+	if !domainAllowed(c, inviterDomain(tx, c, k.CreatedBy()), p.Email) {
+		return nil, &FieldError{Field: "email", Err: ErrDomainMismatch}
+	}
+	pending, err := tx.CountRecords(Collection, dbx.HashExp{"status": StatusPending}, dbx.NewExp("LOWER(email) = {:e}", dbx.Params{"e": p.Email}))
+	if err != nil {
+		return nil, err
+	}
+	if pending > 0 {
+		return nil, &FieldError{Field: "email", Err: ErrHasInvite}
+	}
+	if err := checkSeat(tx, c.SeatLimit(), time.Now(), 1); err != nil {
+		return nil, err
+	}
+	joined, err := admit(tx, p, member.RoleMember, k.TeamID())
+	if errors.Is(err, ErrAlreadyUser) || errors.Is(err, ErrDeactivatedUser) {
+		return nil, &FieldError{Field: "email", Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.DB().NewQuery("UPDATE invite_links SET uses = uses + 1 WHERE id = {:id}").
+		Bind(dbx.Params{"id": k.Id}).Execute(); err != nil {
+		return nil, err
+	}
+	after := map[string]any{"key": k.Id, "team": k.TeamID(), "role": string(member.RoleMember)}
+	if via != "" {
+		after["via"] = via
+	}
+	return joined, audit.Record(tx, joined, audit.Entry{Action: "invite_key.join", TargetType: "user", TargetID: joined.Id,
+		TargetLabel: joined.Email(), After: after})
 }

@@ -18,6 +18,7 @@ import (
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
+	"teamfund/internal/sso"
 	"teamfund/internal/team"
 	"teamfund/internal/touch"
 	"teamfund/internal/transfer"
@@ -91,6 +92,12 @@ var errorStatus = []struct {
 	{invite.ErrBadHeader, http.StatusBadRequest},
 	{invite.ErrEmptyFile, http.StatusBadRequest},
 	{company.ErrWebmailDomainRule, http.StatusBadRequest},
+	{company.ErrNoSSOProvider, http.StatusBadRequest},
+	{invite.ErrNoInvite, http.StatusNotFound},
+	{sso.ErrUnknownProvider, http.StatusNotFound},
+	{sso.ErrNoAccount, http.StatusForbidden},
+	{sso.ErrDeactivated, http.StatusForbidden},
+	{sso.ErrUnverifiedEmail, http.StatusForbidden},
 	{team.ErrNameTaken, http.StatusConflict},
 	{team.ErrUnknownTeam, http.StatusNotFound},
 	{team.ErrUnknownUser, http.StatusNotFound},

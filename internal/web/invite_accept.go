@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/company"
 	"teamfund/internal/invite"
 	"teamfund/internal/member"
 	"teamfund/internal/team"
@@ -22,6 +23,28 @@ type acceptPage struct {
 	Form     invite.Profile
 	Errors   FormErrors
 	Problem  string // a refusal not tied to one field
+	SSO      []ssoButton
+	// SSORequired hides the password form: the company signs people in through its provider.
+	SSORequired bool
+}
+
+// withSSO offers the company's single sign-on on an onboarding page; key is the invite
+// key token of a join page ("" for an invite link, which SSO finds by the email).
+func (d *acceptPage) withSSO(e *core.RequestEvent, key string) *acceptPage {
+	d.SSO = ssoButtons(e, "Join", key, "")
+	if c, err := company.Load(e.App); err == nil {
+		d.SSORequired = c.SSORequired()
+	}
+	return d
+}
+
+// refuseIfSSORequired stops a password signup while the company requires single sign-on.
+func refuseIfSSORequired(e *core.RequestEvent, data *acceptPage) (bool, error) {
+	if !data.SSORequired {
+		return false, nil
+	}
+	data.Problem = "Your company signs in with single sign-on: join with one of the buttons below instead of a password."
+	return true, render(e, http.StatusForbidden, "invite/accept", data)
 }
 
 // showInvalidLink is the one page for unknown, used, revoked and expired links.
@@ -51,8 +74,9 @@ func showAcceptPage(e *core.RequestEvent) error {
 }
 
 func acceptData(e *core.RequestEvent, inv *invite.Invite, token string) *acceptPage {
-	return &acceptPage{Page: Page{Title: "Join your team"}, Action: invite.AcceptPath(token), Email: inv.Email(),
+	d := &acceptPage{Page: Page{Title: "Join your team"}, Action: invite.AcceptPath(token), Email: inv.Email(),
 		TeamName: team.NameOf(e.App, inv.TeamID()), Role: inv.Role().Label()}
+	return d.withSSO(e, "")
 }
 
 // profileForm reads the onboarding form, including an optional photo.
@@ -67,6 +91,16 @@ func profileForm(e *core.RequestEvent) invite.Profile {
 
 func acceptInvite(e *core.RequestEvent) error {
 	token := e.Request.PathValue("token")
+	inv, err := invite.Lookup(e.App, token)
+	if errors.Is(err, invite.ErrInvalidLink) {
+		return showInvalidLink(e)
+	}
+	if err != nil {
+		return pageError(e, err)
+	}
+	if refused, err := refuseIfSSORequired(e, acceptData(e, inv, token)); refused {
+		return err
+	}
 	p := profileForm(e)
 	m, err := invite.Accept(e.App, token, p, currentUser(e))
 	if errors.Is(err, invite.ErrInvalidLink) {
@@ -129,14 +163,25 @@ func showJoinPage(e *core.RequestEvent) error {
 }
 
 func joinData(e *core.RequestEvent, k *invite.Key, token string) *acceptPage {
-	return &acceptPage{Page: Page{Title: "Join your team"}, Action: invite.JoinPath(token), Join: true,
+	d := &acceptPage{Page: Page{Title: "Join your team"}, Action: invite.JoinPath(token), Join: true,
 		TeamName: team.NameOf(e.App, k.TeamID()), Role: member.RoleMember.Label()}
+	return d.withSSO(e, token)
 }
 
 func joinWithKey(e *core.RequestEvent) error {
 	token := e.Request.PathValue("token")
 	if currentUser(e) != nil {
 		return renderError(e, http.StatusConflict, "You already have an account. Sign out to sign someone else up.")
+	}
+	k, err := invite.LookupKey(e.App, token)
+	if errors.Is(err, invite.ErrInvalidLink) {
+		return showInvalidLink(e)
+	}
+	if err != nil {
+		return pageError(e, err)
+	}
+	if refused, err := refuseIfSSORequired(e, joinData(e, k, token)); refused {
+		return err
 	}
 	p := profileForm(e)
 	m, err := invite.Join(e.App, token, p)

@@ -10,6 +10,7 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/company"
+	"teamfund/internal/sso"
 )
 
 // Company settings routes (owner):
@@ -30,6 +31,15 @@ type settingsPage struct {
 	Page
 	Form   company.Settings
 	Errors FormErrors
+	// Providers are the single sign-on options enabled in the dashboard, with what is
+	// wrong with their settings; CallbackURL is what to register at each provider.
+	Providers   []sso.Provider
+	CallbackURL string
+}
+
+func newSettingsPage(e *core.RequestEvent, form company.Settings, errs FormErrors) *settingsPage {
+	return &settingsPage{Page: Page{Title: "Company settings"}, Form: form, Errors: errs,
+		Providers: sso.Providers(e.App), CallbackURL: callbackURL(e)}
 }
 
 func showSettingsPage(e *core.RequestEvent) error {
@@ -40,7 +50,7 @@ func showSettingsPage(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	return render(e, http.StatusOK, "settings/settings", &settingsPage{Page: Page{Title: "Company settings"}, Form: c.CurrentSettings()})
+	return render(e, http.StatusOK, "settings/settings", newSettingsPage(e, c.CurrentSettings(), nil))
 }
 
 func updateSettings(e *core.RequestEvent) error {
@@ -48,7 +58,8 @@ func updateSettings(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	f := e.Request.PostFormValue
-	in := company.Settings{Name: f("name"), Currency: f("currency"), Timezone: f("timezone"), DomainRule: f("domain_rule") == "on"}
+	in := company.Settings{Name: f("name"), Currency: f("currency"), Timezone: f("timezone"), DomainRule: f("domain_rule") == "on",
+		SSORequired: f("sso_required") == "on"}
 	errs := FormErrors{}
 	var err error
 	if in.SeatLimit, err = strconv.Atoi(strings.TrimSpace(f("seat_limit"))); err != nil {
@@ -63,12 +74,14 @@ func updateSettings(e *core.RequestEvent) error {
 			errs = fe
 		} else if errors.Is(err, company.ErrWebmailDomainRule) {
 			errs["domain_rule"] = capitalize(err.Error()) + "."
+		} else if errors.Is(err, company.ErrNoSSOProvider) {
+			errs["sso_required"] = capitalize(err.Error()) + "."
 		} else if err != nil {
 			return pageError(e, err)
 		}
 	}
 	if len(errs) > 0 {
-		return render(e, http.StatusUnprocessableEntity, "settings/settings", &settingsPage{Page: Page{Title: "Company settings"}, Form: in, Errors: errs})
+		return render(e, http.StatusUnprocessableEntity, "settings/settings", newSettingsPage(e, in, errs))
 	}
 	setFlash(e, "ok", "Settings saved.")
 	return redirect(e, "/settings")
@@ -93,6 +106,9 @@ func updateSettingsJSON(e *core.RequestEvent) error {
 	if err := company.UpdateSettings(e.App, currentUser(e), in); err != nil {
 		if errors.Is(err, company.ErrWebmailDomainRule) {
 			return e.BadRequestError(capitalize(err.Error())+".", map[string]any{"domain_rule": map[string]string{"code": "webmail_domain", "message": capitalize(err.Error()) + "."}})
+		}
+		if errors.Is(err, company.ErrNoSSOProvider) {
+			return e.BadRequestError(capitalize(err.Error())+".", map[string]any{"sso_required": map[string]string{"code": "no_provider", "message": capitalize(err.Error()) + "."}})
 		}
 		return apiError(e, err)
 	}

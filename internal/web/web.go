@@ -17,6 +17,7 @@ import (
 
 // Register binds every Teamfund route and middleware on app's router.
 func Register(app core.App) {
+	bindAuthGuards(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(htmlLimitErrors())
 		se.Router.Bind(loadSessionCookie())
@@ -32,6 +33,7 @@ func Register(app core.App) {
 		api.BindFunc(requireAPIUser)
 
 		bindAuthRoutes(pages)
+		bindOAuth2Routes(pages)
 		bindPasswordResetRoutes(pages)
 		bindSetupRoutes(pages)
 		bindDashboardRoutes(pages, api)
