@@ -50,7 +50,7 @@ func oidcConfig(m *mockoidc.MockOIDC) core.OAuth2ProviderConfig {
 		Extra: map[string]any{"jwksURL": m.JWKSEndpoint(), "issuers": []string{m.Issuer()}}}
 }
 
-func enableOIDC(t *testing.T, app core.App, providers ...core.OAuth2ProviderConfig) {
+func enableOIDC(t testing.TB, app core.App, providers ...core.OAuth2ProviderConfig) {
 	t.Helper()
 	col, err := app.FindCollectionByNameOrId(member.Collection)
 	if err != nil {
@@ -129,7 +129,7 @@ func inviteAs(t *testing.T, app core.App, c invite.Candidate) *invite.Invite {
 	return inv
 }
 
-func setCompany(t *testing.T, app core.App, field string, value any) {
+func setCompany(t testing.TB, app core.App, field string, value any) {
 	t.Helper()
 	recs, err := app.FindAllRecords("company")
 	if err != nil || len(recs) != 1 {
