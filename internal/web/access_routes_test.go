@@ -34,6 +34,7 @@ var routeAccess = map[string]level{
 	"GET /setup": public, "POST /setup": closed, "GET /ui/{path...}": public, "GET /{path...}": public,
 	"GET /invite/{token}": public, "POST /invite/{token}": public, "GET /join/{token}": public, "POST /join/{token}": public,
 	"GET /password-reset": public, "POST /password-reset": public, "GET /password-reset/{token}": public, "POST /password-reset/{token}": public,
+	"GET /auth/oauth2/{provider}": public, "GET /auth/oauth2/callback": public,
 	"GET /api/tf/me": user, "GET /events": user,
 	"GET /profile": user, "POST /profile": user, "POST /profile/password": user, "GET /users/{id}/photo": user,
 
