@@ -89,5 +89,29 @@ func Init(cfg core.OAuth2ProviderConfig) (auth.Provider, error) {
 	if err != nil {
 		return nil, errors.New("unknown provider " + cfg.Name + " in the dashboard settings")
 	}
+	if cfg.Name == auth.NameMicrosoft && multiTenant(client.AuthURL()) && !verifiedMicrosoftEmail(cfg) {
+		return nil, errors.New("Microsoft is set to accept any Microsoft tenant and to trust the unverified Graph \"mail\" field, which another tenant's admin can set to one of your addresses: " +
+			"set the Auth URL and Token URL to your own tenant (https://login.microsoftonline.com/<tenant-id>/oauth2/v2.0/authorize and …/token), " +
+			"or pick a verified email claim under \"Extract email from\" in the dashboard")
+	}
 	return client, nil
+}
+
+// multiTenant reports whether a Microsoft auth URL admits accounts of any tenant.
+func multiTenant(authURL string) bool {
+	for _, shared := range []string{"/common/", "/organizations/", "/consumers/"} {
+		if strings.Contains(authURL, shared) {
+			return true
+		}
+	}
+	return false
+}
+
+// verifiedMicrosoftEmail reports whether the provider reads the email from a claim Microsoft verifies.
+func verifiedMicrosoftEmail(cfg core.OAuth2ProviderConfig) bool {
+	switch cfg.Extra["idTokenEmailClaim"] {
+	case "any_verified", "verified_primary_email", "email_and_xms_edov":
+		return true
+	}
+	return false
 }
