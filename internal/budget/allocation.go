@@ -7,6 +7,7 @@ package budget
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -56,22 +57,25 @@ func (e beforeSetupError) PublicMessage() string {
 
 // Allocation is the amount of a member's monthly entry: rollover adds the limit, capped so
 // the balance after is at most the cap (never a negative amount); reset brings the balance
-// to the limit (negative when a top-up pushed it above). A cap of 0 means no cap.
+// to the limit (negative when a top-up pushed it above). A cap of 0 means no cap other than
+// money.MaxBalance, where rollover stops so a run never fails on a full balance.
 //
 // allocationSQL below is the same rule for the batch; the table test checks both.
 func Allocation(rule string, limit, rolloverCap, balance money.Cents) money.Cents {
 	if rule == RuleReset {
 		return limit - balance
 	}
-	if rolloverCap > 0 {
-		return max(0, min(limit, rolloverCap-balance))
+	if rolloverCap <= 0 || rolloverCap > money.MaxBalance {
+		rolloverCap = money.MaxBalance
 	}
-	return limit
+	return max(0, min(limit, rolloverCap-balance))
 }
 
-const allocationSQL = `CASE WHEN t.month_rule = 'reset' THEN t.monthly_limit - u.balance
-	WHEN t.rollover_cap > 0 THEN MAX(0, MIN(t.monthly_limit, t.rollover_cap - u.balance))
-	ELSE t.monthly_limit END`
+var allocationSQL = `CASE WHEN t.month_rule = 'reset' THEN t.monthly_limit - u.balance
+	ELSE MAX(0, MIN(t.monthly_limit, (CASE WHEN t.rollover_cap > 0 AND t.rollover_cap < ` + maxBalanceSQL + `
+		THEN t.rollover_cap ELSE ` + maxBalanceSQL + ` END) - u.balance)) END`
+
+var maxBalanceSQL = strconv.FormatInt(int64(money.MaxBalance), 10)
 
 // Run is what one monthly allocation wrote.
 type Run struct {

@@ -114,6 +114,7 @@ func TestAllocationArithmeticInGoAndInTheBatch(t *testing.T) {
 		{"reset above the limit takes the excess back", team.RuleReset, 10000, 0, 16000, -6000},
 		{"reset ignores the rollover cap", team.RuleReset, 10000, 5000, 1000, 9000},
 		{"zero limit with rollover gives nothing", team.RuleRollover, 0, 0, 700, 0},
+		{"rollover without a cap stops at the largest balance", team.RuleRollover, money.MaxAmount, 0, money.MaxBalance - 5000, 5000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,9 +2,11 @@ package budget
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -17,9 +19,10 @@ import (
 
 // Errors of the one-time grants.
 var (
-	ErrReasonRequired = errors.New("a reason is required")
-	ErrNoChanges      = errors.New("choose at least one member and an amount")
-	ErrRefused        = errors.New("nothing was changed")
+	ErrReasonRequired  = errors.New("a reason is required")
+	ErrNoChanges       = errors.New("choose at least one member and an amount")
+	ErrRefused         = errors.New("nothing was changed")
+	ErrSameMemberTwice = errors.New("each member may appear only once in a change; add the amounts up")
 )
 
 // Refusal is one member a team balance change could not apply to.
@@ -53,6 +56,9 @@ func GroupGrant(app core.App, actor *member.Member, teamID string, amount money.
 	}
 	if amount <= 0 {
 		return ledger.BatchResult{}, ledger.ErrZeroAmount
+	}
+	if err := money.Check(amount); err != nil {
+		return ledger.BatchResult{}, validation.Errors{"amount": err}
 	}
 	reason = strings.TrimSpace(reason)
 	var res ledger.BatchResult
@@ -107,7 +113,15 @@ func AdjustBalances(app core.App, actor *member.Member, teamID string, changes [
 		return ErrReasonRequired
 	}
 	var todo []Change
+	seen := map[string]bool{}
 	for _, c := range changes {
+		if seen[c.UserID] {
+			return validation.Errors{"changes": ErrSameMemberTwice}
+		}
+		seen[c.UserID] = true
+		if err := money.Check(c.Amount); err != nil {
+			return validation.Errors{"changes": fmt.Errorf("each amount %w", err)}
+		}
 		if c.Amount != 0 {
 			todo = append(todo, c)
 		}

@@ -16,7 +16,8 @@ import (
 // Batch posts one entry per account in set-based SQL, for actions that touch thousands of
 // balances at once (the monthly allocation, group limits). It keeps Post's guarantees:
 // balance_after is the new balance, the cached balance equals the sum of entries, and if
-// any balance would go negative nothing is written.
+// any balance would go negative, or a credit would take one above money.MaxBalance, nothing
+// is written.
 type Batch struct {
 	// Rows is an SQL SELECT yielding the columns "account" (user id, each at most once)
 	// and "amount" (signed cents). It may refer to users u and read balances.
@@ -84,12 +85,14 @@ func PostBatch(app core.App, b Batch) (BatchResult, error) {
 		}
 		var sum struct {
 			Negative int64 `db:"negative"`
+			TooHigh  int64 `db:"too_high"`
 			Repeated int64 `db:"repeated"`
 			Total    int64 `db:"total"`
 		}
 		if err := tx.DB().NewQuery(`SELECT COALESCE(SUM(balance_after < 0), 0) AS negative,
+			COALESCE(SUM(amount > 0 AND balance_after > {:maxBalance}), 0) AS too_high,
 			COUNT(*) - COUNT(DISTINCT account) AS repeated, COALESCE(SUM(amount), 0) AS total
-			FROM ledger_entries WHERE ref = {:ref}`).Bind(dbx.Params{"ref": ref}).One(&sum); err != nil {
+			FROM ledger_entries WHERE ref = {:ref}`).Bind(dbx.Params{"ref": ref, "maxBalance": int64(money.MaxBalance)}).One(&sum); err != nil {
 			return err
 		}
 		if sum.Repeated > 0 {
@@ -97,6 +100,9 @@ func PostBatch(app core.App, b Batch) (BatchResult, error) {
 		}
 		if sum.Negative > 0 {
 			return ErrInsufficientFunds
+		}
+		if sum.TooHigh > 0 {
+			return ErrBalanceTooHigh
 		}
 		out.Total = money.Cents(sum.Total)
 		_, err = tx.DB().NewQuery(`UPDATE users SET balance = l.balance_after

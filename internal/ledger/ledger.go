@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -37,7 +38,14 @@ var (
 	ErrInsufficientFunds = errors.New("insufficient funds: the balance is too low for this amount")
 	ErrUnknownAccount    = errors.New("no such user")
 	ErrZeroAmount        = errors.New("the amount must not be zero")
+	ErrBalanceTooHigh    = errors.New("this would take the balance above the largest balance allowed, 100,000,000,000.00")
 )
+
+// capped says which credits stop at money.MaxBalance. Refunds and returns are not capped,
+// so giving back held money never fails; they can exceed the cap by at most what was held.
+func capped(k Kind) bool {
+	return k == KindGrant || k == KindMonthly || k == KindTransferIn || k == KindAdjust
+}
 
 // Entry is one balance change to post.
 type Entry struct {
@@ -58,8 +66,10 @@ type Posted struct {
 	BalanceAfter money.Cents
 }
 
-// debitSQL changes a balance (?1 signed amount, ?2 account) unless it would go below zero.
-const debitSQL = `UPDATE users SET balance = balance + ?1 WHERE id = ?2 AND balance + ?1 >= 0 RETURNING balance, email, team`
+// debitSQL changes a balance (?1 signed amount, ?2 account) unless it would go below zero
+// or a credit would take it above ?3.
+const debitSQL = `UPDATE users SET balance = balance + ?1 WHERE id = ?2 AND balance + ?1 >= 0
+	AND (?1 <= 0 OR balance + ?1 <= ?3) RETURNING balance, email, team`
 
 // Post changes one balance: a guarded UPDATE that never lets the balance go below zero
 // (no read-check-write race), then the append-only entry with the balance after, both in
@@ -67,6 +77,10 @@ const debitSQL = `UPDATE users SET balance = balance + ?1 WHERE id = ?2 AND bala
 func Post(app core.App, e Entry) (Posted, error) {
 	if e.Amount == 0 && !e.AllowZero {
 		return Posted{}, ErrZeroAmount
+	}
+	limit := int64(math.MaxInt64)
+	if capped(e.Kind) {
+		limit = int64(money.MaxBalance)
 	}
 	var out Posted
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -76,10 +90,13 @@ func Post(app core.App, e Entry) (Posted, error) {
 			Balance     int64
 			Email, Team string
 		}
-		err := stmt.QueryRow(tx, debitSQL, []any{int64(e.Amount), e.Account}, &acct.Balance, &acct.Email, &acct.Team)
+		err := stmt.QueryRow(tx, debitSQL, []any{int64(e.Amount), e.Account, limit}, &acct.Balance, &acct.Email, &acct.Team)
 		if errors.Is(err, sql.ErrNoRows) {
 			if _, err := tx.FindRecordById(member.Collection, e.Account); err != nil {
 				return ErrUnknownAccount
+			}
+			if e.Amount > 0 {
+				return ErrBalanceTooHigh
 			}
 			return ErrInsufficientFunds
 		}

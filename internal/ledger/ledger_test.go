@@ -130,3 +130,32 @@ func TestPostRecordsTheAccountAsChanged(t *testing.T) {
 		}
 	}
 }
+
+func TestCreditsStopAtTheLargestBalanceButRefundsDoNot(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	acct := f.ID("memberA")
+	if _, err := ledger.Post(app, ledger.Entry{Account: acct, Amount: money.MaxBalance - 100, Kind: ledger.KindGrant}); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []ledger.Kind{ledger.KindGrant, ledger.KindTransferIn, ledger.KindMonthly, ledger.KindAdjust} {
+		if _, err := ledger.Post(app, ledger.Entry{Account: acct, Amount: 101, Kind: kind}); !errors.Is(err, ledger.ErrBalanceTooHigh) {
+			t.Errorf("%s of 101: got %v, want %v", kind, err, ledger.ErrBalanceTooHigh)
+		}
+	}
+	if _, err := ledger.Post(app, ledger.Entry{Account: acct, Amount: 100, Kind: ledger.KindGrant}); err != nil {
+		t.Errorf("grant up to the largest balance: %v", err)
+	}
+	if _, err := ledger.Post(app, ledger.Entry{Account: acct, Amount: 500, Kind: ledger.KindRefund}); err != nil {
+		t.Errorf("a refund must never fail on the cap: %v", err)
+	}
+	_, err := ledger.PostBatch(app, ledger.Batch{Rows: `SELECT {:id} AS account, 1 AS amount`,
+		Params: map[string]any{"id": acct}, Kind: ledger.KindGrant})
+	if !errors.Is(err, ledger.ErrBalanceTooHigh) {
+		t.Errorf("batch grant above the cap: got %v, want %v", err, ledger.ErrBalanceTooHigh)
+	}
+	if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+		t.Fatalf("reconcile: %v %+v", err, bad)
+	}
+}

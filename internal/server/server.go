@@ -18,6 +18,7 @@ import (
 func Bind(app core.App) {
 	member.BindInvariants(app)
 	ledger.BindInvariants(app)
+	ledger.BindAmountBounds(app)
 	realtime.Bind(app)
 	budget.BindSchedule(app)
 	touch.BindSchedule(app)

@@ -56,15 +56,16 @@ func (in *Input) Validate() error {
 		in.MonthRule = RuleRollover
 	}
 	nonNegative := validation.Min(money.Cents(0)).Error("must not be negative")
+	bounded := validation.Max(money.MaxAmount).Error(money.ErrTooLarge.Error())
 	errs := validation.Errors{
 		"name":               validation.Validate(in.Name, validation.Required, validation.RuneLength(1, 100)),
 		"description":        validation.Validate(in.Description, validation.RuneLength(0, 1000)),
 		"budget_mode":        validation.Validate(in.BudgetMode, validation.In(ModeMonthly, ModeOneTime).Error("must be monthly or one_time")),
 		"month_rule":         validation.Validate(in.MonthRule, validation.In(RuleRollover, RuleReset).Error("must be rollover or reset")),
-		"monthly_limit":      validation.Validate(in.MonthlyLimit, nonNegative),
-		"rollover_cap":       validation.Validate(in.RolloverCap, nonNegative),
-		"max_per_send":       validation.Validate(in.MaxPerSend, nonNegative),
-		"approval_threshold": validation.Validate(in.ApprovalThreshold, nonNegative),
+		"monthly_limit":      validation.Validate(in.MonthlyLimit, nonNegative, bounded),
+		"rollover_cap":       validation.Validate(in.RolloverCap, nonNegative, bounded),
+		"max_per_send":       validation.Validate(in.MaxPerSend, nonNegative, bounded),
+		"approval_threshold": validation.Validate(in.ApprovalThreshold, nonNegative, bounded),
 	}
 	if in.BudgetMode == ModeMonthly && in.MonthlyLimit == 0 && errs["monthly_limit"] == nil {
 		errs["monthly_limit"] = errors.New("is required in monthly mode")

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -51,6 +52,9 @@ func Ask(app core.App, actor *member.Member, giverID string, amount money.Cents,
 	}
 	if amount <= 0 {
 		return Request{}, ledger.ErrZeroAmount
+	}
+	if err := money.Check(amount); err != nil {
+		return Request{}, validation.Errors{"amount": err}
 	}
 	var id string
 	err := app.RunInTransaction(func(tx core.App) error {

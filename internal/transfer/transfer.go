@@ -7,6 +7,7 @@ package transfer
 import (
 	"strings"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -79,6 +80,9 @@ func AdminMove(app core.App, actor *member.Member, fromID, toID string, amount m
 func move(tx core.App, actor *member.Member, fromID string, to *member.Member, amount money.Cents, reason, ref string) (Result, error) {
 	if amount <= 0 {
 		return Result{}, ledger.ErrZeroAmount
+	}
+	if err := money.Check(amount); err != nil {
+		return Result{}, validation.Errors{"amount": err}
 	}
 	if fromID == to.Id {
 		return Result{}, ErrSelf

@@ -133,8 +133,8 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 		},
 		{
 			Name: "a bad amount in the settings form names the field", Method: "POST", URL: "/teams/" + alpha,
-			Body: form(url.Values{"name": {"Alpha"}, "monthly_limit": {"12.345"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: 422, ExpectedContent: []string{"Must be an amount like 12 or 12.50"}, ExpectedEvents: map[string]int{"*": 0},
+			Body: form(url.Values{"name": {"Alpha"}, "monthly_limit": {"12.3456"}}), Headers: f.FormHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 422, ExpectedContent: []string{"Must be an amount like 12, 12.50 or 12,50"}, ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
 			Name: "JSON team create with a taken name answers 400 naming the field", Method: "POST", URL: "/api/tf/teams",

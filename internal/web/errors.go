@@ -17,6 +17,7 @@ import (
 	"teamfund/internal/leave"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/money"
 	"teamfund/internal/send"
 	"teamfund/internal/sso"
 	"teamfund/internal/team"
@@ -39,6 +40,9 @@ var errorStatus = []struct {
 	{ledger.ErrInsufficientFunds, http.StatusConflict},
 	{ledger.ErrUnknownAccount, http.StatusNotFound},
 	{ledger.ErrZeroAmount, http.StatusBadRequest},
+	{ledger.ErrBalanceTooHigh, http.StatusConflict},
+	{money.ErrTooLarge, http.StatusBadRequest},
+	{budget.ErrSameMemberTwice, http.StatusBadRequest},
 	{send.ErrNoTeam, http.StatusForbidden},
 	{send.ErrTouchNotActive, http.StatusConflict},
 	{send.ErrTouchNotStarted, http.StatusConflict},

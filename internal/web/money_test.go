@@ -467,7 +467,7 @@ func TestMoneyPages(t *testing.T) {
 			Method: http.MethodPost, URL: "/money/transfer",
 			Body:    formPost(url.Values{"to": {f.ID("memberA2")}, "amount": {"1e5"}}),
 			Headers: f.FormHeaders("memberA"), TestAppFactory: rich,
-			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{"Must be an amount like 12 or 12.50"},
+			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{"Must be an amount like 12, 12.50 or 12,50"},
 			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{

@@ -102,10 +102,10 @@ func TestTouchesPages(t *testing.T) {
 		},
 		{
 			Name: "bad touch form names every bad field and writes nothing", Method: http.MethodPost, URL: "/touches",
-			Body: form(url.Values{"name": {""}, "cost": {"12.345"}, "status": {"lost"}, "track_inventory": {"on"}, "inventory": {"-1"},
+			Body: form(url.Values{"name": {""}, "cost": {"12.3456"}, "status": {"lost"}, "track_inventory": {"on"}, "inventory": {"-1"},
 				"starts_on": {"2026-03-10"}, "ends_on": {"2026-03-01"}}),
 			Headers: f.FormHeaders("admin"), TestAppFactory: newSendsApp, ExpectedStatus: http.StatusUnprocessableEntity,
-			ExpectedContent: []string{"Enter a name.", "The cost must be an amount like 12 or 12.50.", "Choose active, scheduled",
+			ExpectedContent: []string{"Enter a name.", "The cost must be an amount like 12, 12.50 or 12,50", "Choose active, scheduled",
 				"Enter the number of items left", "The end date must not be before the start date."},
 			AfterTestFunc: expectNothingWritten,
 		},
