@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"os"
@@ -42,6 +43,7 @@ func seedLedger(tb testing.TB, app core.App, n int, key string) {
 // buffers), whatever the GC would otherwise let pile up. It also records the largest single
 // write, which shows whether the file arrives in pieces or as one buffered blob.
 type heapProbe struct {
+	every               int64 // bytes between probes; 0 means 256 KiB
 	written, sinceProbe int64
 	peakHeap            uint64
 	largestWrite        int
@@ -51,7 +53,7 @@ func (p *heapProbe) Write(b []byte) (int, error) {
 	p.written += int64(len(b))
 	p.sinceProbe += int64(len(b))
 	p.largestWrite = max(p.largestWrite, len(b))
-	if p.sinceProbe >= 256<<10 {
+	if every := cmp.Or(p.every, 256<<10); p.sinceProbe >= every {
 		p.sinceProbe = 0
 		p.probe()
 	}

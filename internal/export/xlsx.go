@@ -3,6 +3,7 @@ package export
 import (
 	"archive/zip"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -17,29 +18,57 @@ const maxSheetRows = 1_048_576
 // errSheetFull ends an XLSX export that has more rows than a worksheet holds.
 var errSheetFull = errors.New("export: an XLSX sheet holds at most 1,048,575 rows: use CSV or narrow the filters")
 
-// xlsxWriter writes one sheet: money as numbers with the company currency format, times as
-// date cells showing the company zone's wall clock (the zone is named in the column header,
-// since a spreadsheet date has none).
+// xlsxWriter writes a workbook of one sheet (an export) or of several named up front (the
+// download of everything), one after the other: money as numbers with the company currency
+// format, times as date cells showing the company zone's wall clock (the zone is named in
+// the column header, since a spreadsheet date has none).
 //
-// note: it writes the zip itself, straight into out, and the sheet XML row by row into its
-// zip entry, with inline strings: memory stays the same whatever the number of rows.
+// note: it writes the zip itself, straight into out, and each sheet's XML row by row into
+// its zip entry, with inline strings: memory stays the same whatever the number of rows.
 // excelize's StreamWriter kept up to 16 MB of sheet XML in memory (peak RSS +40 MB at 100k
 // rows) and could only start the archive once the sheet was complete.
 type xlsxWriter struct {
-	out   io.Writer
-	opts  Options
-	sheet string      // the sheet's name (valid for Excel)
-	zip   *zip.Writer // nil until WriteHeader
-	part  io.Writer   // the worksheet's zip entry, open from WriteHeader to Close
-	err   error       // the first write error; the archive is broken after it
-	cols  []Column
-	refs  []string // column letters
-	row   int      // rows written, header included
-	buf   []byte   // the XML of the row being written
+	out    io.Writer
+	opts   Options
+	sheets []string    // the sheets' names (valid for Excel), in order
+	n      int         // the sheet being written, from 1; 0 before the first header
+	zip    *zip.Writer // nil until the first WriteHeader
+	part   io.Writer   // the current worksheet's zip entry, open from WriteHeader to the next or Close
+	err    error       // the first write error; the archive is broken after it
+	cols   []Column
+	refs   []string // column letters
+	row    int      // rows of the current sheet written, header included
+	buf    []byte   // the XML of the row being written
 }
 
 func newXLSXWriter(w io.Writer, opts Options) *xlsxWriter {
-	return &xlsxWriter{out: w, opts: opts, sheet: sheetName(opts.Sheet)}
+	return &xlsxWriter{out: w, opts: opts, sheets: []string{sheetName(opts.Sheet)}}
+}
+
+// NewWorkbook returns a RowWriter of an XLSX workbook with one sheet per name, in order:
+// each WriteHeader ends the sheet before and starts the next, so rows go to the sheet
+// whose header came last. Every named sheet must be started before Close. Names are made
+// valid for Excel (see sheetName) and must stay distinct, ignoring case, as Excel wants —
+// also as table names, whose rules are stricter (see tableName).
+func NewWorkbook(w io.Writer, opts Options, sheets []string) (RowWriter, error) {
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	x := &xlsxWriter{out: w, opts: opts}
+	seen := map[string]bool{}
+	for _, name := range sheets {
+		name = sheetName(name)
+		if key := strings.ToLower(tableName(name)); seen[key] {
+			return nil, fmt.Errorf("export: two sheets named %q", name)
+		} else {
+			seen[key] = true
+		}
+		x.sheets = append(x.sheets, name)
+	}
+	if len(x.sheets) == 0 {
+		return nil, errors.New("export: a workbook needs a sheet at least")
+	}
+	return x, nil
 }
 
 // currencyFormat is an Excel number format that shows amounts like money.Format does:
@@ -53,24 +82,38 @@ func currencyFormat(currency string) string {
 	return quoted + "#,##0.00;-" + quoted + "#,##0.00"
 }
 
-// WriteHeader starts the archive: the parts that do not depend on the rows, then the
-// worksheet entry up to its header row.
+// WriteHeader starts the next sheet (and, the first time, the archive with the parts that
+// do not depend on the rows): the sheet's entry up to its header row.
 func (x *xlsxWriter) WriteHeader(cols []Column) error {
 	if len(cols) == 0 {
 		return errors.New("export: an XLSX sheet needs a column at least")
 	}
+	if x.err != nil {
+		return x.err
+	}
+	if x.n == len(x.sheets) {
+		return fmt.Errorf("export: the workbook has %d sheets, all written", len(x.sheets))
+	}
+	if x.zip == nil {
+		x.zip = zip.NewWriter(x.out)
+		for _, p := range x.leadingParts() {
+			if err := x.writePart(p.name, p.body); err != nil {
+				return err
+			}
+		}
+	} else if err := x.endSheet(); err != nil {
+		return err
+	}
+	x.n++
 	x.cols = cols
 	x.refs = make([]string, len(cols))
 	for i := range cols {
 		x.refs[i] = columnName(i + 1)
 	}
-	x.zip = zip.NewWriter(x.out)
-	for _, p := range x.leadingParts() {
-		if err := x.writePart(p.name, p.body); err != nil {
-			return err
-		}
+	if err := x.writePart(sheetRelsPath(x.n), relationships(relType+"table", "../tables/"+tableFile(x.n))); err != nil {
+		return err
 	}
-	part, err := x.zip.CreateHeader(&zip.FileHeader{Name: sheetPath, Method: zip.Deflate})
+	part, err := x.zip.CreateHeader(&zip.FileHeader{Name: sheetPath(x.n), Method: zip.Deflate})
 	if err != nil {
 		x.err = err
 		return err
@@ -210,8 +253,17 @@ func (x *xlsxWriter) writePart(name string, body []byte) error {
 	return err
 }
 
-// Close ends the worksheet, adds the table (its range is known now) and the zip's
-// directory. Without a header nothing was started and nothing is written.
+// endSheet ends the current worksheet and adds its table (its range is known now).
+func (x *xlsxWriter) endSheet() error {
+	x.buf = append(x.buf[:0], sheetEnd...)
+	if err := x.flush(); err != nil {
+		return err
+	}
+	return x.writePart(tablePath(x.n), x.tablePart())
+}
+
+// Close ends the last worksheet and writes the zip's directory. Without a header nothing
+// was started and nothing is written.
 func (x *xlsxWriter) Close() error {
 	if x.zip == nil {
 		return nil
@@ -219,12 +271,12 @@ func (x *xlsxWriter) Close() error {
 	if x.err != nil {
 		return x.err
 	}
-	x.buf = append(x.buf[:0], sheetEnd...)
-	if err := x.flush(); err != nil {
+	if err := x.endSheet(); err != nil {
 		return err
 	}
-	if err := x.writePart(tablePath, x.tablePart()); err != nil {
-		return err
+	if x.n < len(x.sheets) {
+		x.err = fmt.Errorf("export: only %d of the workbook's %d sheets were written", x.n, len(x.sheets))
+		return x.err
 	}
 	return x.zip.Close()
 }

@@ -8,12 +8,9 @@ import (
 	"unicode/utf8"
 )
 
-// The parts of the package (SpreadsheetML, ECMA-376) an XLSX export is made of: one sheet,
-// one table over it, the styles its cells use.
+// The parts of the package (SpreadsheetML, ECMA-376) an XLSX export is made of: its sheets,
+// one table over each, the styles their cells use.
 const (
-	sheetPath = "xl/worksheets/sheet1.xml"
-	tablePath = "xl/tables/table1.xml"
-
 	xmlDecl = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
 	nsMain  = `http://schemas.openxmlformats.org/spreadsheetml/2006/main`
 	nsRels  = `http://schemas.openxmlformats.org/package/2006/relationships`
@@ -33,21 +30,34 @@ type part struct {
 	body []byte
 }
 
-// leadingParts are the parts that do not depend on the rows, written before the sheet.
+// Paths of sheet n's parts (from 1).
+func sheetFile(n int) string     { return "sheet" + strconv.Itoa(n) + ".xml" }
+func tableFile(n int) string     { return "table" + strconv.Itoa(n) + ".xml" }
+func sheetPath(n int) string     { return "xl/worksheets/" + sheetFile(n) }
+func sheetRelsPath(n int) string { return "xl/worksheets/_rels/" + sheetFile(n) + ".rels" }
+func tablePath(n int) string     { return "xl/tables/" + tableFile(n) }
+
+// leadingParts are the parts that do not depend on the rows, written before the first sheet.
 func (x *xlsxWriter) leadingParts() []part {
+	types := []byte(xmlDecl + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+		`<Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/xl/workbook.xml" ContentType="` + ctType + `sheet.main+xml"/>` +
+		`<Override PartName="/xl/styles.xml" ContentType="` + ctType + `styles+xml"/>`)
+	// The workbook's relationships: rId1…rIdN its sheets, then the styles.
+	var rels []string
+	for n := 1; n <= len(x.sheets); n++ {
+		types = append(types, `<Override PartName="/`+sheetPath(n)+`" ContentType="`+ctType+`worksheet+xml"/>`+
+			`<Override PartName="/`+tablePath(n)+`" ContentType="`+ctType+`table+xml"/>`...)
+		rels = append(rels, relType+"worksheet", "worksheets/"+sheetFile(n))
+	}
+	rels = append(rels, relType+"styles", "styles.xml")
 	return []part{
-		{"[Content_Types].xml", []byte(xmlDecl + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
-			`<Default Extension="xml" ContentType="application/xml"/>` +
-			`<Override PartName="/xl/workbook.xml" ContentType="` + ctType + `sheet.main+xml"/>` +
-			`<Override PartName="/xl/styles.xml" ContentType="` + ctType + `styles+xml"/>` +
-			`<Override PartName="/` + sheetPath + `" ContentType="` + ctType + `worksheet+xml"/>` +
-			`<Override PartName="/` + tablePath + `" ContentType="` + ctType + `table+xml"/></Types>`)},
+		{"[Content_Types].xml", append(types, "</Types>"...)},
 		{"_rels/.rels", relationships(relType+"officeDocument", "xl/workbook.xml")},
 		{"xl/workbook.xml", x.workbookPart()},
-		{"xl/_rels/workbook.xml.rels", relationships(relType+"worksheet", "worksheets/sheet1.xml", relType+"styles", "styles.xml")},
+		{"xl/_rels/workbook.xml.rels", relationships(rels...)},
 		{"xl/styles.xml", x.stylesPart()},
-		{"xl/worksheets/_rels/sheet1.xml.rels", relationships(relType+"table", "../tables/table1.xml")},
 	}
 }
 
@@ -65,9 +75,14 @@ func relationships(typeTarget ...string) []byte {
 
 func (x *xlsxWriter) workbookPart() []byte {
 	b := []byte(xmlDecl + `<workbook xmlns="` + nsMain + `" xmlns:r="` + relType[:len(relType)-1] + `">` +
-		`<bookViews><workbookView/></bookViews><sheets><sheet name="`)
-	b = appendXMLText(b, x.sheet)
-	return append(b, `" sheetId="1" r:id="rId1"/></sheets></workbook>`...)
+		`<bookViews><workbookView/></bookViews><sheets>`)
+	for i, name := range x.sheets {
+		id := strconv.Itoa(i + 1)
+		b = append(b, `<sheet name="`...)
+		b = appendXMLText(b, name)
+		b = append(b, `" sheetId="`+id+`" r:id="rId`+id+`"/>`...)
+	}
+	return append(b, `</sheets></workbook>`...)
 }
 
 // stylesPart holds the cell styles: default, bold header, money (the company currency's
@@ -111,15 +126,15 @@ func appendSheetStart(b []byte, cols []Column) []byte {
 	return append(b, "</cols><sheetData>"...)
 }
 
-// sheetEnd closes the worksheet and points at its table (rId1 of the sheet's .rels).
+// sheetEnd closes a worksheet and points at its table (rId1 of the sheet's .rels).
 const sheetEnd = `</sheetData><tableParts count="1"><tablePart r:id="rId1"/></tableParts></worksheet>`
 
 // tablePart makes the written range an Excel table: filter buttons on the header and
 // banded rows, which spreadsheet users expect of a list. A table needs two rows at least.
 func (x *xlsxWriter) tablePart() []byte {
 	ref := "A1:" + x.refs[len(x.refs)-1] + strconv.Itoa(max(x.row, 2))
-	name := tableName(x.sheet)
-	b := []byte(xmlDecl + `<table xmlns="` + nsMain + `" id="1" name="` + name + `" displayName="` + name +
+	name := tableName(x.sheets[x.n-1])
+	b := []byte(xmlDecl + `<table xmlns="` + nsMain + `" id="` + strconv.Itoa(x.n) + `" name="` + name + `" displayName="` + name +
 		`" ref="` + ref + `"><autoFilter ref="` + ref + `"/><tableColumns count="` + strconv.Itoa(len(x.cols)) + `">`)
 	for i, c := range x.cols {
 		b = append(b, `<tableColumn id="`+strconv.Itoa(i+1)+`" name="`...)
