@@ -32,6 +32,8 @@ const (
 	SetPermissions    Action = "user.permissions"
 	CompanySettings   Action = "company.settings"
 	TransferOwnership Action = "company.transfer_ownership"
+	ExportEverything  Action = "company.export_all"
+	CloseCompany      Action = "company.close"
 	DecideLeave       Action = "leave.decide"
 	LeaveTeam         Action = "leave.file"
 	MoveTeamMoney     Action = "money.team" // grant/remove within a team, set group limits
@@ -89,6 +91,8 @@ var matrix = map[Action]grant{
 	SetPermissions:    managersToo,
 	CompanySettings:   ownerOnly,
 	TransferOwnership: ownerOnly,
+	ExportEverything:  ownerOnly,
+	CloseCompany:      ownerOnly,
 	DecideLeave:       managersToo,
 	LeaveTeam:         everyone,
 	MoveTeamMoney:     managersToo,

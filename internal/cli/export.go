@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase"
@@ -36,9 +37,10 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 	var format, output string
 	filters := map[string]*string{}
 	cmd := &cobra.Command{
-		Use:   "export users|ledger|sends -o FILE [--format csv|xlsx] [filters]",
-		Short: "Export the users list, the ledger or the sends to a CSV or XLSX file",
+		Use:   "export users|ledger|sends|all -o FILE [--format csv|xlsx] [filters]",
+		Short: "Export the users list, the ledger or the sends to a CSV or XLSX file, or everything to a ZIP",
 		Long: "Writes the same file as the Download buttons of the Users, Ledger and Sends pages, with the same filters.\n" +
+			"`export all -o FILE.zip` writes the owner's \"Download everything\" (every kind of record as CSV and XLSX; no filters).\n" +
 			"It runs as the operator of the server, so it sees every row (no user's permissions apply).\n" +
 			"The format defaults to the file's extension; -o - writes CSV (or --format) to standard output.\n" +
 			"Filters per list: users " + strings.Join(export.Params(export.Users), ", ") +
@@ -47,6 +49,9 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] == "all" {
+				return exportAll(app, cmd, output)
+			}
 			ds, err := export.ParseDataset(args[0])
 			if err != nil {
 				return err
@@ -82,6 +87,39 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 	}
 	_ = cmd.MarkFlagRequired("output")
 	return cmd
+}
+
+// exportAll writes the download of everything to output (not standard output: it is a
+// ZIP) and audits it as done by the system.
+func exportAll(app *pocketbase.PocketBase, cmd *cobra.Command, output string) error {
+	for _, name := range []string{"format", "team", "role", "status", "q", "member", "kind", "from", "to"} {
+		if cmd.Flags().Changed(name) {
+			return fmt.Errorf("export all takes no --%s: it always writes every record as CSV and XLSX in one ZIP", name)
+		}
+	}
+	if output == "-" {
+		return errors.New("export all writes a ZIP: give a file name with -o, e.g. -o teamfund.zip")
+	}
+	if err := app.RunAllMigrations(); err != nil {
+		return err
+	}
+	var sum export.AllSummary
+	err := writeFileAtomically(output, func(w io.Writer) (err error) {
+		sum, err = export.WriteAll(app, w, time.Now())
+		return err
+	})
+	if aerr := export.AuditAll(app, nil, sum, err == nil); aerr != nil && err == nil {
+		err = aerr
+	}
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, n := range sum {
+		total += n
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "Exported everything (%d rows in %d kinds of record) to %s.\n", total, len(sum), output)
+	return nil
 }
 
 // exportFormat is --format, or the output file's extension (CSV for standard output).
@@ -142,23 +180,33 @@ func lookupID(app core.App, collection, field, value string) (string, error) {
 	return id, nil
 }
 
-// writeExport writes to stdout for "-", else to a temporary file renamed into place at the
-// end, so a failed export never leaves a half-written file behind.
+// writeExport writes to stdout for "-", else to the file through writeFileAtomically.
 func writeExport(app core.App, output string, stdout io.Writer, req export.Request) (int, error) {
 	if output == "-" {
 		return export.Write(app, stdout, req)
 	}
+	var n int
+	err := writeFileAtomically(output, func(w io.Writer) (err error) {
+		n, err = export.Write(app, w, req)
+		return err
+	})
+	return n, err
+}
+
+// writeFileAtomically writes to a temporary file beside output, renamed into place at the
+// end, so a failed export never leaves a half-written file behind.
+func writeFileAtomically(output string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(output), ".teamfund-export-*")
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer os.Remove(tmp.Name())
-	n, err := export.Write(app, tmp, req)
+	err = write(tmp)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return n, err
+		return err
 	}
-	return n, os.Rename(tmp.Name(), output)
+	return os.Rename(tmp.Name(), output)
 }

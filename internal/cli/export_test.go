@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase"
 	"github.com/xuri/excelize/v2"
 
@@ -120,5 +123,42 @@ func TestExportCommandRefusesBadInput(t *testing.T) {
 				t.Errorf("a failed export left %s behind", out)
 			}
 		})
+	}
+}
+
+func TestExportAllWritesTheZipAndAuditsIt(t *testing.T) {
+	app := cliApp(t)
+	path := filepath.Join(t.TempDir(), "everything.zip")
+	out, err := runExport(t, app, "all", "-o", path)
+	if err != nil {
+		t.Fatalf("export all: %v\n%s", err, out)
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var users []byte
+	for _, f := range zr.File {
+		if f.Name != "users.csv" {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, _ = io.ReadAll(r)
+		r.Close()
+	}
+	if !bytes.Contains(users, []byte("Zoë Ørsted 山田")) || !bytes.Contains(users, []byte(`'=HYPERLINK`)) {
+		t.Errorf("users.csv lacks the seeded users or does not neutralize formulas:\n%s", users)
+	}
+	if n, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "company.export_all", "actor_email": "system"}); n != 1 {
+		t.Errorf("%d audit entries of the download, want 1", n)
+	}
+	for _, bad := range [][]string{{"all", "-o", "-"}, {"all", "-o", path, "--team", "Alpha"}, {"all", "-o", path, "--format", "csv"}} {
+		if out, err := runExport(t, app, bad...); err == nil {
+			t.Errorf("export %v succeeded, want a refusal\n%s", bad, out)
+		}
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/audit"
 	"teamfund/internal/company"
+	"teamfund/internal/member"
 	"teamfund/internal/money"
 )
 
@@ -140,7 +142,7 @@ type AllSummary map[string]int
 // It reads every table inside one read transaction, so all files show the same moment
 // even while the server keeps writing, and row by row from a cursor into the writers, so
 // memory does not grow with the rows. Run it outside any transaction; auditing is the
-// caller's (after the file is complete).
+// caller's (AuditAll). On an error the summary says how far it got.
 func WriteAll(app core.App, w io.Writer, now time.Time) (AllSummary, error) {
 	opts := Settings(app)
 	query, done, err := snapshot(app)
@@ -153,27 +155,27 @@ func WriteAll(app core.App, w io.Writer, now time.Time) (AllSummary, error) {
 	for _, t := range everything {
 		part, err := zw.CreateHeader(&zip.FileHeader{Name: t.file + ".csv", Method: zip.Deflate, Modified: now})
 		if err != nil {
-			return nil, err
+			return sum, err
 		}
 		out := newCSVWriter(part, opts)
 		n, err := copyTable(query, out, t)
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", t.file, err)
-		}
 		sum[t.file] = n
+		if err != nil {
+			return sum, fmt.Errorf("export %s: %w", t.file, err)
+		}
 	}
 	if err := writeWorkbook(zw, query, opts, now); err != nil {
-		return nil, err
+		return sum, err
 	}
 	readme, err := zw.CreateHeader(&zip.FileHeader{Name: "README.txt", Method: zip.Deflate, Modified: now})
 	if err != nil {
-		return nil, err
+		return sum, err
 	}
 	if _, err := io.WriteString(readme, allReadme(app, opts, now, sum)); err != nil {
-		return nil, err
+		return sum, err
 	}
 	return sum, zw.Close()
 }
@@ -314,3 +316,13 @@ func allReadme(app core.App, opts Options, now time.Time, sum AllSummary) string
 	return b.String()
 }
 
+// AuditAll records in the audit log that actor (nil for the command line) took the
+// download of everything, with its rows per file; complete is false when it broke off.
+func AuditAll(app core.App, actor *member.Member, sum AllSummary, complete bool) error {
+	after := map[string]any{"complete": complete}
+	for file, n := range sum {
+		after[file] = n
+	}
+	return audit.Record(app, actor, audit.Entry{Action: "company.export_all", TargetType: "company",
+		TargetLabel: "Download of everything", After: after})
+}

@@ -43,6 +43,7 @@ func Register(app core.App) {
 		bindInviteRoutes(pages, api)
 		bindOutboxRoutes(pages, api)
 		bindSettingsRoutes(pages, api)
+		bindCompanyRoutes(pages, api)
 		bindMoneyRoutes(pages, api)
 		bindUsageRoutes(pages, api)
 		bindLedgerRoutes(pages, api)
