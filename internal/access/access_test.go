@@ -31,6 +31,8 @@ var want = map[access.Action]string{
 	access.SetPermissions:    "YYYNNNNN",
 	access.CompanySettings:   "YNNNNNNN",
 	access.TransferOwnership: "YNNNNNNN",
+	access.ExportEverything:  "YNNNNNNN",
+	access.CloseCompany:      "YNNNNNNN",
 	access.DecideLeave:       "YYYNNNNN",
 	access.LeaveTeam:         "YYYNYNYN",
 	access.MoveTeamMoney:     "YYYNNNNN",

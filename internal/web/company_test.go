@@ -76,7 +76,7 @@ func TestDownloadEverything(t *testing.T) {
 			Name:   "owner downloads everything through the JSON API with a bearer token",
 			Method: http.MethodGet, URL: "/api/tf/company/export", Headers: f.AuthHeaders("owner"),
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"PK"},
-			AfterTestFunc:  expectZipOf("README.txt", "teamfund.xlsx", "invites.csv"),
+			AfterTestFunc: expectZipOf("README.txt", "teamfund.xlsx", "invites.csv"),
 		},
 		{
 			Name:   "admin may not download everything",
