@@ -156,6 +156,27 @@ func Check(actor *member.Member, action Action, targetTeam string) error {
 	return nil
 }
 
+// MayActOnAccount reports whether actor may act on target's sign-in (send a password
+// reset, change the login email, read a secret link in a message to them): the owner on
+// anyone, admins on managers and members, everyone on their own account. It exists because
+// whoever controls an account's mailbox or reset link controls the account: an admin who
+// could reset another admin or the owner could sign in as them.
+func MayActOnAccount(actor, target *member.Member) bool {
+	if actor == nil || target == nil || !actor.Active() {
+		return false
+	}
+	if actor.Id == target.Id {
+		return true
+	}
+	switch actor.Role() {
+	case member.RoleOwner:
+		return true
+	case member.RoleAdmin:
+		return target.Role() == member.RoleManager || target.Role() == member.RoleMember
+	}
+	return false
+}
+
 // Actions lists every action in the matrix (for tests and docs).
 func Actions() []Action {
 	out := make([]Action, 0, len(matrix))

@@ -100,3 +100,41 @@ func TestTeamlessManagerHasNoOwnTeam(t *testing.T) {
 		t.Error("a teamless manager must not act on teamless targets as if they were a team")
 	}
 }
+
+// TestWhoMayActOnWhoseAccount is the "who may reset whom" table: the owner acts on anyone,
+// admins on managers and members, everyone on themselves.
+func TestWhoMayActOnWhoseAccount(t *testing.T) {
+	byRole := func(role member.Role, id string) *member.Member {
+		u := user(role, "", true, false)
+		u.Id = id
+		return u
+	}
+	owner, admin, admin2 := byRole(member.RoleOwner, "o"), byRole(member.RoleAdmin, "a"), byRole(member.RoleAdmin, "a2")
+	manager, mem := byRole(member.RoleManager, "m"), byRole(member.RoleMember, "u")
+	gone := user(member.RoleOwner, "", false, false)
+	gone.Id = "x"
+	tests := []struct {
+		name          string
+		actor, target *member.Member
+		want          bool
+	}{
+		{"owner on admin", owner, admin, true},
+		{"owner on manager", owner, manager, true},
+		{"owner on self", owner, owner, true},
+		{"admin on owner", admin, owner, false},
+		{"admin on another admin", admin, admin2, false},
+		{"admin on self", admin, admin, true},
+		{"admin on manager", admin, manager, true},
+		{"admin on member", admin, mem, true},
+		{"manager on member", manager, mem, false},
+		{"member on self", mem, mem, true},
+		{"member on admin", mem, admin, false},
+		{"deactivated actor", gone, mem, false},
+		{"nobody", nil, mem, false},
+	}
+	for _, tc := range tests {
+		if got := access.MayActOnAccount(tc.actor, tc.target); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -27,7 +27,8 @@ const (
 // ResetPath is the page where the holder of token chooses a new password.
 func ResetPath(token string) string { return "/password-reset/" + token }
 
-// SendPasswordReset mails userID a link to choose a new password (admins). The message is
+// SendPasswordReset mails userID a link to choose a new password (the owner for anyone,
+// admins for managers and members: see access.MayActOnAccount). The message is
 // stored in the outbox with the audit entry in one transaction, then delivered when SMTP
 // is configured; without SMTP an admin can copy the link from the outbox. The link's token
 // is single use (choosing a password changes the account's token key) and expires after
@@ -39,7 +40,7 @@ func SendPasswordReset(app core.App, actor *member.Member, userID string) error 
 		if err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.ResetPassword, target.TeamID()); err != nil {
+		if err := checkAccount(actor, target, access.ResetPassword); err != nil {
 			return err
 		}
 		if !target.Active() {

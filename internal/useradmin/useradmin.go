@@ -29,6 +29,7 @@ var (
 	ErrInactive        = errors.New("this user is deactivated")
 	ErrSeatLimit       = errors.New("the company's seat limit is reached")
 	ErrNotOwnerTarget  = errors.New("only the owner can change the owner's account")
+	ErrAccountGuarded  = errors.New("only the owner can reset the password or change the login email of an admin or the owner")
 	ErrInvalidOp       = errors.New("unknown bulk action")
 	ErrNothingSelected = errors.New("select at least one user")
 )
@@ -52,6 +53,17 @@ func checkTarget(actor, target *member.Member, action access.Action) error {
 	}
 	if target.Role() == member.RoleOwner {
 		return member.ErrOwnerProtected
+	}
+	return nil
+}
+
+// checkAccount is the rule for acting on target's sign-in (password reset, login email).
+func checkAccount(actor, target *member.Member, action access.Action) error {
+	if err := access.Check(actor, action, target.TeamID()); err != nil {
+		return err
+	}
+	if !access.MayActOnAccount(actor, target) {
+		return ErrAccountGuarded
 	}
 	return nil
 }

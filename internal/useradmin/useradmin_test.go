@@ -253,7 +253,7 @@ func TestChangeEmailAndPermissions(t *testing.T) {
 	if err := useradmin.ChangeEmail(app, admin, f.ID("memberA"), " MEMBER.B@acme.com"); !isField(err, "email", useradmin.ErrEmailTaken) {
 		t.Errorf("taken email: got %v", err)
 	}
-	if err := useradmin.ChangeEmail(app, admin, f.ID("owner"), "boss@acme.com"); !errors.Is(err, useradmin.ErrNotOwnerTarget) {
+	if err := useradmin.ChangeEmail(app, admin, f.ID("owner"), "boss@acme.com"); !errors.Is(err, useradmin.ErrAccountGuarded) {
 		t.Errorf("admin changing the owner's email: got %v", err)
 	}
 	if _, err := app.DB().NewQuery("UPDATE company SET domain_rule = 1").Execute(); err != nil {

@@ -119,6 +119,7 @@ var errorStatus = []struct {
 	{useradmin.ErrInactive, http.StatusConflict},
 	{useradmin.ErrSeatLimit, http.StatusConflict},
 	{useradmin.ErrNotOwnerTarget, http.StatusForbidden},
+	{useradmin.ErrAccountGuarded, http.StatusForbidden},
 	{useradmin.ErrInvalidOp, http.StatusBadRequest},
 	{useradmin.ErrNothingSelected, http.StatusBadRequest},
 	{leave.ErrNoTeam, http.StatusConflict},

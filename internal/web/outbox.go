@@ -3,10 +3,13 @@ package web
 import (
 	"net/http"
 	"regexp"
+	"strings"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/member"
 	"teamfund/internal/outbox"
 )
 
@@ -35,6 +38,9 @@ type outboxMessagePage struct {
 	Page
 	Message *core.Record
 	Links   []string
+	// Hidden: the message went to someone the viewer may not act on (another admin, the
+	// owner), so its body and links are not shown: a reset link is the account.
+	Hidden bool
 }
 
 func newestMail(app core.App, to string) ([]*core.Record, error) {
@@ -66,8 +72,43 @@ func showOutboxMessage(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	links := linkPattern.FindAllString(r.GetString("text"), -1)
-	return render(e, http.StatusOK, "outbox/view", &outboxMessagePage{Page: Page{Title: r.GetString("subject")}, Message: r, Links: dedupe(links)})
+	readable, err := readableBodies(e.App, currentUser(e), []*core.Record{r})
+	if err != nil {
+		return pageError(e, err)
+	}
+	page := &outboxMessagePage{Page: Page{Title: r.GetString("subject")}, Message: r, Hidden: !readable[r.Id]}
+	if !page.Hidden {
+		page.Links = dedupe(linkPattern.FindAllString(r.GetString("text"), -1))
+	}
+	return render(e, http.StatusOK, "outbox/view", page)
+}
+
+// readableBodies says, per message id, whether viewer may read the message's body. A
+// message to an existing user carries what acts on that account (a password-reset link, a
+// code), so only someone allowed to act on the account reads it (access.MayActOnAccount);
+// a message to an address that is no user yet (an invitation) is readable by whoever sees
+// the outbox.
+func readableBodies(app core.App, viewer *member.Member, msgs []*core.Record) (map[string]bool, error) {
+	var emails []any
+	for _, m := range msgs {
+		emails = append(emails, strings.ToLower(strings.TrimSpace(m.GetString("to"))))
+	}
+	users := map[string]*member.Member{}
+	if len(emails) > 0 {
+		recs, err := app.FindAllRecords(member.Collection, dbx.In("email", emails...))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			users[strings.ToLower(r.Email())] = member.Wrap(r)
+		}
+	}
+	out := make(map[string]bool, len(msgs))
+	for _, m := range msgs {
+		u, ok := users[strings.ToLower(strings.TrimSpace(m.GetString("to")))]
+		out[m.Id] = !ok || access.MayActOnAccount(viewer, u)
+	}
+	return out, nil
 }
 
 func dedupe(in []string) []string {
@@ -87,6 +128,7 @@ type outboxJSON struct {
 	To       string `json:"to"`
 	Subject  string `json:"subject"`
 	Text     string `json:"text"`
+	Hidden   bool   `json:"hidden"` // text withheld: the recipient is someone the caller may not act on
 	Kind     string `json:"kind"`
 	Delivery string `json:"delivery"`
 	Created  string `json:"created"`
@@ -100,10 +142,17 @@ func listOutboxJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
+	readable, err := readableBodies(e.App, currentUser(e), msgs)
+	if err != nil {
+		return apiError(e, err)
+	}
 	items := make([]outboxJSON, len(msgs))
 	for i, r := range msgs {
-		items[i] = outboxJSON{ID: r.Id, To: r.GetString("to"), Subject: r.GetString("subject"), Text: r.GetString("text"),
+		items[i] = outboxJSON{ID: r.Id, To: r.GetString("to"), Subject: r.GetString("subject"), Hidden: !readable[r.Id],
 			Kind: r.GetString("kind"), Delivery: r.GetString("delivery"), Created: r.GetString("created")}
+		if readable[r.Id] {
+			items[i].Text = r.GetString("text")
+		}
 	}
 	return e.JSON(http.StatusOK, map[string]any{"items": items})
 }
