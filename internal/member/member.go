@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -176,3 +177,16 @@ func (m *Member) Phone() string { return m.GetString("phone") }
 
 // Photo is the stored file name of the user's photo, "" when none.
 func (m *Member) Photo() string { return m.GetString("avatar") }
+
+// TourDue reports whether the guided tour should start by itself: the user has not yet
+// finished or skipped the tour of their current role (a new role brings a new tour).
+func (m *Member) TourDue() bool { return m.GetString("tour_seen") != string(m.Role()) }
+
+// MarkTourSeen records that u finished or skipped the tour of their current role.
+func MarkTourSeen(app core.App, u *Member) error {
+	_, err := app.DB().Update(Collection, dbx.Params{"tour_seen": string(u.Role())}, dbx.HashExp{"id": u.Id}).Execute()
+	if err == nil {
+		u.Set("tour_seen", string(u.Role()))
+	}
+	return err
+}

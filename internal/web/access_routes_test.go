@@ -37,6 +37,7 @@ var routeAccess = map[string]level{
 	"GET /auth/oauth2/{provider}": public, "GET /auth/oauth2/callback": public,
 	"GET /api/tf/me": user, "GET /events": user,
 	"GET /profile": user, "POST /profile": user, "POST /profile/password": user, "GET /users/{id}/photo": user,
+	"POST /tour/seen": user,
 
 	"GET /teams": user, "POST /teams": admin, "GET /teams/{id}": user, "POST /teams/{id}": manager,
 	"POST /teams/{id}/delete": owner, "POST /teams/{id}/members": manager, "POST /teams/{id}/members/{user}/remove": manager,

@@ -28,10 +28,13 @@ func bindDashboardRoutes(pages, api routeGroup) {
 
 // todo is one kind of thing waiting for the signed-in user, with where to handle it.
 type todo struct {
-	Count int
-	Label string
-	Path  string
+	Count     int
+	One, Many string // the label after a count of 1, and after any other count
+	Path      string
 }
+
+// Label is the count with its label: "1 money request to answer", "3 money requests to answer".
+func (t todo) Label() string { return countOf(t.Count, t.One, t.Many) }
 
 type dashboardPage struct {
 	Page
@@ -43,6 +46,7 @@ type dashboardPage struct {
 	CanSend     bool
 	CanInvite   bool
 	CanAllocate bool
+	Tour        tour
 }
 
 func showDashboard(e *core.RequestEvent) error {
@@ -54,7 +58,8 @@ func showDashboard(e *core.RequestEvent) error {
 	data := &dashboardPage{Page: Page{Title: "Dashboard"}, Me: u, TeamName: team.NameOf(e.App, u.TeamID()),
 		Month: budget.MonthOf(time.Now(), loc), CanSend: u.TeamID() != "",
 		CanInvite:   access.ScopeOf(u.Role(), access.InviteMember) != access.Nowhere,
-		CanAllocate: access.Can(u, access.RunAllocation, "")}
+		CanAllocate: access.Can(u, access.RunAllocation, ""),
+		Tour:        tourFor(u, e.Request.URL.Query().Get("tour") == "start")}
 	usage, err := budget.UserUsage(e.App, u.Id, data.Month, loc)
 	if err != nil {
 		return pageError(e, err)
@@ -73,7 +78,7 @@ func todosFor(app core.App, u *member.Member) ([]todo, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []todo{{len(incoming), "money requests to answer", "/approvals/money"}}
+	out := []todo{{len(incoming), "money request to answer", "money requests to answer", "/approvals/money"}}
 	if access.ScopeOf(u.Role(), access.DecideSend) != access.Nowhere {
 		sends, err := send.PendingFor(app, u)
 		if err != nil {
@@ -83,8 +88,8 @@ func todosFor(app core.App, u *member.Member) ([]todo, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, todo{len(sends), "sends waiting for approval", "/approvals/sends"},
-			todo{len(leaves), "leave requests to decide", "/approvals/leave"})
+		out = append(out, todo{len(sends), "send waiting for approval", "sends waiting for approval", "/approvals/sends"},
+			todo{len(leaves), "leave request to decide", "leave requests to decide", "/approvals/leave"})
 	}
 	return out, nil
 }

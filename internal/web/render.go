@@ -92,6 +92,7 @@ var funcs = template.FuncMap{
 	"date":     func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02") },
 	"eq_str":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"photo":    photoURL,
+	"plural":   countOf,
 	"initials": initials,
 }
 

@@ -50,6 +50,7 @@ func Register(app core.App) {
 		bindTeamRoutes(pages, api)
 		bindUserRoutes(pages, api)
 		bindProfileRoutes(pages, api)
+		bindTourRoutes(pages)
 		bindLeaveRoutes(pages, api)
 		bindAuditRoutes(pages, api)
 		return se.Next()
