@@ -124,14 +124,21 @@ type Server struct {
 }
 
 // Start runs the binary on a copy of the test fixtures (see testutil: owner, admin,
-// managerA, memberA, ... all with password testutil.Password).
+// managerA, memberA, ... all with password testutil.Password). The fixture users have
+// already seen the guided tour, so it does not cover what other tests click; a tour test
+// clears users.tour_seen with Seed.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "pb_data")
 	if err := os.CopyFS(dir, os.DirFS(testutil.Fixtures(t).Dir)); err != nil {
 		t.Fatal(err)
 	}
-	return startOn(t, dir)
+	s := startOn(t, dir)
+	s.Seed(t, func(app core.App) error {
+		_, err := app.DB().NewQuery("UPDATE users SET tour_seen = role").Execute()
+		return err
+	})
+	return s
 }
 
 // StartEmpty runs the binary on an empty data folder (first run).
