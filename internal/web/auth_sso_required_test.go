@@ -156,6 +156,12 @@ func TestSSORequiredSettingNeedsAProvider(t *testing.T) {
 			},
 		},
 		{
+			Name: "the JSON settings API names sso_required when no provider is enabled", Method: http.MethodPut, URL: "/api/tf/settings",
+			Body:    strings.NewReader(`{"name":"Acme","currency":"USD","timezone":"UTC","seat_limit":0,"invite_ttl_hours":168,"sso_required":true}`),
+			Headers: f.AuthHeaders("owner"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"sso_required"`, "no_provider"},
+		},
+		{
 			Name: "owner requires SSO once a provider is enabled", Method: http.MethodPost, URL: "/settings",
 			Body: body(), Headers: f.FormHeaders("owner"),
 			TestAppFactory: func(tb testing.TB) *tests.TestApp {

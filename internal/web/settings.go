@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -105,10 +106,10 @@ func updateSettingsJSON(e *core.RequestEvent) error {
 	}
 	if err := company.UpdateSettings(e.App, currentUser(e), in); err != nil {
 		if errors.Is(err, company.ErrWebmailDomainRule) {
-			return e.BadRequestError(capitalize(err.Error())+".", map[string]any{"domain_rule": map[string]string{"code": "webmail_domain", "message": capitalize(err.Error()) + "."}})
+			return e.BadRequestError(capitalize(err.Error())+".", validation.Errors{"domain_rule": validation.NewError("webmail_domain", capitalize(err.Error())+".")})
 		}
 		if errors.Is(err, company.ErrNoSSOProvider) {
-			return e.BadRequestError(capitalize(err.Error())+".", map[string]any{"sso_required": map[string]string{"code": "no_provider", "message": capitalize(err.Error()) + "."}})
+			return e.BadRequestError(capitalize(err.Error())+".", validation.Errors{"sso_required": validation.NewError("no_provider", capitalize(err.Error())+".")})
 		}
 		return apiError(e, err)
 	}
