@@ -96,6 +96,21 @@ func TestSingleSignOn(t *testing.T) {
 		waitUntil(t, b, `!!document.querySelector("#dashboard")`)
 	})
 
+	t.Run("the owner sees the provider ready on the settings page", func(t *testing.T) {
+		b := s.NewBrowser(t)
+		e2e.Login(t, b, s, "owner")
+		e2e.Do(t, b,
+			chromedp.Navigate(s.URL+"/settings"),
+			chromedp.WaitVisible(css(`#sso-providers`)),
+		)
+		if text := e2e.Text(t, b, "#sso-providers"); !strings.Contains(text, "Acme SSO") || !strings.Contains(text, "ready") {
+			t.Errorf("provider list says %q", text)
+		}
+		e2e.Screenshot(t, b, "sso-5-settings")
+		e2e.Do(t, b, chromedp.EmulateViewport(390, 844), chromedp.Navigate(s.URL+"/settings"), chromedp.WaitVisible(css(`#sso-providers`)))
+		e2e.Screenshot(t, b, "sso-6-settings-phone")
+	})
+
 	s.Seed(t, func(app core.App) error {
 		m, err := member.FindByEmail(app, "nico.new@acme.com")
 		if err != nil {
