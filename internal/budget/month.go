@@ -49,3 +49,6 @@ func (m Month) End(loc *time.Location) time.Time { return m.Next().Start(loc) }
 
 // Label is m for people: "March 2026".
 func (m Month) Label() string { return m.time().Format("January 2006") }
+
+// Short is m for a chart axis: "Mar 2026".
+func (m Month) Short() string { return m.time().Format("Jan 2006") }

@@ -584,9 +584,11 @@ func TestMoneyPages(t *testing.T) {
 			ExpectedStatus: http.StatusForbidden, ExpectedEvents: map[string]int{"*": 0}, ExpectedContent: []string{"not allowed"},
 		},
 		{
-			Name:   "manager sees usage of their team with a chart",
+			Name:   "manager sees usage and statistics of their team, charts with their numbers in tables",
 			Method: http.MethodGet, URL: "/usage", Headers: f.CookieHeaders("managerA"), TestAppFactory: rich,
-			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Usage", "<svg", "Alpha", "usage-members", "Max Member", "$10.00"},
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Usage", `data-chart="chart-teams-data"`, `data-chart="chart-members-data"`,
+				`data-chart="chart-trend-data"`, `"labels":["Lee Locked","Max Member",`, `"data":[0,10,0,0]`, "vendor/chart-4.6.1.umd.min.js", "Alpha", "usage-members-table",
+				"Max Member", "$10.00", "Requests answered", "Invites accepted", "usage-trend-table", "No sends in"},
 			NotExpectedContent: []string{"Beta"},
 		},
 		{
@@ -607,7 +609,7 @@ func TestMoneyPages(t *testing.T) {
 		{
 			Name:   "usage JSON answers allocated, spent and remaining per member",
 			Method: http.MethodGet, URL: "/api/tf/usage", Headers: f.AuthHeaders("managerA"), TestAppFactory: rich,
-			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"allocated":1000`, `"remaining":1000`, `"members":[`},
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"allocated":1000`, `"remaining":1000`, `"members":[`, `"requests_made":0`, `"trend":[`, `"touches":[]`},
 		},
 		{
 			Name:   "member's ledger page shows only their own entries",

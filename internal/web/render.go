@@ -93,7 +93,9 @@ var funcs = template.FuncMap{
 	"eq_str":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"photo":    photoURL,
 	"plural":   countOf,
-	"initials": initials,
+	// chartHeight is the height in px of a horizontal bar chart of n rows.
+	"chartHeight": func(n int) int { return max(180, 44*n+80) },
+	"initials":    initials,
 }
 
 func toCents(v any) money.Cents {

@@ -9,9 +9,10 @@ import (
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
 	"teamfund/internal/money"
+	"teamfund/internal/stats"
 )
 
-// Usage routes:
+// Usage routes (usage and team statistics):
 //
 //	GET /usage            showUsagePage
 //	GET /api/tf/usage     apiUsage (JSON)
@@ -21,32 +22,26 @@ func bindUsageRoutes(pages, api routeGroup) {
 	api.GET("/usage", apiUsage)
 }
 
-// usageBar is one bar of a team's chart; Width is in SVG units of at most chartWidth.
-type usageBar struct {
-	Label string
-	Value money.Cents
-	Width float64
-	Y     int
-	Class string
-}
-
-// teamUsage is a team's totals plus its chart.
-type teamUsage struct {
-	budget.Usage
-	Bars []usageBar
-}
+// trendMonths is how many months the trend shows, the chosen one last.
+const trendMonths = 12
 
 type usagePage struct {
 	Page
-	Month      budget.Month
-	PrevMonth  budget.Month
-	NextMonth  budget.Month
-	IsCurrent  bool
-	Teams      []teamUsage
-	TeamID     string
-	TeamLabel  string
-	Members    []budget.Usage
-	TeamChoice []person
+	Month        budget.Month
+	PrevMonth    budget.Month
+	NextMonth    budget.Month
+	IsCurrent    bool
+	TeamID       string
+	TeamLabel    string
+	TeamChoice   []person // admins pick a team; managers see their own
+	Teams        []budget.Usage
+	Members      []stats.Activity
+	Trend        []stats.MonthTotal
+	Touches      []stats.TouchSends
+	TeamsChart   chart
+	MembersChart chart
+	TrendChart   chart
+	TouchChart   chart
 }
 
 // usageQuery reads month and team from the query string and checks the viewer may see them.
@@ -71,21 +66,29 @@ func usageQuery(e *core.RequestEvent) (month budget.Month, teamID string, err er
 	return month, teamID, nil
 }
 
-func chartOf(u budget.Usage) []usageBar {
-	bars := []usageBar{{Label: "Allocated", Value: u.Allocated, Class: "allocated"},
-		{Label: "Spent", Value: u.Spent, Class: "spent"},
-		{Label: "Remaining", Value: u.Remaining, Class: "remaining"}}
-	top := money.Cents(1)
-	for _, b := range bars {
-		top = max(top, b.Value)
+// usageData is what the page and the JSON share.
+type usageData struct {
+	Teams   []budget.Usage
+	Members []stats.Activity
+	Trend   []stats.MonthTotal
+	Touches []stats.TouchSends
+}
+
+func loadUsage(app core.App, teamID string, month budget.Month) (d usageData, err error) {
+	loc := companyLoc(app)
+	if d.Teams, err = budget.TeamUsage(app, teamID, month, loc); err != nil {
+		return d, err
 	}
-	for i := range bars {
-		bars[i].Y = i * 22
-		if bars[i].Value > 0 {
-			bars[i].Width = float64(bars[i].Value) * chartWidth / float64(top)
+	if teamID != "" {
+		if d.Members, err = stats.MemberActivity(app, teamID, month, loc); err != nil {
+			return d, err
 		}
 	}
-	return bars
+	if d.Trend, err = stats.Trend(app, teamID, month, trendMonths, loc); err != nil {
+		return d, err
+	}
+	d.Touches, err = stats.SendsPerTouch(app, teamID, month, loc)
+	return d, err
 }
 
 func showUsagePage(e *core.RequestEvent) error {
@@ -93,34 +96,37 @@ func showUsagePage(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	loc := companyLoc(e.App)
-	u := currentUser(e)
-	p := &usagePage{Page: Page{Title: "Usage · " + month.Label()}, Month: month, PrevMonth: month.Prev(),
-		NextMonth: month.Next(), IsCurrent: month == budget.MonthOf(time.Now(), loc), TeamID: teamID}
-	if u.Role().IsAdmin() {
-		p.TeamChoice = allTeams(e.App)
-	}
-	teams, err := budget.TeamUsage(e.App, teamID, month, loc)
+	d, err := loadUsage(e.App, teamID, month)
 	if err != nil {
 		return pageError(e, err)
 	}
-	for _, t := range teams {
-		p.Teams = append(p.Teams, teamUsage{Usage: t, Bars: chartOf(t)})
+	p := &usagePage{Page: Page{Title: "Usage · " + month.Label()}, Month: month, PrevMonth: month.Prev(),
+		NextMonth: month.Next(), IsCurrent: month == budget.MonthOf(time.Now(), companyLoc(e.App)), TeamID: teamID,
+		Teams: d.Teams, Members: d.Members, Trend: d.Trend, Touches: d.Touches}
+	if currentUser(e).Role().IsAdmin() {
+		p.TeamChoice = allTeams(e.App)
 	}
 	if teamID != "" {
 		p.TeamLabel = teamName(e.App, teamID)
-		if p.Members, err = budget.MemberUsage(e.App, teamID, month, loc); err != nil {
-			return pageError(e, err)
-		}
 	}
+	p.TeamsChart = moneyChart(d.Teams)
+	members := make([]budget.Usage, len(d.Members))
+	for i, m := range d.Members {
+		members[i] = m.Usage
+	}
+	p.MembersChart = moneyChart(members)
+	p.TrendChart = trendChart(d.Trend)
+	p.TouchChart = touchChart(d.Touches)
 	return render(e, http.StatusOK, "usage/usage", p)
 }
 
 // usageJSON is GET /api/tf/usage.
 type usageJSON struct {
-	Month   budget.Month   `json:"month"`
-	Teams   []budget.Usage `json:"teams"`
-	Members []budget.Usage `json:"members"`
+	Month   budget.Month       `json:"month"`
+	Teams   []budget.Usage     `json:"teams"`
+	Members []stats.Activity   `json:"members"`
+	Trend   []stats.MonthTotal `json:"trend"`
+	Touches []stats.TouchSends `json:"touches"`
 }
 
 func apiUsage(e *core.RequestEvent) error {
@@ -128,19 +134,69 @@ func apiUsage(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	loc := companyLoc(e.App)
-	out := usageJSON{Month: month}
-	if out.Teams, err = budget.TeamUsage(e.App, teamID, month, loc); err != nil {
+	d, err := loadUsage(e.App, teamID, month)
+	if err != nil {
 		return apiError(e, err)
 	}
-	if teamID != "" {
-		if out.Members, err = budget.MemberUsage(e.App, teamID, month, loc); err != nil {
-			return apiError(e, err)
-		}
-	}
-	out.Teams, out.Members = nonNil(out.Teams), nonNil(out.Members)
-	return e.JSON(http.StatusOK, out)
+	return e.JSON(http.StatusOK, usageJSON{Month: month, Teams: nonNil(d.Teams), Members: nonNil(d.Members),
+		Trend: nonNil(d.Trend), Touches: nonNil(d.Touches)})
 }
 
-// chartWidth is the longest bar of a usage chart, in SVG units.
-const chartWidth = 220
+// chart is what ui/charts.js needs to draw one Chart.js chart; the page writes it as a
+// JSON block next to the canvas (the CSP allows no inline script).
+type chart struct {
+	Type       string         `json:"type"` // "bar" or "line"
+	Horizontal bool           `json:"horizontal,omitempty"`
+	Money      bool           `json:"money,omitempty"` // values are amounts in major units
+	Labels     []string       `json:"labels"`
+	Datasets   []chartDataset `json:"datasets"`
+}
+
+type chartDataset struct {
+	Label string    `json:"label"`
+	Data  []float64 `json:"data"`
+	Color string    `json:"color"`
+}
+
+// Colours of the three money series, the same in every chart (Tabler's blue, orange, green).
+const (
+	colorAllocated = "#206bc4"
+	colorSpent     = "#f76707"
+	colorRemaining = "#2fb344"
+)
+
+func major(c money.Cents) float64 { return float64(c) / 100 }
+
+// moneyChart draws allocated, spent and remaining of each row side by side on one scale.
+func moneyChart(rows []budget.Usage) chart {
+	c := chart{Type: "bar", Horizontal: true, Money: true, Datasets: []chartDataset{
+		{Label: "Allocated", Color: colorAllocated}, {Label: "Spent", Color: colorSpent}, {Label: "Remaining", Color: colorRemaining}}}
+	for _, r := range rows {
+		c.Labels = append(c.Labels, r.Name)
+		c.Datasets[0].Data = append(c.Datasets[0].Data, major(r.Allocated))
+		c.Datasets[1].Data = append(c.Datasets[1].Data, major(r.Spent))
+		c.Datasets[2].Data = append(c.Datasets[2].Data, major(r.Remaining))
+	}
+	return c
+}
+
+func trendChart(months []stats.MonthTotal) chart {
+	c := chart{Type: "line", Money: true, Datasets: []chartDataset{
+		{Label: "Allocated", Color: colorAllocated}, {Label: "Spent", Color: colorSpent}, {Label: "Remaining", Color: colorRemaining}}}
+	for _, m := range months {
+		c.Labels = append(c.Labels, m.Month.Short())
+		c.Datasets[0].Data = append(c.Datasets[0].Data, major(m.Allocated))
+		c.Datasets[1].Data = append(c.Datasets[1].Data, major(m.Spent))
+		c.Datasets[2].Data = append(c.Datasets[2].Data, major(m.Remaining))
+	}
+	return c
+}
+
+func touchChart(rows []stats.TouchSends) chart {
+	c := chart{Type: "bar", Horizontal: true, Datasets: []chartDataset{{Label: "Sends", Color: colorAllocated}}}
+	for _, r := range rows {
+		c.Labels = append(c.Labels, r.Name)
+		c.Datasets[0].Data = append(c.Datasets[0].Data, float64(r.Sends))
+	}
+	return c
+}
