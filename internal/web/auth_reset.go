@@ -26,27 +26,41 @@ func bindPasswordResetRoutes(g routeGroup) {
 
 type resetRequestPage struct {
 	Page
-	Email string
-	Sent  bool
-	Error string
+	Email       string
+	Sent        bool
+	Error       string
+	SSORequired bool // only the owner has a usable password
+}
+
+func newResetRequestPage(e *core.RequestEvent, email string) *resetRequestPage {
+	d := &resetRequestPage{Page: Page{Title: "Forgot your password?"}, Email: email}
+	if c, err := company.Load(e.App); err == nil {
+		d.SSORequired = c.SSORequired()
+	}
+	return d
 }
 
 func showResetRequestPage(e *core.RequestEvent) error {
 	if !company.IsSetUp(e.App) {
 		return redirect(e, "/setup")
 	}
-	return render(e, http.StatusOK, "auth/reset_request", &resetRequestPage{Page: Page{Title: "Forgot your password?"}})
+	return render(e, http.StatusOK, "auth/reset_request", newResetRequestPage(e, ""))
 }
 
 func requestPasswordReset(e *core.RequestEvent) error {
 	email := member.NormalizeEmail(e.Request.PostFormValue("email"))
-	data := &resetRequestPage{Page: Page{Title: "Forgot your password?"}, Email: email}
+	data := newResetRequestPage(e, email)
 	if email == "" {
 		data.Error = "Enter the email you sign in with."
 		return render(e, http.StatusUnprocessableEntity, "auth/reset_request", data)
 	}
-	if err := useradmin.RequestPasswordReset(e.App, email); err != nil {
-		return pageError(e, err)
+	// While single sign-on is required a password is of use to the owner only, so nobody
+	// else gets a link (the page says so, whatever the email).
+	u, err := member.FindByEmail(e.App, email)
+	if !data.SSORequired || (err == nil && u.Role() == member.RoleOwner) {
+		if err := useradmin.RequestPasswordReset(e.App, email); err != nil {
+			return pageError(e, err)
+		}
 	}
 	data.Sent = true
 	return render(e, http.StatusOK, "auth/reset_request", data)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -270,4 +271,28 @@ func TestPocketBaseOAuth2EndpointKeepsTheCompanyRules(t *testing.T) {
 			t.Fatalf("got %d %s", status, body)
 		}
 	})
+}
+
+func TestSSORequiredSendsPasswordLinksToTheOwnerOnly(t *testing.T) {
+	f := testutil.Fixtures(t)
+	mails := func(app core.App, email string) int64 {
+		n, _ := app.CountRecords("outbox", dbx.HashExp{"to": email, "kind": "password_reset"})
+		return n
+	}
+	for _, tc := range []struct {
+		key  string
+		want int64
+	}{{"memberA", 0}, {"owner", 1}} {
+		body := url.Values{"email": {f.Emails[tc.key]}, "csrf_token": {testutil.CSRF}}
+		(&tests.ApiScenario{
+			Name: tc.key + " asks for a password link while SSO is required", Method: http.MethodPost, URL: "/password-reset",
+			Body: strings.NewReader(body.Encode()), Headers: f.FormHeaders(""), TestAppFactory: ssoRequiredApp,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`id="reset-sso"`, `id="reset-sent"`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if n := mails(app, f.Emails[tc.key]); n != tc.want {
+					t.Errorf("reset mails = %d, want %d", n, tc.want)
+				}
+			},
+		}).Test(t)
+	}
 }
