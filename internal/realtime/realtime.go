@@ -62,6 +62,15 @@ func Disconnect(app core.App, userID string) {
 	})
 }
 
+// DisconnectAll ends every open event stream (closing the company signs everyone out).
+func DisconnectAll(app core.App) {
+	afterCommit(app, func() {
+		for _, c := range app.SubscriptionsBroker().Clients() {
+			app.SubscriptionsBroker().Unregister(c.Id())
+		}
+	})
+}
+
 // send never blocks the caller: a client's channel is unbuffered and its page may be slow.
 func send(c subscriptions.Client, event string) {
 	go c.Send(subscriptions.Message{Name: event, Data: []byte("{}")})

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/budget"
+	"teamfund/internal/company"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/realtime"
@@ -27,4 +28,5 @@ func Bind(app core.App) {
 	stmt.Bind(app)
 	bindTrustedProxy(app)
 	bindProfile(app)
+	company.BindClosing(app)
 }
