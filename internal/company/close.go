@@ -83,12 +83,13 @@ func Closing(app core.App) bool {
 
 // markClosing writes the marker durably: a temporary file synced, renamed into place, and
 // the folder synced, so after a crash it is either wholly there or not at all.
-func markClosing(app core.App, c closing) error {
+func markClosing(app core.App, c closing) error { return writeMarker(app.DataDir(), c) }
+
+func writeMarker(dir string, c closing) error {
 	body, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	dir := app.DataDir()
 	tmp, err := os.CreateTemp(dir, closingMarker+".*")
 	if err != nil {
 		return err

@@ -68,7 +68,7 @@ var routeAccess = map[string]level{
 	"GET /api/tf/invite-keys": manager, "POST /api/tf/invite-keys": manager, "POST /api/tf/invite-keys/{id}/revoke": manager,
 	"GET /outbox": admin, "GET /outbox/{id}": admin, "GET /api/tf/outbox": admin,
 	"GET /settings": owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
-	"GET /company/export": owner, "GET /api/tf/company/export": owner,
+	"GET /company/export": owner, "GET /api/tf/company/export": owner, "GET /company/close": owner, "POST /company/close": owner,
 
 	"GET /money": user, "GET /money/summary": user, "GET /money/requests": user, "POST /money/transfer": user,
 	"POST /money/requests": user, "POST /money/requests/{id}/{decision}": user,

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/company"
 	"teamfund/internal/export"
 )
 
@@ -15,9 +16,53 @@ import (
 //
 //	GET  /company/export           downloadEverything (the ZIP of every kind of record)
 //	GET  /api/tf/company/export    downloadEverythingAPI
+//	GET  /company/close            showCloseCompanyPage
+//	POST /company/close            closeCompany
 func bindCompanyRoutes(pages, api routeGroup) {
 	pages.GET("/company/export", downloadEverything).BindFunc(requireUser)
 	api.GET("/company/export", downloadEverythingAPI)
+	pages.GET("/company/close", showCloseCompanyPage).BindFunc(requireUser)
+	pages.POST("/company/close", closeCompany).BindFunc(requireUser)
+}
+
+type closeCompanyPage struct {
+	Page
+	Company     string
+	KeepBackups bool
+	Typed       string // the company name as typed, kept on an error
+	Errors      FormErrors
+}
+
+func showCloseCompanyPage(e *core.RequestEvent) error {
+	if err := access.Check(currentUser(e), access.CloseCompany, ""); err != nil {
+		return pageError(e, err)
+	}
+	c, err := company.Load(e.App)
+	if err != nil {
+		return pageError(e, err)
+	}
+	return render(e, http.StatusOK, "company/close", &closeCompanyPage{Page: Page{Title: "Close the company"}, Company: c.Name()})
+}
+
+// closeCompany deletes the company (company.Close) and sends the browser, signed out, to
+// the first-run setup.
+func closeCompany(e *core.RequestEvent) error {
+	f := e.Request.PostFormValue
+	in := company.CloseInput{CompanyName: f("company_name"), Password: f("password"), KeepBackups: f("keep_backups") == "on"}
+	err := company.Close(e.App, currentUser(e), in)
+	if errs, ok := formErrors(err); ok {
+		c, lerr := company.Load(e.App)
+		if lerr != nil {
+			return pageError(e, lerr)
+		}
+		return render(e, http.StatusUnprocessableEntity, "company/close", &closeCompanyPage{Page: Page{Title: "Close the company"},
+			Company: c.Name(), KeepBackups: in.KeepBackups, Typed: in.CompanyName, Errors: errs})
+	}
+	if err != nil {
+		return pageError(e, err)
+	}
+	clearSession(e)
+	return redirect(e, "/setup")
 }
 
 func downloadEverything(e *core.RequestEvent) error    { return serveEverything(e, pageError) }

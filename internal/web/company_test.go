@@ -4,11 +4,15 @@ import (
 	"archive/zip"
 	"bytes"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/company"
 	"teamfund/internal/testutil"
 )
 
@@ -102,6 +106,146 @@ func TestDownloadEverything(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		s.TestAppFactory = testutil.NewApp
+		s.Test(t)
+	}
+}
+
+// closeForm is the close-company form body.
+func closeForm(name, password string, keepBackups bool) *strings.Reader {
+	v := url.Values{"company_name": {name}, "password": {password}}
+	if keepBackups {
+		v.Set("keep_backups", "on")
+	}
+	return strings.NewReader(v.Encode())
+}
+
+// withBackup is the fixture app with a local backup file.
+func withBackup(t testing.TB) *tests.TestApp {
+	app := testutil.NewApp(t)
+	p := filepath.Join(app.DataDir(), "backups", "pb_backup_test.zip")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// closedApp is the fixture app after the owner closed the company.
+func closedApp(t testing.TB) *tests.TestApp {
+	app := testutil.NewApp(t)
+	owner := testutil.Member(t, app, testutil.Fixtures(t).ID("owner"))
+	if err := company.Close(app, owner, company.CloseInput{CompanyName: "Acme", Password: testutil.Password}); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// expectOpen checks nothing was deleted and no closing was started.
+func expectOpen(t testing.TB, app *tests.TestApp, _ *http.Response) {
+	t.Helper()
+	if n, _ := app.CountRecords("users"); n < 9 || !company.IsSetUp(app) || company.Closing(app) {
+		t.Errorf("users %d, set up %v, closing %v: want the company untouched", n, company.IsSetUp(app), company.Closing(app))
+	}
+}
+
+func TestCloseCompany(t *testing.T) {
+	f := testutil.Fixtures(t)
+	scenarios := []tests.ApiScenario{
+		{
+			Name:   "owner sees what closing deletes, the download first, and the confirmation form",
+			Method: http.MethodGet, URL: "/company/close", Headers: f.CookieHeaders("owner"),
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{"What will be deleted", `href="/company/export"`, `name="company_name"`,
+				`name="password"`, `name="keep_backups"`, "Type the company name: <strong>Acme</strong>"},
+		},
+		{
+			Name:   "settings page links to closing the company",
+			Method: http.MethodGet, URL: "/settings", Headers: f.CookieHeaders("owner"),
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`href="/company/close"`},
+		},
+		{
+			Name:   "admin cannot open the close page",
+			Method: http.MethodGet, URL: "/company/close", Headers: f.CookieHeaders("admin"),
+			ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"not allowed"},
+		},
+		{
+			Name:   "admin cannot close the company, even with the name and their own password",
+			Method: http.MethodPost, URL: "/company/close", Body: closeForm("Acme", testutil.Password, false),
+			Headers: f.FormHeaders("admin"), ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"not allowed"},
+			ExpectedEvents: map[string]int{"*": 0}, AfterTestFunc: expectOpen,
+		},
+		{
+			Name:   "owner with a wrong company name gets the field error and nothing is deleted",
+			Method: http.MethodPost, URL: "/company/close", Body: closeForm("acme inc", testutil.Password, false),
+			Headers: f.FormHeaders("owner"), ExpectedStatus: http.StatusUnprocessableEntity,
+			ExpectedContent: []string{"Type the company name exactly as shown: Acme.", `value="acme inc"`, `aria-invalid="true"`},
+			NotExpectedContent: []string{"not your password"},
+			ExpectedEvents:     map[string]int{"*": 0}, AfterTestFunc: expectOpen,
+		},
+		{
+			Name:   "owner with a wrong password gets the field error and nothing is deleted",
+			Method: http.MethodPost, URL: "/company/close", Body: closeForm("Acme", "not-the-password", false),
+			Headers: f.FormHeaders("owner"), ExpectedStatus: http.StatusUnprocessableEntity,
+			ExpectedContent:    []string{"That is not your password."},
+			NotExpectedContent: []string{"exactly as shown", "not-the-password"},
+			ExpectedEvents:     map[string]int{"*": 0}, AfterTestFunc: expectOpen,
+		},
+		{
+			Name:   "owner closes the company: everything goes, the session ends, the first-run setup is shown",
+			Method: http.MethodPost, URL: "/company/close", Body: closeForm(" Acme ", testutil.Password, false),
+			Headers: f.FormHeaders("owner"), TestAppFactory: withBackup,
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				testutil.ExpectLocation("/setup")(t, app, res)
+				if c := res.Header.Get("Set-Cookie"); !strings.Contains(c, "tf_session=;") {
+					t.Errorf("Set-Cookie = %q, want the session cleared", c)
+				}
+				for _, table := range []string{"users", "teams", "company", "ledger_entries", "audit_log", "_superusers"} {
+					if n, _ := app.CountRecords(table); n != 0 {
+						t.Errorf("%s: %d records left", table, n)
+					}
+				}
+				if _, err := os.Stat(filepath.Join(app.DataDir(), "backups", "pb_backup_test.zip")); !os.IsNotExist(err) {
+					t.Errorf("the local backup is still there (%v)", err)
+				}
+			},
+		},
+		{
+			Name:   "after closing, the server shows the first-run setup again",
+			Method: http.MethodGet, URL: "/setup", TestAppFactory: closedApp,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`action="/setup"`, `name="company_name"`},
+		},
+		{
+			Name:   "after closing, a member's old session is signed out and sent to the setup",
+			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("memberA"), TestAppFactory: closedApp,
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""}, AfterTestFunc: testutil.ExpectLocation("/setup"),
+		},
+		{
+			Name:   "after closing, an old bearer token is refused by the JSON API",
+			Method: http.MethodGet, URL: "/api/tf/me", Headers: f.AuthHeaders("owner"), TestAppFactory: closedApp,
+			ExpectedStatus: http.StatusUnauthorized, ExpectedContent: []string{`"status":401`},
+		},
+		{
+			Name:   "owner closes the company and keeps the local backups",
+			Method: http.MethodPost, URL: "/company/close", Body: closeForm("Acme", testutil.Password, true),
+			Headers: f.FormHeaders("owner"), TestAppFactory: withBackup,
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if company.IsSetUp(app) {
+					t.Error("the company is still set up")
+				}
+				if _, err := os.Stat(filepath.Join(app.DataDir(), "backups", "pb_backup_test.zip")); err != nil {
+					t.Errorf("the kept backup is gone: %v", err)
+				}
+			},
+		},
+	}
+	for _, s := range scenarios {
+		if s.TestAppFactory == nil {
+			s.TestAppFactory = testutil.NewApp
+		}
 		s.Test(t)
 	}
 }
