@@ -12,7 +12,6 @@ import (
 	"teamfund/internal/testutil"
 )
 
-
 // restart opens dir as the server would on its next start (every hook bound, then bootstrap).
 func restart(t *testing.T, dir string) (core.App, error) {
 	t.Helper()

@@ -180,7 +180,7 @@ func TestCloseCompany(t *testing.T) {
 			Name:   "owner with a wrong company name gets the field error and nothing is deleted",
 			Method: http.MethodPost, URL: "/company/close", Body: closeForm("acme inc", testutil.Password, false),
 			Headers: f.FormHeaders("owner"), ExpectedStatus: http.StatusUnprocessableEntity,
-			ExpectedContent: []string{"Type the company name exactly as shown: Acme.", `value="acme inc"`, `aria-invalid="true"`},
+			ExpectedContent:    []string{"Type the company name exactly as shown: Acme.", `value="acme inc"`, `aria-invalid="true"`},
 			NotExpectedContent: []string{"not your password"},
 			ExpectedEvents:     map[string]int{"*": 0}, AfterTestFunc: expectOpen,
 		},
