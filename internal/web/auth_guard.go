@@ -11,8 +11,8 @@ import (
 // bindAuthGuards makes PocketBase's own auth endpoints of the users collection keep the
 // company rules of the sign-in page: /api/collections/users/auth-with-oauth2 goes through
 // sso.SignIn (so it never creates an account for an unknown email, and a pending invite
-// is accepted with its team and role), and auth-with-password admits only the owner
-// while single sign-on is required.
+// is accepted with its team and role), and auth-with-password (and auth-with-otp, should
+// an admin turn one-time passwords on) admit only the owner while single sign-on is required.
 func bindAuthGuards(app core.App) {
 	app.OnRecordAuthWithOAuth2Request(member.Collection).BindFunc(func(e *core.RecordAuthWithOAuth2RequestEvent) error {
 		m, _, err := sso.SignIn(e.App, sso.Identity{Provider: e.ProviderName, Email: e.OAuth2User.Email, Name: e.OAuth2User.Name}, "")
@@ -26,14 +26,26 @@ func bindAuthGuards(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordAuthWithPasswordRequest(member.Collection).BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
-		if e.Record == nil || !e.Record.ValidatePassword(e.Password) || member.Wrap(e.Record).Role() == member.RoleOwner {
+		// A wrong password keeps PocketBase's own answer, so the refusal reveals no account.
+		if e.Record == nil || !e.Record.ValidatePassword(e.Password) {
 			return e.Next()
 		}
-		if c, err := company.Load(e.App); err == nil && c.SSORequired() {
-			return e.ForbiddenError(ssoRequiredMessage, nil)
-		}
-		return e.Next()
+		return refuseUnlessOwner(e.RequestEvent, e.Record, e.Next)
 	})
+	app.OnRecordAuthWithOTPRequest(member.Collection).BindFunc(func(e *core.RecordAuthWithOTPRequestEvent) error {
+		return refuseUnlessOwner(e.RequestEvent, e.Record, e.Next)
+	})
+}
+
+// refuseUnlessOwner stops a sign-in without the provider while single sign-on is required.
+func refuseUnlessOwner(e *core.RequestEvent, rec *core.Record, next func() error) error {
+	if rec == nil || member.Wrap(rec).Role() == member.RoleOwner {
+		return next()
+	}
+	if c, err := company.Load(e.App); err == nil && c.SSORequired() {
+		return e.ForbiddenError(ssoRequiredMessage, nil)
+	}
+	return next()
 }
 
 // oauth2APIRefusal answers a refused OAuth2 sign-in as JSON with the sign-in page's reason.

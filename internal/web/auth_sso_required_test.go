@@ -296,3 +296,37 @@ func TestSSORequiredSendsPasswordLinksToTheOwnerOnly(t *testing.T) {
 		}).Test(t)
 	}
 }
+
+func TestSSORequiredRefusesOneTimePasswordsOfEveryoneButTheOwner(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := ssoRequiredApp(t)
+	defer app.Cleanup()
+	col, _ := app.FindCollectionByNameOrId(member.Collection)
+	col.OTP.Enabled = true
+	if err := app.Save(col); err != nil {
+		t.Fatal(err)
+	}
+	srv := testutil.Serve(t, app)
+	for _, tc := range []struct {
+		key    string
+		status int
+	}{{"memberA", http.StatusForbidden}, {"owner", http.StatusOK}} {
+		otp := core.NewOTP(app)
+		otp.SetCollectionRef(col.Id)
+		otp.SetRecordRef(f.ID(tc.key))
+		otp.SetPassword("123456")
+		if err := app.Save(otp); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.Post(srv.URL+"/api/collections/users/auth-with-otp", "application/json",
+			strings.NewReader(`{"otpId":"`+otp.Id+`","password":"123456"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.status {
+			t.Errorf("%s: got %d %s, want %d", tc.key, res.StatusCode, body, tc.status)
+		}
+	}
+}
