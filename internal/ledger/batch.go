@@ -11,6 +11,7 @@ import (
 
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/realtime"
 )
 
 // Batch posts one entry per account in set-based SQL, for actions that touch thousands of
@@ -108,7 +109,20 @@ func PostBatch(app core.App, b Batch) (BatchResult, error) {
 		_, err = tx.DB().NewQuery(`UPDATE users SET balance = l.balance_after
 			FROM ledger_entries l WHERE l.ref = {:ref} AND l.account = users.id`).
 			Bind(dbx.Params{"ref": ref}).Execute()
-		return err
+		if err != nil {
+			return err
+		}
+		// Written with SQL, not record saves: tell records-API subscribers after the commit.
+		batchRows := func(column string) func(core.App) []string {
+			return func(app core.App) []string {
+				var ids []string
+				_ = app.DB().Select(column).From(Collection).Where(dbx.HashExp{"ref": ref}).Column(&ids)
+				return ids
+			}
+		}
+		realtime.AnnounceFunc(tx, core.ModelEventTypeCreate, Collection, batchRows("id"))
+		realtime.AnnounceFunc(tx, core.ModelEventTypeUpdate, member.Collection, batchRows("account"))
+		return nil
 	})
 	if err != nil {
 		return BatchResult{}, err

@@ -18,6 +18,7 @@ import (
 // Bind registers every Teamfund hook and route on app.
 func Bind(app core.App) {
 	member.BindInvariants(app)
+	member.BindSessionEnd(app)
 	ledger.BindInvariants(app)
 	ledger.BindAmountBounds(app)
 	realtime.Bind(app)

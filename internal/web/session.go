@@ -43,6 +43,23 @@ func loadSessionCookie() *hook.Handler[*core.RequestEvent] {
 	}
 }
 
+// dropInactiveAuth runs just after PocketBase's Authorization-header loader and treats a
+// token of a user who is not active as no token, on every route (records API, realtime,
+// /api/tf/, pages). Deactivation already rotates the token key; this also covers a status
+// written without it (SQL, a restored backup) and costs nothing (the record is loaded).
+func dropInactiveAuth() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "teamfundActiveUsersOnly",
+		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
+		Func: func(e *core.RequestEvent) error {
+			if e.Auth != nil && e.Auth.Collection().Name == member.Collection && !member.Wrap(e.Auth).Active() {
+				e.Auth = nil
+			}
+			return e.Next()
+		},
+	}
+}
+
 // currentUser is the signed-in Teamfund user, or nil (guests and superusers).
 func currentUser(e *core.RequestEvent) *member.Member {
 	if e.Auth == nil || e.Auth.Collection().Name != member.Collection {

@@ -21,6 +21,7 @@ func Register(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(htmlLimitErrors())
 		se.Router.Bind(loadSessionCookie())
+		se.Router.Bind(dropInactiveAuth())
 		se.Router.BindFunc(securityHeaders)
 		se.Router.BindFunc(csrfProtect)
 
