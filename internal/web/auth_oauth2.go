@@ -7,12 +7,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/auth"
 	"github.com/pocketbase/pocketbase/tools/security"
 	"golang.org/x/oauth2"
 
@@ -150,23 +152,9 @@ func finishOAuth2(e *core.RequestEvent) error {
 		}
 		return ssoRefused(e, http.StatusUnauthorized, "Not signed in", name+" did not sign you in ("+reason+"). Try again, or ask an admin.")
 	}
-	ctx, cancel := context.WithTimeout(e.Request.Context(), 30*time.Second)
-	defer cancel()
-	client.SetContext(ctx)
-	client.SetRedirectURL(callbackURL(e))
-	var opts []oauth2.AuthCodeOption
-	if client.PKCE() {
-		opts = append(opts, oauth2.SetAuthURLParam("code_verifier", flow.Verifier))
-	}
-	token, err := client.FetchToken(q.Get("code"), opts...)
+	user, err := exchangeCode(e, client, q.Get("code"), flow.Verifier)
 	if err != nil {
-		e.App.Logger().Warn("oauth2 code exchange failed", slog.String("provider", cfg.Name), slog.Any("error", err))
-		return ssoRefused(e, http.StatusBadGateway, "Sign-in failed", name+" did not accept Teamfund's sign-in request. An admin should check the Client ID, the Client secret and the token URL in the dashboard, and that "+callbackURL(e)+" is registered at the provider as a redirect URL.")
-	}
-	user, err := client.FetchAuthUser(token)
-	if err != nil {
-		e.App.Logger().Warn("oauth2 user fetch failed", slog.String("provider", cfg.Name), slog.Any("error", err))
-		return ssoRefused(e, http.StatusBadGateway, "Sign-in failed", "Teamfund could not read your profile from "+name+". An admin should check the provider settings in the dashboard (for OpenID Connect: user info URL, or JWKS URL and issuer).")
+		return exchangeFailed(e, cfg.Name, name, err)
 	}
 	m, outcome, err := sso.SignIn(e.App, sso.Identity{Provider: cfg.Name, Email: user.Email, Name: user.Name}, flow.Key)
 	if err != nil {
@@ -183,6 +171,44 @@ func finishOAuth2(e *core.RequestEvent) error {
 		next = "/"
 	}
 	return redirect(e, next)
+}
+
+// The two steps of the server-side exchange that can fail at the provider.
+var (
+	errCodeRejected  = errors.New("code exchange failed")
+	errProfileUnread = errors.New("user profile fetch failed")
+)
+
+// exchangeCode trades the authorization code (with the PKCE verifier) for tokens on the
+// server and reads the person's profile through PocketBase's provider.
+func exchangeCode(e *core.RequestEvent, client auth.Provider, code, verifier string) (*auth.AuthUser, error) {
+	ctx, cancel := context.WithTimeout(e.Request.Context(), 30*time.Second)
+	defer cancel()
+	client.SetContext(ctx)
+	client.SetRedirectURL(callbackURL(e))
+	var opts []oauth2.AuthCodeOption
+	if client.PKCE() {
+		opts = append(opts, oauth2.SetAuthURLParam("code_verifier", verifier))
+	}
+	token, err := client.FetchToken(code, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errCodeRejected, err)
+	}
+	user, err := client.FetchAuthUser(token)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errProfileUnread, err)
+	}
+	return user, nil
+}
+
+// exchangeFailed logs why the provider exchange failed and tells the person which
+// settings an admin should check.
+func exchangeFailed(e *core.RequestEvent, provider, name string, err error) error {
+	e.App.Logger().Warn("oauth2 sign-in failed", slog.String("provider", provider), slog.Any("error", err))
+	if errors.Is(err, errCodeRejected) {
+		return ssoRefused(e, http.StatusBadGateway, "Sign-in failed", name+" did not accept Teamfund's sign-in request. An admin should check the Client ID, the Client secret and the token URL in the dashboard, and that "+callbackURL(e)+" is registered at the provider as a redirect URL.")
+	}
+	return ssoRefused(e, http.StatusBadGateway, "Sign-in failed", "Teamfund could not read your profile from "+name+". An admin should check the provider settings in the dashboard (for OpenID Connect: user info URL, or JWKS URL and issuer).")
 }
 
 // providerLabel is the name people know the provider by.

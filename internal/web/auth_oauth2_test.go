@@ -412,6 +412,22 @@ func TestSSOStateAndPKCEAreChecked(t *testing.T) {
 			t.Fatalf("got %d, want 502 and no session:\n%s", res.StatusCode, body)
 		}
 	})
+	t.Run("a refusal at the provider is shown with its reason", func(t *testing.T) {
+		authURL, cookie := env.start(t)
+		back := env.url + "/auth/oauth2/callback?" + url.Values{"state": {authURL.Query().Get("state")},
+			"error": {"access_denied"}, "error_description": {"The user cancelled"}}.Encode()
+		req, _ := http.NewRequest(http.MethodGet, back, nil)
+		req.AddCookie(cookie)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "Acme SSO did not sign you in (The user cancelled)") {
+			t.Fatalf("got %d:\n%s", res.StatusCode, body)
+		}
+	})
 	t.Run("the untouched flow signs in", func(t *testing.T) {
 		authURL, cookie := env.start(t)
 		env.queue(f.Emails["memberA"], true)
