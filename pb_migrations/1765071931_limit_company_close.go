@@ -17,7 +17,7 @@ func init() {
 				return nil
 			}
 		}
-		s.RateLimits.Rules = append(s.RateLimits.Rules, core.RateLimitRule{Label: companyCloseLimit, MaxRequests: 5, Duration: 60})
+		s.RateLimits.Rules = append(s.RateLimits.Rules, core.RateLimitRule{Label: companyCloseLimit, MaxRequests: 10, Duration: 60})
 		return app.Save(s)
 	}, func(app core.App) error {
 		s := app.Settings()

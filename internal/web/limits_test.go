@@ -82,11 +82,11 @@ func TestClosingTheCompanyIsRateLimited(t *testing.T) {
 	defer app.Cleanup()
 	srv := testutil.Serve(t, app)
 	body := url.Values{"company_name": {"Acme"}, "password": {"guess"}}.Encode()
-	for i := range 6 {
+	for i := range 11 {
 		res := do(t, srv.URL, http.MethodPost, "/company/close", body, f.FormHeaders("owner"))
-		if i == 5 {
+		if i == 10 {
 			if res.StatusCode != http.StatusTooManyRequests {
-				t.Fatalf("6th guess: got %d, want 429", res.StatusCode)
+				t.Fatalf("11th guess: got %d, want 429", res.StatusCode)
 			}
 		} else if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("guess %d: got %d, want 422", i+1, res.StatusCode)
