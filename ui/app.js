@@ -1,31 +1,98 @@
-// Teamfund's only script: confirm dialogs for destructive buttons (data-confirm) without inline JS,
-// so the Content-Security-Policy can forbid inline scripts.
-document.addEventListener("click", function (ev) {
-  var el = ev.target.closest("[data-confirm]");
-  if (el && !window.confirm(el.getAttribute("data-confirm"))) {
+// Teamfund's own script. No inline JS anywhere, so the Content-Security-Policy can forbid
+// inline scripts and eval; Tabler's bundle (window.tabler) drives menus, dialogs and toasts.
+(function () {
+  "use strict";
+
+  // Confirmation dialog: a button with data-confirm="Question?" opens #confirm-modal; the
+  // click goes through only after "Confirm". data-confirm-ok names the confirming button.
+  var pending = null;
+  function modal() {
+    var el = document.getElementById("confirm-modal");
+    return el && window.tabler && window.tabler.Modal ? { el: el, ui: window.tabler.Modal.getOrCreateInstance(el) } : null;
+  }
+  document.addEventListener("click", function (ev) {
+    var trigger = ev.target.closest("[data-confirm]");
+    if (!trigger) return;
+    if (trigger.dataset.confirmed === "1") {
+      delete trigger.dataset.confirmed;
+      return;
+    }
     ev.preventDefault();
     ev.stopImmediatePropagation();
-  }
-}, true);
-// "Select all" checkboxes: <input type="checkbox" data-select-all="name">
-document.addEventListener("change", function (ev) {
-  var name = ev.target.getAttribute && ev.target.getAttribute("data-select-all");
-  if (!name) return;
-  document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (cb) {
-    cb.checked = ev.target.checked;
+    var m = modal();
+    if (!m) { // Tabler failed to load: the browser's own dialog still protects the action.
+      if (window.confirm(trigger.getAttribute("data-confirm"))) { trigger.dataset.confirmed = "1"; trigger.click(); }
+      return;
+    }
+    var danger = trigger.matches(".btn-danger, .btn-outline-danger, [data-confirm-danger]");
+    var accept = m.el.querySelector("[data-confirm-accept]");
+    m.el.querySelector("#confirm-message").textContent = trigger.getAttribute("data-confirm");
+    accept.textContent = trigger.getAttribute("data-confirm-ok") || (trigger.textContent || "").trim() || "Confirm";
+    accept.className = "btn w-100 " + (danger ? "btn-danger" : "btn-primary");
+    m.el.querySelector(".modal-status").hidden = !danger;
+    pending = trigger;
+    m.ui.show(trigger);
+  }, true);
+  document.addEventListener("click", function (ev) {
+    if (!ev.target.closest("[data-confirm-accept]") || !pending) return;
+    var trigger = pending;
+    pending = null;
+    modal().ui.hide();
+    trigger.dataset.confirmed = "1";
+    trigger.click();
   });
-});
-// Copy buttons: <button type="button" data-copy="#field-id">Copy</button> copies the field's value.
-document.addEventListener("click", function (ev) {
-  var el = ev.target.closest("[data-copy]");
-  if (!el) return;
-  var field = document.querySelector(el.getAttribute("data-copy"));
-  if (!field) return;
-  field.select();
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(field.value);
-  } else {
-    document.execCommand("copy");
+  document.addEventListener("shown.bs.modal", function (ev) {
+    if (ev.target.id !== "confirm-modal") return;
+    var cancel = ev.target.querySelector("[data-bs-dismiss=modal]");
+    if (cancel) cancel.focus(); // the safe answer is the default one
+  });
+  document.addEventListener("hidden.bs.modal", function (ev) {
+    if (ev.target.id === "confirm-modal" && pending) {
+      pending.focus();
+      pending = null;
+    }
+  });
+
+  // Bulk selection: inside [data-bulk], checkboxes with data-bulk-item select rows; the
+  // [data-bulk-bar] shows only while some are selected, [data-bulk-count] says how many.
+  function refreshBulk(scope) {
+    (scope || document).querySelectorAll("[data-bulk]").forEach(function (box) {
+      var n = box.querySelectorAll("input[type=checkbox][data-bulk-item]:checked").length;
+      box.querySelectorAll("[data-bulk-bar]").forEach(function (bar) {
+        bar.hidden = n === 0;
+      });
+      box.querySelectorAll("[data-bulk-count]").forEach(function (c) {
+        c.textContent = n + " selected";
+      });
+    });
   }
-  el.textContent = "Copied";
-});
+
+  // "Select all" checkboxes: <input type="checkbox" data-select-all="name">
+  document.addEventListener("change", function (ev) {
+    var name = ev.target.getAttribute && ev.target.getAttribute("data-select-all");
+    if (name) {
+      document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (cb) {
+        cb.checked = ev.target.checked;
+      });
+    }
+    if (name || (ev.target.matches && ev.target.matches("[data-bulk-item]"))) refreshBulk();
+  });
+
+  // Copy buttons: <button type="button" data-copy="#field-id">Copy</button> copies the field's value.
+  document.addEventListener("click", function (ev) {
+    var el = ev.target.closest("[data-copy]");
+    if (!el) return;
+    var field = document.querySelector(el.getAttribute("data-copy"));
+    if (!field) return;
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value);
+    } else {
+      document.execCommand("copy");
+    }
+    el.textContent = "Copied";
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { refreshBulk(); });
+  document.addEventListener("htmx:afterSettle", function () { refreshBulk(); });
+})();

@@ -289,6 +289,25 @@ func Login(t testing.TB, ctx context.Context, s *Server, key string) {
 	)
 }
 
+// SignOut opens the user menu and clicks "Sign out", as a person would.
+func SignOut(t testing.TB, ctx context.Context) {
+	t.Helper()
+	Do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#user-menu-button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#logout`)),
+		chromedp.Click(chromedp.CSS(`#logout`)),
+	)
+}
+
+// Confirm clicks the button of the confirmation dialog that a data-confirm button opened.
+func Confirm(t testing.TB, ctx context.Context) {
+	t.Helper()
+	Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-modal #confirm-accept`)),
+		chromedp.Click(chromedp.CSS(`#confirm-modal #confirm-accept`)),
+	)
+}
+
 // ArtifactsDir is where screenshots go: $TEAMFUND_ARTIFACTS or <module>/artifacts.
 func ArtifactsDir() string {
 	if d := os.Getenv("TEAMFUND_ARTIFACTS"); d != "" {

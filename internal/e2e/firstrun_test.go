@@ -41,9 +41,7 @@ func TestFirstRunSetupThenLoginShowsDashboard(t *testing.T) {
 	// The owner's first sign-in starts the guided tour; skip it.
 	e2e.Do(t, ctx, chromedp.WaitVisible(css(`.tf-tour-skip`)), chromedp.Click(css(`.tf-tour-skip`)))
 	waitUntil(t, ctx, `!document.querySelector(".driver-popover")`)
-	e2e.Do(t, ctx,
-		chromedp.Click(css(`#logout`)),
-	)
+	e2e.SignOut(t, ctx)
 	waitUntil(t, ctx, `!!document.querySelector("input[name=email]")`)
 	e2e.Do(t, ctx,
 		chromedp.SendKeys(css(`input[name=email]`), "olivia@acme.com"),

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -13,13 +12,6 @@ import (
 	"teamfund/internal/ledger"
 	"teamfund/internal/testutil"
 )
-
-// acceptConfirms makes the page's data-confirm dialogs answer "OK" (headless Chromium
-// would otherwise wait on them).
-func acceptConfirms(t *testing.T, ctx context.Context) {
-	t.Helper()
-	e2e.Get(t, ctx, chromedp.Evaluate[bool](`window.confirm = function () { return true; }; true`))
-}
 
 // TestBulkRoleChangeIsAllOrNothing: an admin selects three users including the owner and
 // asks to make them managers: nothing changes and the owner is listed with the reason;
@@ -40,8 +32,9 @@ func TestBulkRoleChangeIsAllOrNothing(t *testing.T) {
 		chromedp.SetValue(css(`#bulk-role`), "manager"),
 	)
 	e2e.Screenshot(t, admin, "users-1-bulk-selection")
-	acceptConfirms(t, admin)
-	e2e.Do(t, admin, chromedp.Click(css(`#bulk-apply`)), chromedp.WaitVisible(css(`#bulk-refused`)))
+	e2e.Do(t, admin, chromedp.Click(css(`#bulk-apply`)))
+	e2e.Confirm(t, admin)
+	e2e.Do(t, admin, chromedp.WaitVisible(css(`#bulk-refused`)))
 	if msg := e2e.Text(t, admin, `#bulk-refused`); !strings.Contains(msg, "owner@acme.com") || !strings.Contains(msg, "Nothing was changed") {
 		t.Errorf("refusal = %q, want the owner listed and nothing changed", msg)
 	}
@@ -50,14 +43,14 @@ func TestBulkRoleChangeIsAllOrNothing(t *testing.T) {
 	}
 	e2e.Screenshot(t, admin, "users-2-bulk-refused")
 
-	acceptConfirms(t, admin)
 	e2e.Do(t, admin,
 		chromedp.Click(box("owner")), // still selected after the refusal: unselect it
 		chromedp.SetValue(css(`#bulk-action`), "role"),
 		chromedp.SetValue(css(`#bulk-role`), "manager"),
 		chromedp.Click(css(`#bulk-apply`)),
-		chromedp.WaitVisible(css(`#flash .flash.ok`)),
 	)
+	e2e.Confirm(t, admin)
+	e2e.Do(t, admin, chromedp.WaitVisible(css(`#flash .flash.ok`)))
 	if flash := e2e.Text(t, admin, `#flash`); !strings.Contains(flash, "2 users updated") {
 		t.Errorf("flash = %q, want 2 users updated", flash)
 	}
@@ -99,8 +92,9 @@ func TestLeaveRequestApprovedByTheManager(t *testing.T) {
 	e2e.Login(t, member, s, "memberA")
 	e2e.Do(t, member, chromedp.Navigate(s.URL+"/teams/"+f.ID("alpha")), chromedp.WaitVisible(css(`#leave-team`)))
 	e2e.Screenshot(t, member, "leave-1-member-team-page")
-	acceptConfirms(t, member)
-	e2e.Do(t, member, chromedp.Click(css(`#leave-team`)), chromedp.WaitVisible(css(`#flash .flash.ok`)))
+	e2e.Do(t, member, chromedp.Click(css(`#leave-team`)))
+	e2e.Confirm(t, member)
+	e2e.Do(t, member, chromedp.WaitVisible(css(`#flash .flash.ok`)))
 	if flash := e2e.Text(t, member, `#flash`); !strings.Contains(flash, "waits for a manager") {
 		t.Errorf("flash = %q, want the request to wait", flash)
 	}

@@ -18,7 +18,7 @@ func TestTourEveryMenuPage(t *testing.T) {
 			ctx := s.NewBrowser(t)
 			e2e.Login(t, ctx, s, who)
 			links := e2e.Get(t, ctx, chromedp.Evaluate[[]string](
-				`Array.from(document.querySelectorAll('header.app nav a[href^="/"]:not(.brand)')).map(a => a.getAttribute('href'))`))
+				`Array.from(document.querySelectorAll('#sidebar-menu a.nav-link[href^="/"]')).map(a => a.getAttribute('href'))`))
 			if len(links) == 0 {
 				t.Fatal("no menu links")
 			}

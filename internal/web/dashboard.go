@@ -34,7 +34,7 @@ type todo struct {
 }
 
 // Label is the count with its label: "1 money request to answer", "3 money requests to answer".
-func (t todo) Label() string { return countOf(t.Count, t.One, t.Many) }
+func (t todo) Label() string { return plural(t.Count, t.One, t.Many) }
 
 type dashboardPage struct {
 	Page

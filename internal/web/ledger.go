@@ -15,6 +15,7 @@ import (
 //	GET /ledger            showLedgerPage (filters member, team, kind, from, to; page)
 //	GET /api/tf/ledger     apiLedger (JSON, same filters)
 func bindLedgerRoutes(pages, api routeGroup) {
+	addNav(85, "Ledger", "/ledger", everyone)
 	pages.GET("/ledger", showLedgerPage).BindFunc(requireUser)
 	api.GET("/ledger", apiLedger)
 }

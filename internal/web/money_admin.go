@@ -175,19 +175,3 @@ func apiRunAllocation(e *core.RequestEvent) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// countOf is n with the singular or the plural label, for nouns that do not just add "s".
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return itoa(n) + " " + many
-}
-
-// plural is "1 member" or "3 members".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return itoa(n) + " " + noun + "s"
-}

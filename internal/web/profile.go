@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -139,19 +138,4 @@ func photoURL(u any) string {
 		return ""
 	}
 	return "/users/" + id + "/photo?v=" + url.QueryEscape(file)
-}
-
-// initials are up to two letters standing for a name in an avatar without a photo.
-func initials(name string) string {
-	var out []rune
-	for _, w := range strings.Fields(name) {
-		for _, r := range w {
-			out = append(out, r)
-			break
-		}
-		if len(out) == 2 {
-			break
-		}
-	}
-	return strings.ToUpper(string(out))
 }

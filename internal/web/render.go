@@ -33,7 +33,7 @@ type Page struct {
 	Loc         *time.Location
 	CSRF        string
 	Flash       *Flash
-	Nav         []NavItem
+	Nav         []NavGroup
 }
 
 func (p *Page) page() *Page { return p }
@@ -88,14 +88,62 @@ var funcs = template.FuncMap{
 		}
 		return toCents(c).Decimal()
 	},
-	"datetime": func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02 15:04 MST") },
-	"date":     func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02") },
-	"eq_str":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
-	"photo":    photoURL,
-	"plural":   countOf,
+	"datetime":   func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02 15:04 MST") },
+	"date":       func(loc *time.Location, t any) string { return formatTime(loc, t, "2006-01-02") },
+	"eq_str":     func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"icon":       icon,
+	"plural":     plural,
+	"label":      func(code any) string { return label(fmt.Sprint(code)) },
+	"badgeClass": func(code any) string { return badgeClass(fmt.Sprint(code)) },
+	"initials":   initials,
+	"photo":      photoURL,
+	"dict":       dict,
 	// chartHeight is the height in px of a horizontal bar chart of n rows.
 	"chartHeight": func(n int) int { return max(180, 44*n+80) },
-	"initials":    initials,
+}
+
+// icons holds the vendored Tabler icons by name ("users"), ready to inline: inline SVG
+// takes the text colour and needs no request.
+var icons = loadIcons()
+
+const iconDir = "vendor/tabler-icons-3.52.0"
+
+func loadIcons() map[string]template.HTML {
+	out := map[string]template.HTML{}
+	entries, err := fs.ReadDir(ui.FS, iconDir)
+	if err != nil {
+		panic(err)
+	}
+	for _, entry := range entries {
+		b, err := fs.ReadFile(ui.FS, iconDir+"/"+entry.Name())
+		if err != nil {
+			panic(err)
+		}
+		svg := strings.Join(strings.Fields(string(b)), " ")
+		svg = strings.Replace(svg, "<svg ", `<svg aria-hidden="true" focusable="false" `, 1)
+		out[strings.TrimSuffix(entry.Name(), ".svg")] = template.HTML(svg)
+	}
+	return out
+}
+
+// icon inlines a vendored icon; an unknown name draws nothing (TestTemplatesUseVendoredIcons
+// catches the typo).
+func icon(name string) template.HTML { return icons[name] }
+
+// dict builds the parameters of a partial template: (dict "Title" "Teams" "Context" "…").
+func dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	out := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		key, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", pairs[i])
+		}
+		out[key] = pairs[i+1]
+	}
+	return out, nil
 }
 
 func toCents(v any) money.Cents {
@@ -198,6 +246,9 @@ func renderTemplate(e *core.RequestEvent, status int, view, name string, data pa
 		return fmt.Errorf("unknown view %q", view)
 	}
 	fillPage(e, data.page())
+	if name == "layout" && data.page().User != nil {
+		addNavBadges(e.App, data.page().User, data.page().Nav)
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		e.App.Logger().Error("render failed", slog.String("view", view), slog.String("template", name), slog.Any("error", err))
@@ -213,7 +264,11 @@ func renderError(e *core.RequestEvent, status int, message string) error {
 	if isFragmentRequest(e) {
 		e.Response.Header().Set("HX-Retarget", "#flash")
 		e.Response.Header().Set("HX-Reswap", "innerHTML")
-		return e.HTML(status, `<div class="flash error" role="alert">`+template.HTMLEscapeString(message)+`</div>`)
+		var buf bytes.Buffer
+		if err := templates["error"].ExecuteTemplate(&buf, "toast", &Flash{Kind: "error", Message: message}); err != nil {
+			return err
+		}
+		return e.HTML(status, buf.String())
 	}
 	return render(e, status, "error", &errorPage{Heading: heading, Message: message})
 }

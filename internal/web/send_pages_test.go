@@ -149,7 +149,7 @@ func TestApprovalsNavIsOneEntryCurrentOnEveryTab(t *testing.T) {
 		s := tests.ApiScenario{
 			Name: "manager on " + path + " sees one current Approvals entry", Method: http.MethodGet, URL: path,
 			Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK,
-			ExpectedContent: []string{`aria-current="page">Approvals</a>`},
+			ExpectedContent: []string{`<a class="nav-link" href="/approvals/sends" aria-current="page">`},
 		}
 		s.Test(t)
 	}

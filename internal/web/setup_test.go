@@ -135,7 +135,7 @@ func TestFirstRunSetup(t *testing.T) {
 		tests.ApiScenario{
 			Name: "an unknown page gets an HTML 404 page", Method: http.MethodGet, URL: "/no-such-page",
 			Headers: testutil.Fixtures(t).CookieHeaders("memberA"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"There is no page at this address", "<nav>"},
+			ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"There is no page at this address", `id="sidebar-menu"`},
 		},
 		tests.ApiScenario{
 			Name: "an unknown API address still gets JSON", Method: http.MethodGet, URL: "/api/no-such-thing",
