@@ -123,8 +123,8 @@ func TestLeaveRequestApprovedByTheManager(t *testing.T) {
 	if bal := e2e.Text(t, member, `#balance`); bal != "$0.00" {
 		t.Errorf("balance after leaving = %q, want $0.00 (returned)", bal)
 	}
-	if dash := e2e.Text(t, member, `#dashboard`); !strings.Contains(dash, "No team") {
-		t.Errorf("dashboard = %q, want No team", dash)
+	if dash := e2e.Text(t, member, `#dashboard`); !strings.Contains(dash, "Join a team") {
+		t.Errorf("dashboard = %q, want the teamless hint (Join a team)", dash)
 	}
 	e2e.Screenshot(t, member, "leave-5-member-teamless")
 }
