@@ -13,6 +13,11 @@ require (
 require github.com/go-jose/go-jose/v4 v4.1.8 // indirect
 
 require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/emersion/go-smtp v0.25.1 // indirect
+)
+
+require (
 	github.com/dlclark/regexp2/v2 v2.5.2 // indirect
 	github.com/pocketbase/ozzo-validation/v4 v4.3.0
 )

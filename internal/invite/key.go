@@ -3,6 +3,7 @@ package invite
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -13,12 +14,15 @@ import (
 	"teamfund/internal/audit"
 	"teamfund/internal/company"
 	"teamfund/internal/member"
+	"teamfund/internal/outbox"
 	"teamfund/internal/team"
 )
 
-// CreateKey makes an invite key for teamID: a join link (role member) valid for KeyTTL.
-// The token is returned once; only its hash is stored, so the link cannot be shown again.
-func CreateKey(app core.App, actor *member.Member, teamID string) (*Key, string, error) {
+// CreateKey makes an invite key for teamID: a join link (role member) valid for KeyTTL,
+// and mails the link to mailTo (optional; the domain rule applies to each address). The
+// token is returned once; only its hash is stored, so the link cannot be shown again
+// except in the outbox's copies of those mails.
+func CreateKey(app core.App, actor *member.Member, teamID string, mailTo ...string) (*Key, string, error) {
 	if err := access.Check(actor, access.ManageInvites, teamID); err != nil {
 		return nil, "", err
 	}
@@ -26,13 +30,22 @@ func CreateKey(app core.App, actor *member.Member, teamID string) (*Key, string,
 		return nil, "", &FieldError{Field: "team", Err: ErrUnknownTeam}
 	}
 	var (
-		key   *Key
-		token string
+		key     *Key
+		token   string
+		mailIDs []string
 	)
 	err := app.RunInTransaction(func(tx core.App) error {
 		t, err := team.Find(tx, teamID)
 		if err != nil {
 			return &FieldError{Field: "team", Err: ErrUnknownTeam}
+		}
+		c, err := company.Load(tx)
+		if err != nil {
+			return err
+		}
+		recipients, err := keyRecipients(tx, c, actor, mailTo)
+		if err != nil {
+			return err
 		}
 		col, err := tx.FindCachedCollectionByNameOrId(KeyCollection)
 		if err != nil {
@@ -50,10 +63,51 @@ func CreateKey(app core.App, actor *member.Member, teamID string) (*Key, string,
 			return err
 		}
 		key = WrapKey(r)
+		if len(recipients) > 0 {
+			msgs := make([]outbox.Message, len(recipients))
+			for i, to := range recipients {
+				msgs[i] = keyMail(c, actor.Name(), to, t.Name(), Link(tx, JoinPath(token)), expires.Time())
+			}
+			if mailIDs, err = outbox.StoreMany(tx, msgs); err != nil {
+				return err
+			}
+		}
 		return audit.Record(tx, actor, audit.Entry{Action: "invite_key.create", TargetType: "invite_key", TargetID: r.Id,
-			TargetLabel: t.Name(), After: map[string]any{"team": t.Id, "expires": r.GetString("expires")}})
+			TargetLabel: t.Name(), After: map[string]any{"team": t.Id, "expires": r.GetString("expires"), "mailed_to": recipients}})
 	})
-	return key, token, err
+	if err != nil {
+		return nil, "", err
+	}
+	outbox.Deliver(app, mailIDs...)
+	return key, token, nil
+}
+
+// MaxKeyRecipients bounds how many addresses one invite key is mailed to at once; more
+// people are better invited with a CSV import, which shows each row's problems first.
+const MaxKeyRecipients = 50
+
+// keyRecipients normalizes the addresses an invite key is mailed to, refusing malformed
+// ones and ones the domain rule would not admit at signup.
+func keyRecipients(tx core.App, c *company.Company, actor *member.Member, mailTo []string) ([]string, error) {
+	if len(mailTo) > MaxKeyRecipients {
+		return nil, &FieldError{Field: "mail_to", Err: ErrTooManyRecipients}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, raw := range mailTo {
+		email, err := NormalizeEmail(raw)
+		if err != nil {
+			return nil, &FieldError{Field: "mail_to", Err: fmt.Errorf("%w: %s", ErrMalformedEmail, raw)}
+		}
+		if !domainAllowed(c, inviterDomain(tx, c, actor.Id), email) {
+			return nil, &FieldError{Field: "mail_to", Err: fmt.Errorf("%w: %s", ErrDomainMismatch, email)}
+		}
+		if !seen[email] {
+			seen[email] = true
+			out = append(out, email)
+		}
+	}
+	return out, nil
 }
 
 // RevokeKey kills an invite key at once.

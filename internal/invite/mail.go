@@ -67,3 +67,30 @@ func prefixed(prefix, s string) string {
 	}
 	return prefix + s
 }
+
+// KeyMailKind marks mailed invite keys in the outbox.
+const KeyMailKind = "invite_key"
+
+var keyHTML = template.Must(template.New("key").Parse(`<!doctype html>
+<html><body style="font-family:sans-serif;line-height:1.5">
+<p>Hello,</p>
+<p>{{.Inviter}} invites you to join the team {{.Team}} at <strong>{{.Company}}</strong> on Teamfund.</p>
+<p><a href="{{.Link}}">Sign up</a></p>
+<p>Or open this link: {{.Link}}</p>
+<p>The link expires on {{.Expires}}.</p>
+<p>— {{.Company}}</p>
+</body></html>`))
+
+// keyMail composes the mail that hands an invite key's join link to email.
+func keyMail(c *company.Company, inviterName, email, teamName, link string, expires time.Time) outbox.Message {
+	d := inviteMailData{Inviter: inviterName, Company: c.Name(), Team: teamName, Link: link,
+		Expires: expires.In(c.Location()).Format("2006-01-02 15:04 MST")}
+	text := fmt.Sprintf("Hello,\n\n%s invites you to join the team %s at %s on Teamfund.\n\nSign up: %s\n\nThe link expires on %s.\n\n— %s\n",
+		d.Inviter, d.Team, d.Company, d.Link, d.Expires, d.Company)
+	var html strings.Builder
+	if err := keyHTML.Execute(&html, d); err != nil {
+		html.Reset() // static template, plain strings: keep the text version only
+	}
+	return outbox.Message{To: email, Subject: "Join " + teamName + " at " + c.Name() + " on Teamfund",
+		Text: text, HTML: html.String(), Kind: KeyMailKind}
+}

@@ -13,6 +13,7 @@ import (
 	"teamfund/internal/access"
 	"teamfund/internal/audit"
 	"teamfund/internal/member"
+	"teamfund/internal/notify"
 	"teamfund/internal/team"
 )
 
@@ -85,8 +86,13 @@ func Leave(app core.App, actor *member.Member) (Outcome, error) {
 			return err
 		}
 		out.RequestID = r.Id
-		return audit.Record(tx, u, audit.Entry{Action: "leave.request", TargetType: "team", TargetID: teamID,
+		err = audit.Record(tx, u, audit.Entry{Action: "leave.request", TargetType: "team", TargetID: teamID,
 			TargetLabel: t.Name(), After: map[string]any{"request": r.Id, "user": u.Email()}})
+		if err != nil {
+			return err
+		}
+		return notify.ApprovalWaiting(tx, notify.Approval{TeamID: teamID, RequesterID: u.Id,
+			What: u.Name() + "'s request to leave " + t.Name(), Path: "/approvals/leave"})
 	})
 	return out, err
 }

@@ -4,16 +4,23 @@
 package outbox
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/mail"
+	"net/textproto"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
+	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/cronjob"
 )
 
 // Collection holds the stored messages.
@@ -87,6 +94,10 @@ func SMTPEnabled(app core.App) bool { return app.Settings().SMTP.Enabled }
 // and marks each "sent" or "failed"; it returns how many failed. Without SMTP it does
 // nothing: the messages stay readable in the outbox. Call it after the transaction that
 // stored them has committed, never inside it (mail servers are slow; the writer is single).
+//
+// A failure the server calls temporary (an SMTP 4xx answer) or a server that cannot be
+// reached is tried again later (RetryDue, on a cron) after a growing pause; a refusal
+// (5xx) is final until an admin resends the message from the outbox.
 func Deliver(app core.App, ids ...string) (failed int) {
 	if !SMTPEnabled(app) || len(ids) == 0 {
 		return 0
@@ -107,18 +118,129 @@ func Deliver(app core.App, ids ...string) (failed int) {
 			Text:    r.GetString("text"),
 			HTML:    r.GetString("html"),
 		}
+		attempts := r.GetInt("attempts") + 1
+		r.Set("attempts", attempts)
 		r.Set("delivery", Sent)
+		r.Set("error", "")
+		r.Set("next_attempt_at", "")
 		if err := client.Send(msg); err != nil {
 			failed++
 			r.Set("delivery", Failed)
-			r.Set("error", truncate(err.Error(), 1000))
-			app.Logger().Warn("outbox: delivery failed", slog.String("id", id), slog.String("to", msg.To[0].Address), slog.Any("error", err))
+			r.Set("error", truncate(Reason(err), 1000))
+			if Temporary(err) && attempts < len(retryPauses)+1 {
+				r.Set("next_attempt_at", time.Now().UTC().Add(retryPauses[attempts-1]))
+			}
+			app.Logger().Warn("outbox: delivery failed", slog.String("id", id), slog.String("to", msg.To[0].Address),
+				slog.Int("attempt", attempts), slog.Any("error", err))
 		}
 		if err := app.SaveNoValidate(r); err != nil {
 			app.Logger().Error("outbox: cannot record delivery", slog.String("id", id), slog.Any("error", err))
 		}
 	}
 	return failed
+}
+
+// retryPauses are the waits before the 2nd, 3rd, … delivery attempt of a temporary
+// failure; after the last one the message stays "failed" until an admin resends it.
+var retryPauses = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 6 * time.Hour}
+
+// Temporary reports whether a delivery error is worth trying again by itself: the server
+// answered 4xx ("try again later": greylisting, a full queue, a rate limit), or could not
+// be reached at all. A 5xx answer (unknown mailbox, authentication refused, relay denied)
+// will not change without someone fixing the address or the settings.
+func Temporary(err error) bool {
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		return reply.Code < 500
+	}
+	return true
+}
+
+// Reason is the delivery error as the outbox shows it: what the server said, with a hint
+// of where to look when it could not be reached.
+func Reason(err error) string {
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		return fmt.Sprintf("the mail server answered %d %s", reply.Code, reply.Msg)
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return "cannot reach the mail server (check host and port in the dashboard → Settings → Mail): " + err.Error()
+	}
+	return err.Error()
+}
+
+// RetryDue delivers again the failed messages whose next attempt is due at now, and
+// returns how many it tried. A cron job runs it every minute.
+func RetryDue(app core.App, now time.Time) (int, error) {
+	if !SMTPEnabled(app) {
+		return 0, nil
+	}
+	var ids []string
+	err := app.DB().Select("id").From(Collection).
+		Where(dbx.HashExp{"delivery": Failed}).
+		AndWhere(dbx.NewExp("next_attempt_at != '' AND next_attempt_at <= {:now}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)})).
+		OrderBy("next_attempt_at").Limit(100).Column(&ids)
+	if err != nil {
+		return 0, err
+	}
+	Deliver(app, ids...)
+	return len(ids), nil
+}
+
+// ErrNoSMTP refuses a resend while mail only goes to the outbox.
+var ErrNoSMTP = errors.New("SMTP is not configured: set it up in the PocketBase dashboard → Settings → Mail, then resend")
+
+// Resend delivers the stored message id again, whatever happened to it before (an admin
+// fixed the address or the mail settings). It returns the new delivery state's error.
+func Resend(app core.App, id string) error {
+	if !SMTPEnabled(app) {
+		return ErrNoSMTP
+	}
+	if _, err := app.FindRecordById(Collection, id); err != nil {
+		return err
+	}
+	if Deliver(app, id) > 0 {
+		r, err := app.FindRecordById(Collection, id)
+		if err != nil {
+			return err
+		}
+		return errors.New(r.GetString("error"))
+	}
+	return nil
+}
+
+// rootKey keeps the app (outside any transaction) for deliveries that start when a
+// transaction commits.
+const rootKey = "teamfund.outbox.app"
+
+// retryJobID is the cron job of RetryDue.
+const retryJobID = "teamfund_outbox_retry"
+
+// Bind schedules the retries and lets DeliverAfterCommit reach the app.
+func Bind(app core.App) {
+	app.Store().Set(rootKey, app)
+	cronjob.Add(app, retryJobID, "* * * * *", "mail retry", func() error {
+		_, err := RetryDue(app, time.Now())
+		return err
+	})
+}
+
+// DeliverAfterCommit delivers ids in the background once the transaction tx commits (and
+// never when it rolls back, since then the messages do not exist). The action that stored
+// them does not wait for the mail server.
+func DeliverAfterCommit(tx core.App, ids ...string) {
+	info := tx.TxInfo()
+	root, _ := tx.Store().Get(rootKey).(core.App)
+	if info == nil || root == nil || len(ids) == 0 {
+		return
+	}
+	info.OnComplete(func(txErr error) error {
+		if txErr == nil && SMTPEnabled(root) {
+			routine.FireAndForget(func() { Deliver(root, ids...) })
+		}
+		return nil
+	})
 }
 
 // Send stores msg and delivers it at once; for callers outside a transaction.

@@ -9,6 +9,7 @@ import (
 
 	"teamfund/internal/audit"
 	"teamfund/internal/ledger"
+	"teamfund/internal/notify"
 	"teamfund/internal/stmt"
 )
 
@@ -193,6 +194,14 @@ func (p *plan) write(tx core.App) (s *Send, refused error, err error) {
 		After:       map[string]any{"status": string(s.Status()), "cost": int64(s.Cost()), "touch": p.touch.Id}})
 	if err != nil {
 		return nil, nil, err
+	}
+	if s.Status() == StatusPending {
+		err = notify.ApprovalWaiting(tx, notify.Approval{TeamID: p.team.Id, RequesterID: p.sender.Id,
+			What: p.sender.Name() + "'s send", Amount: p.touch.Cost(), Detail: p.touch.Name() + " → " + s.RecipientEmail(),
+			Path: "/approvals/sends"})
+		if err != nil {
+			return nil, nil, err
+		}
 	}
 	return s, nil, nil
 }

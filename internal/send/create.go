@@ -132,7 +132,7 @@ func check(app core.App, actorID string, in Input, now time.Time) (*plan, error)
 // loadSQL reads what the checks and the writes use of the sender, the touch and the
 // sender's team in one statement (three record lookups cost three times as much, the
 // users row being wide). A missing touch or team comes back as NULLs.
-const loadSQL = `SELECT u.id AS u_id, u.email AS u_email, u.role AS u_role, u.team AS u_team, u.status AS u_status,
+const loadSQL = `SELECT u.id AS u_id, u.email AS u_email, u.name AS u_name, u.role AS u_role, u.team AS u_team, u.status AS u_status,
 	u.balance AS u_balance, u.may_export AS u_may_export, u.record_visibility AS u_visibility,
 	t.id AS t_id, t.name AS t_name, t.cost AS t_cost, t.status AS t_status, t.track_inventory AS t_track_inventory,
 	t.inventory AS t_inventory, t.starts_at AS t_starts_at, t.ends_at AS t_ends_at, t.teams AS t_teams,

@@ -9,6 +9,7 @@ import (
 	"teamfund/internal/company"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/outbox"
 	"teamfund/internal/realtime"
 	"teamfund/internal/stmt"
 	"teamfund/internal/touch"
@@ -24,6 +25,7 @@ func Bind(app core.App) {
 	realtime.Bind(app)
 	budget.BindSchedule(app)
 	touch.BindSchedule(app)
+	outbox.Bind(app)
 	web.Register(app)
 	bindDrain(app)
 	stmt.Bind(app)

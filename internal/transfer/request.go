@@ -13,6 +13,7 @@ import (
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/notify"
 	"teamfund/internal/realtime"
 )
 
@@ -77,8 +78,13 @@ func Ask(app core.App, actor *member.Member, giverID string, amount money.Cents,
 			return err
 		}
 		id = r.Id
-		return audit.Record(tx, actor, audit.Entry{Action: "money.request", TargetType: "money_request", TargetID: r.Id,
+		err = audit.Record(tx, actor, audit.Entry{Action: "money.request", TargetType: "money_request", TargetID: r.Id,
 			TargetLabel: giver.Email(), After: map[string]any{"amount": int64(amount), "reason": reason, "giver": giver.Email()}})
+		if err != nil {
+			return err
+		}
+		return notify.ApprovalWaiting(tx, notify.Approval{ApproverID: giver.Id, RequesterID: actor.Id,
+			What: actor.Name() + "'s request for money", Amount: amount, Detail: reason, Path: "/approvals/money"})
 	})
 	if err != nil {
 		return Request{}, err

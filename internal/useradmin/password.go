@@ -10,6 +10,7 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/audit"
+	"teamfund/internal/company"
 	"teamfund/internal/member"
 	"teamfund/internal/outbox"
 )
@@ -89,10 +90,15 @@ func storeResetMail(tx core.App, target *member.Member, why string) (string, err
 		return "", err
 	}
 	link := strings.TrimRight(tx.Settings().Meta.AppURL, "/") + ResetPath(token)
-	return outbox.Store(tx, outbox.Message{To: target.Email(), Subject: "Choose a new Teamfund password", Kind: "password_reset",
-		Text: fmt.Sprintf("Hello %s,\n\n%s:\n\n%s\n\nThe link works once. If you did not expect this, ignore this message: your password stays as it is.\n", target.Name(), why, link),
-		HTML: fmt.Sprintf("<p>Hello %s,</p><p>%s:</p><p><a href=\"%s\">Choose a new password</a></p><p>The link works once. If you did not expect this, ignore this message: your password stays as it is.</p>",
-			html.EscapeString(target.Name()), html.EscapeString(why), html.EscapeString(link)),
+	companyName := "Teamfund"
+	if c, err := company.Load(tx); err == nil {
+		companyName = c.Name()
+	}
+	return outbox.Store(tx, outbox.Message{To: target.Email(), Subject: "Choose a new Teamfund password for " + companyName, Kind: "password_reset",
+		Text: fmt.Sprintf("Hello %s,\n\n%s at %s:\n\n%s\n\nThe link works once. If you did not expect this, ignore this message: your password stays as it is.\n\n— %s\n",
+			target.Name(), why, companyName, link, companyName),
+		HTML: fmt.Sprintf("<p>Hello %s,</p><p>%s at <strong>%s</strong>:</p><p><a href=\"%s\">Choose a new password</a></p><p>Or open this link: %s</p><p>The link works once. If you did not expect this, ignore this message: your password stays as it is.</p><p>— %s</p>",
+			html.EscapeString(target.Name()), html.EscapeString(why), html.EscapeString(companyName), html.EscapeString(link), html.EscapeString(link), html.EscapeString(companyName)),
 	})
 }
 

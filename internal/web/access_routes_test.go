@@ -67,6 +67,8 @@ var routeAccess = map[string]level{
 	"PATCH /api/tf/invites/{id}": manager, "DELETE /api/tf/invites/{id}": manager,
 	"GET /api/tf/invite-keys": manager, "POST /api/tf/invite-keys": manager, "POST /api/tf/invite-keys/{id}/revoke": manager,
 	"GET /outbox": admin, "GET /outbox/{id}": admin, "GET /api/tf/outbox": admin,
+	"POST /outbox/{id}/resend": admin, "POST /api/tf/outbox/{id}/resend": admin,
+	"POST /profile/approval-mail": user, "POST /api/tf/me/approval-mail": user,
 	"GET /settings": owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
 	"GET /company/export": owner, "GET /api/tf/company/export": owner, "GET /company/close": owner, "POST /company/close": owner,
 

@@ -89,6 +89,7 @@ var errorStatus = []struct {
 	{invite.ErrNotPending, http.StatusConflict},
 	{invite.ErrBulkRefused, http.StatusConflict},
 	{invite.ErrNothingSelected, http.StatusBadRequest},
+	{invite.ErrTooManyRecipients, http.StatusBadRequest},
 	{invite.ErrInvalidLink, http.StatusNotFound},
 	{invite.ErrOtherAccount, http.StatusForbidden},
 	{invite.ErrFileTooLarge, http.StatusRequestEntityTooLarge},

@@ -2,9 +2,11 @@ package web
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -20,14 +22,25 @@ func createInviteKey(e *core.RequestEvent) error {
 	if teamID == "" && !u.Role().IsAdmin() {
 		teamID = u.TeamID()
 	}
-	_, token, err := invite.CreateKey(e.App, u, teamID)
+	mailTo := addressList(e.Request.PostFormValue("mail_to"))
+	_, token, err := invite.CreateKey(e.App, u, teamID, mailTo...)
 	if err != nil {
 		return invitePageError(e, err)
 	}
 	e.SetCookie(&http.Cookie{Name: newKeyCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(invite.Link(e.App, invite.JoinPath(token)))),
 		Path: "/invites", HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteStrictMode, MaxAge: 60})
-	setFlash(e, "ok", "Invite key created. Copy the link now: it is not shown again.")
+	msg := "Invite key created. Copy the link now: it is not shown again."
+	if len(mailTo) > 0 {
+		msg = fmt.Sprintf("Invite key created and mailed to %d addresses (see the outbox). Copy the link now: it is not shown again.", len(mailTo))
+	}
+	setFlash(e, "ok", msg)
 	return redirect(e, "/invites")
+}
+
+// addressList splits what was typed in an addresses box: commas, semicolons, spaces or
+// one per line.
+func addressList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) })
 }
 
 const newKeyCookie = "tf_new_key"
@@ -85,16 +98,17 @@ func listInviteKeysJSON(e *core.RequestEvent) error {
 
 func createInviteKeyJSON(e *core.RequestEvent) error {
 	var in struct {
-		Team string `json:"team"`
+		Team   string   `json:"team"`
+		MailTo []string `json:"mail_to"`
 	}
 	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("Send a JSON object with team.", nil)
+		return e.BadRequestError("Send a JSON object with team (and optionally mail_to, a list of addresses).", nil)
 	}
 	u := currentUser(e)
 	if in.Team == "" && !u.Role().IsAdmin() {
 		in.Team = u.TeamID() // as in the form: a manager's key is for their own team
 	}
-	k, token, err := invite.CreateKey(e.App, u, in.Team)
+	k, token, err := invite.CreateKey(e.App, u, in.Team, in.MailTo...)
 	if err != nil {
 		return inviteAPIError(e, err)
 	}

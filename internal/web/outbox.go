@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -9,20 +11,25 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/audit"
 	"teamfund/internal/member"
 	"teamfund/internal/outbox"
 )
 
 // Outbox routes (admins):
 //
-//	GET /outbox       showOutboxPage
-//	GET /outbox/{id}  showOutboxMessage
-//	GET /api/tf/outbox  listOutboxJSON
+//	GET  /outbox                     showOutboxPage
+//	GET  /outbox/{id}                showOutboxMessage
+//	POST /outbox/{id}/resend         resendOutboxMessage
+//	GET  /api/tf/outbox              listOutboxJSON
+//	POST /api/tf/outbox/{id}/resend  resendOutboxMessageJSON
 func bindOutboxRoutes(pages, api routeGroup) {
 	addNav(95, "Outbox", "/outbox", adminsOnly)
 	pages.GET("/outbox", showOutboxPage).BindFunc(requireUser)
 	pages.GET("/outbox/{id}", showOutboxMessage).BindFunc(requireUser)
+	pages.POST("/outbox/{id}/resend", resendOutboxMessage).BindFunc(requireUser)
 	api.GET("/outbox", listOutboxJSON)
+	api.POST("/outbox/{id}/resend", resendOutboxMessageJSON)
 }
 
 // outboxShown is how many of the newest messages the outbox lists.
@@ -123,6 +130,70 @@ func dedupe(in []string) []string {
 	return out
 }
 
+// resend delivers a stored message again (an admin fixed the address or the SMTP
+// settings) and audits it. A refusal by the mail server comes back as errResendFailed.
+func resend(e *core.RequestEvent) (*core.Record, error) {
+	u := currentUser(e)
+	if err := access.Check(u, access.ViewOutbox, ""); err != nil {
+		return nil, err
+	}
+	id := e.Request.PathValue("id")
+	r, err := e.App.FindRecordById(outbox.Collection, id)
+	if err != nil {
+		return nil, err
+	}
+	sendErr := outbox.Resend(e.App, id)
+	if errors.Is(sendErr, outbox.ErrNoSMTP) {
+		return nil, sendErr
+	}
+	if err := audit.Record(e.App, u, audit.Entry{Action: "outbox.resend", TargetType: "outbox", TargetID: id,
+		TargetLabel: r.GetString("to"), Before: map[string]any{"delivery": r.GetString("delivery")}}); err != nil {
+		return nil, err
+	}
+	if sendErr != nil {
+		return nil, fmt.Errorf("%w: %s", errResendFailed, sendErr.Error())
+	}
+	return e.App.FindRecordById(outbox.Collection, id)
+}
+
+// errResendFailed: the mail server refused the message again; the outbox keeps why.
+var errResendFailed = errors.New("the message could not be delivered")
+
+func resendOutboxMessage(e *core.RequestEvent) error {
+	id := e.Request.PathValue("id")
+	if _, err := resend(e); err != nil {
+		switch {
+		case errors.Is(err, outbox.ErrNoSMTP), errors.Is(err, errResendFailed):
+			setFlash(e, "error", capitalize(err.Error()))
+			return redirect(e, "/outbox/"+id)
+		}
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", "Message delivered to the mail server.")
+	return redirect(e, "/outbox/"+id)
+}
+
+func resendOutboxMessageJSON(e *core.RequestEvent) error {
+	r, err := resend(e)
+	switch {
+	case errors.Is(err, outbox.ErrNoSMTP):
+		return e.Error(http.StatusConflict, capitalize(err.Error()), nil)
+	case errors.Is(err, errResendFailed):
+		return e.Error(http.StatusBadGateway, capitalize(err.Error()), nil)
+	case err != nil:
+		return apiError(e, err)
+	}
+	readable, err := readableBodies(e.App, currentUser(e), []*core.Record{r})
+	if err != nil {
+		return apiError(e, err)
+	}
+	out := toOutboxJSON(r)
+	if !readable[r.Id] {
+		out.Text, out.Hidden = "", true
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
 type outboxJSON struct {
 	ID       string `json:"id"`
 	To       string `json:"to"`
@@ -131,7 +202,16 @@ type outboxJSON struct {
 	Hidden   bool   `json:"hidden"` // text withheld: the recipient is someone the caller may not act on
 	Kind     string `json:"kind"`
 	Delivery string `json:"delivery"`
+	Error    string `json:"error,omitempty"`
+	Attempts int    `json:"attempts"`
+	Retry    string `json:"next_attempt_at,omitempty"` // a temporary failure is tried again then
 	Created  string `json:"created"`
+}
+
+func toOutboxJSON(r *core.Record) outboxJSON {
+	return outboxJSON{ID: r.Id, To: r.GetString("to"), Subject: r.GetString("subject"), Text: r.GetString("text"),
+		Kind: r.GetString("kind"), Delivery: r.GetString("delivery"), Error: r.GetString("error"),
+		Attempts: r.GetInt("attempts"), Retry: r.GetString("next_attempt_at"), Created: r.GetString("created")}
 }
 
 func listOutboxJSON(e *core.RequestEvent) error {
@@ -148,10 +228,9 @@ func listOutboxJSON(e *core.RequestEvent) error {
 	}
 	items := make([]outboxJSON, len(msgs))
 	for i, r := range msgs {
-		items[i] = outboxJSON{ID: r.Id, To: r.GetString("to"), Subject: r.GetString("subject"), Hidden: !readable[r.Id],
-			Kind: r.GetString("kind"), Delivery: r.GetString("delivery"), Created: r.GetString("created")}
-		if readable[r.Id] {
-			items[i].Text = r.GetString("text")
+		items[i] = toOutboxJSON(r)
+		if !readable[r.Id] {
+			items[i].Text, items[i].Hidden = "", true
 		}
 	}
 	return e.JSON(http.StatusOK, map[string]any{"items": items})

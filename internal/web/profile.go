@@ -8,6 +8,7 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/member"
+	"teamfund/internal/notify"
 	"teamfund/internal/useradmin"
 )
 
@@ -30,6 +31,8 @@ type profilePage struct {
 	Errors     FormErrors // of the profile form
 	PassErrors FormErrors // of the password form
 	TeamName   string
+	// ApprovalMail: the user gets a mail when a send or request waits for their approval.
+	ApprovalMail bool
 }
 
 // myProfileForm is what the profile form shows again after a refusal.
@@ -41,7 +44,7 @@ type myProfileForm struct {
 func newProfilePage(e *core.RequestEvent) *profilePage {
 	u := currentUser(e)
 	return &profilePage{Page: Page{Title: "My profile"}, Form: myProfileForm{Name: u.GetString("name"), Phone: u.Phone()},
-		TeamName: teamName(e.App, u.TeamID())}
+		TeamName: teamName(e.App, u.TeamID()), ApprovalMail: notify.ApprovalMailOn(u)}
 }
 
 func showProfilePage(e *core.RequestEvent) error {

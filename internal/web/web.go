@@ -43,6 +43,7 @@ func Register(app core.App) {
 		bindSendRoutes(pages, api)
 		bindInviteRoutes(pages, api)
 		bindOutboxRoutes(pages, api)
+		bindNotifyRoutes(pages, api)
 		bindSettingsRoutes(pages, api)
 		bindCompanyRoutes(pages, api)
 		bindMoneyRoutes(pages, api)
