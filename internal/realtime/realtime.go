@@ -37,7 +37,7 @@ func notify(app core.App, event string, userIDs []string) {
 	for _, c := range app.SubscriptionsBroker().Clients() {
 		for _, id := range userIDs {
 			if id != "" && c.HasSubscription(Topic(id)) {
-				send(c, event)
+				send(c, event, Topic(id))
 				break
 			}
 		}
@@ -49,8 +49,9 @@ func notify(app core.App, event string, userIDs []string) {
 func NotifyAll(app core.App, event string) {
 	afterCommit(app, func() {
 		for _, c := range app.SubscriptionsBroker().Clients() {
-			if len(c.Subscriptions(topicPrefix)) > 0 {
-				send(c, event)
+			for topic := range c.Subscriptions(topicPrefix) {
+				send(c, event, topic)
+				break
 			}
 		}
 	})
@@ -98,8 +99,15 @@ func clientsOf(app core.App, userID string) []string {
 const usersCollection = "users"
 
 // send never blocks the caller: a client's channel is unbuffered and its page may be slow.
-func send(c subscriptions.Client, event string) {
-	go c.Send(subscriptions.Message{Name: event, Data: []byte("{}")})
+// A PocketBase /api/realtime client (the JS SDK: pb.realtime.subscribe("teamfund/user/<id>", cb))
+// routes a message by its name, which must be the topic; the event goes in the data. The
+// app's /events stream (htmx) names the message after the event.
+func send(c subscriptions.Client, event, topic string) {
+	msg := subscriptions.Message{Name: event, Data: []byte("{}")}
+	if _, sdk := c.Get(apis.RealtimeClientIPKey).(string); sdk {
+		msg = subscriptions.Message{Name: topic, Data: []byte(`{"event":"` + event + `"}`)}
+	}
+	go c.Send(msg)
 }
 
 func afterCommit(app core.App, fn func()) {
