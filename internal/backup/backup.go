@@ -45,7 +45,13 @@ type Info struct {
 // holds every writer of the running server for as long as the zipping takes.
 func Create(app core.App, w io.Writer) (Info, error) {
 	var info Info
-	tmp, err := os.MkdirTemp(filepath.Join(app.DataDir()), ".teamfund-backup-")
+	// PocketBase's temp folder: left out of its own backups and emptied at every start, so
+	// a copy left by a crash goes away by itself.
+	tmpRoot := filepath.Join(app.DataDir(), core.LocalTempDirName)
+	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
+		return info, err
+	}
+	tmp, err := os.MkdirTemp(tmpRoot, "teamfund-backup-")
 	if err != nil {
 		return info, err
 	}
@@ -139,7 +145,13 @@ func Restore(app core.App, zipPath string) (Info, error) {
 		return info, err
 	}
 	dir := app.DataDir()
-	staging, err := os.MkdirTemp(dir, ".teamfund-restore-")
+	// Staged in PocketBase's temp folder (same disk, so the files move by rename; emptied at
+	// every start, so a crash leaves nothing that would make the folder look used).
+	tmpRoot := filepath.Join(dir, core.LocalTempDirName)
+	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
+		return info, err
+	}
+	staging, err := os.MkdirTemp(tmpRoot, "teamfund-restore-")
 	if err != nil {
 		return info, err
 	}

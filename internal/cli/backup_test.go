@@ -180,7 +180,7 @@ func TestRestoreRefusesANewerSchemaAndLeavesTheFolderEmpty(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(newDir)
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "data.db") && !strings.HasPrefix(e.Name(), "auxiliary.db") && e.Name() != ".notify" {
+		if !strings.HasPrefix(e.Name(), "data.db") && !strings.HasPrefix(e.Name(), "auxiliary.db") && e.Name() != ".notify" && e.Name() != ".pb_temp_to_delete" {
 			t.Errorf("the refused restore left %s in the folder", e.Name())
 		}
 	}
