@@ -1,0 +1,150 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/e2e"
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+	"teamfund/internal/send"
+	"teamfund/internal/testutil"
+	"teamfund/internal/transfer"
+)
+
+// seedActivity gives the fixture company something on every page: balances, touches in
+// several states, sends (one waiting for approval) and a money request.
+func seedActivity(t *testing.T, s *e2e.Server) {
+	f := testutil.Fixtures(t)
+	s.Seed(t, func(app core.App) error {
+		if _, err := app.DB().NewQuery("UPDATE teams SET approval_threshold = 2000 WHERE id = {:id}").
+			Bind(map[string]any{"id": f.ID("alpha")}).Execute(); err != nil {
+			return err
+		}
+		for _, key := range []string{"memberA", "memberA2", "managerA", "memberB"} {
+			if _, err := ledger.Post(app, ledger.Entry{Account: f.ID(key), Amount: 10000, Kind: ledger.KindGrant, Reason: "Welcome budget"}); err != nil {
+				return err
+			}
+		}
+		col, err := app.FindCollectionByNameOrId("touches")
+		if err != nil {
+			return err
+		}
+		for _, tc := range []struct {
+			id, name, status string
+			cost             int
+		}{
+			{"touchmug0000001", "Coffee mug with the company logo", "active", 1000},
+			{"touchhamper0001", "Holiday hamper", "active", 3000},
+			{"touchempty00001", "Conference tickets", "paused_no_inventory", 5000},
+		} {
+			r := core.NewRecord(col)
+			r.Id = tc.id
+			r.Load(map[string]any{"name": tc.name, "cost": tc.cost, "status": tc.status, "description": "Sent by post within a week.",
+				"teams": []string{f.ID("alpha"), f.ID("beta")}, "track_inventory": tc.status != "active", "inventory": 0})
+			if err := app.Save(r); err != nil {
+				return err
+			}
+		}
+		who := func(key string) *member.Member {
+			m, _ := member.Find(app, f.ID(key))
+			return m
+		}
+		for _, sd := range []struct{ key, touch, name string }{
+			{"memberA", "touchmug0000001", "Carla Client"}, {"memberA", "touchhamper0001", "Pat Prospect"},
+			{"memberA2", "touchmug0000001", "Rick Reseller"}, {"memberB", "touchmug0000001", "Bea's client"},
+		} {
+			if _, err := send.Create(app, who(sd.key), send.Input{TouchID: sd.touch, RecipientName: sd.name,
+				RecipientEmail: strings.ToLower(strings.Fields(sd.name)[0]) + "@client.example"}); err != nil {
+				return err
+			}
+		}
+		_, err = transfer.Ask(app, who("memberA2"), f.ID("memberA"), 1500, "Lunch with a prospect")
+		return err
+	})
+}
+
+// pagesOf lists what each role can open: every menu page plus the pages behind buttons.
+var pagesOf = map[string][]string{
+	"memberA": {"/", "/profile", "/teams", "/touches", "/sends", "/sends/new", "/sends/new?touch=touchmug0000001",
+		"/sends/new?touch=touchempty00001", "/money", "/approvals/money", "/ledger"},
+	"managerA": {"/", "/profile", "/teams", "/users", "/invites", "/touches", "/touches/assignments", "/sends",
+		"/sends/new", "/approvals/sends", "/approvals/money", "/approvals/leave", "/money", "/money/team", "/usage", "/ledger"},
+	"admin": {"/", "/profile", "/teams", "/users", "/invites", "/touches", "/touches/new", "/touches/touchmug0000001/edit",
+		"/touches/assignments", "/sends", "/approvals/sends", "/money", "/money/team", "/money/admin", "/usage", "/ledger",
+		"/audit", "/outbox"},
+	"owner": {"/", "/profile", "/settings", "/users", "/usage", "/money/admin"},
+}
+
+// TestEveryPageFitsAndPassesAxe opens every page of every role at 1280 px and 390 px and
+// fails when the page is wider than the window, when it answers an error, when a link
+// on it leads to an error, or when axe-core finds a serious or critical violation. A
+// screenshot of each page goes to the artifacts.
+func TestEveryPageFitsAndPassesAxe(t *testing.T) {
+	s := e2e.Start(t)
+	seedActivity(t, s)
+	checked := map[string]int{} // link → status, shared by every page
+	for _, who := range []string{"memberA", "managerA", "admin", "owner"} {
+		for _, width := range []int{1280, 390} {
+			t.Run(fmt.Sprintf("%s at %d px", who, width), func(t *testing.T) {
+				ctx := s.NewBrowser(t)
+				e2e.Do(t, ctx, chromedp.EmulateViewport(int64(width), 844))
+				e2e.Login(t, ctx, s, who)
+				for _, path := range pagesOf[who] {
+					res, err := chromedp.RunResponse(ctx, chromedp.Navigate(s.URL+path))
+					if err != nil {
+						t.Errorf("%s: %v", path, err)
+						continue
+					}
+					if res.Status >= 400 {
+						t.Errorf("%s answers %d", path, res.Status)
+					}
+					name := fmt.Sprintf("pages-%s-%d-%s", who, width, pageName(path))
+					e2e.Screenshot(t, ctx, name)
+					wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+					if wide > 1 {
+						t.Errorf("%s is %d px wider than the %d px window", path, wide, width)
+					}
+					for _, v := range e2e.Axe(t, ctx) {
+						t.Errorf("%s: axe: %s", path, v)
+					}
+					checkLinks(t, ctx, path, checked)
+				}
+			})
+		}
+	}
+}
+
+// checkLinks fetches, once per run, every same-origin link of the page open in ctx.
+func checkLinks(t *testing.T, ctx context.Context, page string, checked map[string]int) {
+	t.Helper()
+	links := e2e.Get(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('a[href^="/"]'))
+		.map(a => a.getAttribute('href')).filter(h => !h.startsWith('/logout') && !h.startsWith('/export') && !h.startsWith('/api/'))`))
+	for _, href := range links {
+		if _, ok := checked[href]; ok {
+			continue
+		}
+		status := e2e.Get(t, ctx, chromedp.Evaluate[int](`fetch(`+jsString(href)+`, {credentials: "same-origin"}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+		checked[href] = status
+		if status >= 400 {
+			t.Errorf("%s links to %s, which answers %d", page, href, status)
+		}
+	}
+}
+
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+func pageName(path string) string {
+	name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path), "-")
+	if name == "" {
+		return "dashboard"
+	}
+	return name
+}
