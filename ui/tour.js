@@ -3,8 +3,9 @@
 // the CSP forbids it). The tour starts by itself when the server says so (first sign-in in
 // this role, or /?tour=start), can be skipped, and is remembered through POST /tour/seen.
 // Any [data-tour-start] element (the user menu's "Take the tour") restarts it.
+// Loaded on every page by the layout; driver.js only on the dashboard.
 (function () {
-  var data = document.getElementById("tour-data");
+  var data = null;
   var driving = null;
 
   function visible(el) {
@@ -70,5 +71,15 @@
     }
   });
 
-  if (data && JSON.parse(data.textContent).autostart) start();
+  // Deferred scripts run while readyState is "interactive", this one before the page
+  // body's driver.js; all of them have run by DOMContentLoaded.
+  function init() {
+    data = document.getElementById("tour-data");
+    if (data && JSON.parse(data.textContent).autostart) start();
+  }
+  if (document.readyState !== "complete") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
 })();
