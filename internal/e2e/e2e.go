@@ -216,6 +216,12 @@ func freeAddr(t testing.TB) string {
 // closed when the test ends. All actions on it time out after two minutes.
 func NewBrowser(t testing.TB) context.Context {
 	t.Helper()
+	return NewBrowserFor(t, 2*time.Minute)
+}
+
+// NewBrowserFor is NewBrowser with another time limit, for tests that walk many pages.
+func NewBrowserFor(t testing.TB, limit time.Duration) context.Context {
+	t.Helper()
 	ensureChromium(t)
 	browserOnce.Do(func() {
 		opts := []chromedp.ExecAllocatorOption{
@@ -239,7 +245,7 @@ func NewBrowser(t testing.TB) context.Context {
 		t.Fatalf("starting chromium: %v", browserErr)
 	}
 	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancel() })
 	return ctx
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/pocketbase/core"
@@ -92,7 +93,7 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 	for _, who := range []string{"memberA", "managerA", "admin", "owner"} {
 		for _, width := range []int{1280, 390} {
 			t.Run(fmt.Sprintf("%s at %d px", who, width), func(t *testing.T) {
-				ctx := s.NewBrowser(t)
+				ctx := e2e.NewBrowserFor(t, 10*time.Minute)
 				e2e.Do(t, ctx, chromedp.EmulateViewport(int64(width), 844))
 				e2e.Login(t, ctx, s, who)
 				for _, path := range pagesOf[who] {
