@@ -16,14 +16,20 @@
       ? new Intl.NumberFormat(undefined, { style: "currency", currency: currency })
       : new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
     var valueAxis = cfg.horizontal ? "x" : "y";
+    var labelAxis = cfg.horizontal ? "y" : "x";
     var scales = {};
     scales[valueAxis] = { beginAtZero: true, ticks: { callback: function (v) { return fmt.format(v); }, precision: 0 } };
+    // Long names (touches, people) are shortened on the axis; the table below has them whole.
+    scales[labelAxis] = { ticks: { autoSkip: false, callback: function (v) {
+      var s = this.getLabelForValue(v);
+      return s.length > 22 ? s.slice(0, 21) + "…" : s;
+    } } };
     canvas.tfChart = new Chart(canvas, {
       type: cfg.type,
       data: {
         labels: cfg.labels,
         datasets: cfg.datasets.map(function (d) {
-          return { label: d.label, data: d.data, backgroundColor: d.color, borderColor: d.color, tension: 0.25, pointRadius: 3 };
+          return { label: d.label, data: d.data, backgroundColor: d.color, borderColor: d.color, tension: 0.25, pointRadius: 3, maxBarThickness: 28 };
         })
       },
       options: {

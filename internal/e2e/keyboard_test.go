@@ -1,0 +1,70 @@
+package e2e_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"teamfund/internal/e2e"
+)
+
+// TestKeyboardMenusDialogsAndBulkSelection drives the user menu, the confirmation dialog
+// and bulk selection with keys only.
+func TestKeyboardMenusDialogsAndBulkSelection(t *testing.T) {
+	s := e2e.Start(t)
+	seedActivity(t, s)
+
+	t.Run("the user menu opens with Enter and its items take the focus with the arrow keys", func(t *testing.T) {
+		ctx := s.NewBrowser(t)
+		e2e.Login(t, ctx, s, "memberA")
+		e2e.Do(t, ctx, chromedp.Focus(css(`#user-menu-button`)), chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(css(`.user-menu .dropdown-menu a[href="/profile"]`)), chromedp.KeyEvent(kb.ArrowDown))
+		focused := e2e.Get(t, ctx, chromedp.Evaluate[string](`document.activeElement.textContent.trim()`))
+		if !strings.Contains(focused, "My profile") {
+			t.Fatalf("focus after ArrowDown is on %q, want My profile", focused)
+		}
+		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(css(`#profile-form`)))
+	})
+
+	t.Run("a destructive button asks in a dialog: Escape keeps the send, Enter on Confirm cancels it", func(t *testing.T) {
+		ctx := s.NewBrowser(t)
+		e2e.Login(t, ctx, s, "memberA")
+		cancel := `#send-rows button[data-confirm]`
+		e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/sends?status=pending"), chromedp.WaitVisible(css(cancel)),
+			chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(css(`#confirm-modal [data-confirm-accept]`)))
+		inDialog := e2e.Get(t, ctx, chromedp.Evaluate[bool](`!!document.activeElement.closest("#confirm-modal")`))
+		if !inDialog {
+			t.Error("the dialog opened without taking the focus")
+		}
+		e2e.Screenshot(t, ctx, "keyboard-confirm-dialog")
+		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(css(`#confirm-modal`)))
+		if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#send-rows tbody tr").length`)); n != 1 {
+			t.Fatalf("after Escape %d pending sends, want 1", n)
+		}
+		e2e.Do(t, ctx, chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(css(`#confirm-modal [data-confirm-accept]`)),
+			chromedp.Focus(css(`#confirm-modal [data-confirm-accept]`)), chromedp.KeyEvent(kb.Enter))
+		waitUntil(t, ctx, `location.pathname === "/sends" && !document.querySelector("#send-rows button[data-confirm]")`)
+	})
+
+	t.Run("Space selects rows and the bulk bar counts them", func(t *testing.T) {
+		ctx := s.NewBrowser(t)
+		e2e.Login(t, ctx, s, "managerA")
+		e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/users"), chromedp.WaitVisible(css(`input[data-bulk-item]`)))
+		if visible := e2e.Get(t, ctx, chromedp.Evaluate[bool](`!document.querySelector("[data-bulk-bar]").hidden`)); visible {
+			t.Error("the bulk bar shows before anything is selected")
+		}
+		e2e.Do(t, ctx, chromedp.Focus(css(`input[data-bulk-item]`)), chromedp.KeyEvent(" "),
+			chromedp.WaitVisible(css(`[data-bulk-bar]`)))
+		if count := e2e.Text(t, ctx, `[data-bulk-count]`); !strings.Contains(count, "1") {
+			t.Errorf("bulk count = %q, want 1 selected", count)
+		}
+		e2e.Do(t, ctx, chromedp.Focus(css(`input[data-select-all]`)), chromedp.KeyEvent(" "))
+		n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("input[data-bulk-item]").length`))
+		if count := e2e.Text(t, ctx, `[data-bulk-count]`); !strings.Contains(count, strconv.Itoa(n)) {
+			t.Errorf("after select all: count = %q, want %d", count, n)
+		}
+	})
+}
