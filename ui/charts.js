@@ -20,7 +20,7 @@
     var scales = {};
     scales[valueAxis] = { beginAtZero: true, ticks: { callback: function (v) { return fmt.format(v); }, precision: 0 } };
     // Long names (touches, people) are shortened on the axis; the table below has them whole.
-    scales[labelAxis] = { ticks: { autoSkip: false, callback: function (v) {
+    scales[labelAxis] = { ticks: { autoSkip: !cfg.horizontal, callback: function (v) {
       var s = this.getLabelForValue(v);
       return s.length > 22 ? s.slice(0, 21) + "…" : s;
     } } };
