@@ -35,34 +35,38 @@ func TestKeyboardMenusDialogsAndBulkSelection(t *testing.T) {
 		cancel := `#send-rows button[data-confirm]`
 		e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/sends?status=pending"), chromedp.WaitVisible(css(cancel)),
 			chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(css(`#confirm-modal [data-confirm-accept]`)))
-		inDialog := e2e.Get(t, ctx, chromedp.Evaluate[bool](`!!document.activeElement.closest("#confirm-modal")`))
-		if !inDialog {
-			t.Error("the dialog opened without taking the focus")
-		}
+		// Once faded in, the dialog puts the focus on its safe answer, Cancel.
+		onCancel := `document.activeElement.matches("#confirm-modal.show [data-bs-dismiss=modal]")`
+		waitUntil(t, ctx, onCancel)
 		e2e.Screenshot(t, ctx, "keyboard-confirm-dialog")
 		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(css(`#confirm-modal`)))
 		if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#send-rows tbody tr").length`)); n != 1 {
 			t.Fatalf("after Escape %d pending sends, want 1", n)
 		}
-		e2e.Do(t, ctx, chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(css(`#confirm-modal [data-confirm-accept]`)),
-			chromedp.Focus(css(`#confirm-modal [data-confirm-accept]`)), chromedp.KeyEvent(kb.Enter))
+		e2e.Do(t, ctx, chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter))
+		waitUntil(t, ctx, onCancel)
+		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
+		if label := e2e.Get(t, ctx, chromedp.Evaluate[string](`document.activeElement.textContent.trim()`)); label != "Cancel send" {
+			t.Fatalf("Tab from Cancel reached %q, want the Cancel send button", label)
+		}
+		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Enter))
 		waitUntil(t, ctx, `location.pathname === "/sends" && !document.querySelector("#send-rows button[data-confirm]")`)
 	})
 
 	t.Run("Space selects rows and the bulk bar counts them", func(t *testing.T) {
 		ctx := s.NewBrowser(t)
 		e2e.Login(t, ctx, s, "managerA")
-		e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/users"), chromedp.WaitVisible(css(`input[data-bulk-item]`)))
+		e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/users"), chromedp.WaitVisible(css(`tbody input[type=checkbox][name=ids]`)))
 		if visible := e2e.Get(t, ctx, chromedp.Evaluate[bool](`!document.querySelector("[data-bulk-bar]").hidden`)); visible {
 			t.Error("the bulk bar shows before anything is selected")
 		}
-		e2e.Do(t, ctx, chromedp.Focus(css(`input[data-bulk-item]`)), chromedp.KeyEvent(" "),
+		e2e.Do(t, ctx, chromedp.Focus(css(`tbody input[type=checkbox][name=ids]`)), chromedp.KeyEvent(" "),
 			chromedp.WaitVisible(css(`[data-bulk-bar]`)))
 		if count := e2e.Text(t, ctx, `[data-bulk-count]`); !strings.Contains(count, "1") {
 			t.Errorf("bulk count = %q, want 1 selected", count)
 		}
 		e2e.Do(t, ctx, chromedp.Focus(css(`input[data-select-all]`)), chromedp.KeyEvent(" "))
-		n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("input[data-bulk-item]").length`))
+		n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("tbody input[type=checkbox][name=ids]").length`))
 		if count := e2e.Text(t, ctx, `[data-bulk-count]`); !strings.Contains(count, strconv.Itoa(n)) {
 			t.Errorf("after select all: count = %q, want %d", count, n)
 		}
