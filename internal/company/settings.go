@@ -61,10 +61,34 @@ func validCurrency(v any) error {
 	if err != nil || len(code) != 3 {
 		return errors.New("must be a three-letter ISO 4217 code such as USD or EUR")
 	}
+	if notMoney[code] {
+		return errors.New("must be a currency people are paid in, such as USD or EUR (not a metal, fund, test or \"no currency\" code)")
+	}
 	if scale, _ := currency.Standard.Rounding(unit); scale != 2 {
 		return errors.New("must be a currency with cents (two decimals); Teamfund counts in hundredths")
 	}
 	return nil
+}
+
+// notMoney are the ISO 4217 codes that are not a currency anyone holds a budget in: XXX
+// ("no currency"), XTS (testing), precious metals, bond-market and settlement units, and the
+// fund codes beside real currencies. x/text/currency knows them all, with two decimals.
+var notMoney = map[string]bool{
+	"XXX": true, "XTS": true, "XAU": true, "XAG": true, "XPD": true, "XPT": true, "XDR": true,
+	"XBA": true, "XBB": true, "XBC": true, "XBD": true, "XSU": true, "XUA": true,
+	"BOV": true, "CHE": true, "CHW": true, "CLF": true, "COU": true, "MXV": true, "USN": true,
+	"USS": true, "UYI": true, "UYW": true,
+}
+
+// BindInvariants refuses, below every API (the dashboard and the records API included), a
+// company record whose currency is not one Teamfund can count in.
+func BindInvariants(app core.App) {
+	app.OnRecordValidate(Collection).BindFunc(func(e *core.RecordEvent) error {
+		if err := validCurrency(e.Record.GetString("currency")); err != nil {
+			return validation.Errors{"currency": validation.NewError("validation_currency", err.Error())}
+		}
+		return e.Next()
+	})
 }
 
 func validTimezone(v any) error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits of an uploaded CSV file. 10,000 rows of realistic data are about 0.5 MB.
@@ -38,6 +39,10 @@ func ParseCSV(r io.Reader) ([]Candidate, error) {
 		return nil, fmt.Errorf("%w: at most %d MB and %d rows", ErrFileTooLarge, MaxCSVBytes>>20, MaxCSVRows)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if i := firstUnclean(data); i >= 0 {
+		return nil, fmt.Errorf("%w: line %d is not UTF-8 text or holds a NUL character; save the file as \"CSV UTF-8\"",
+			ErrBadCSV, 1+bytes.Count(data[:i], []byte("\n")))
+	}
 	cr := csv.NewReader(bufio.NewReader(bytes.NewReader(data)))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -77,6 +82,18 @@ func ParseCSV(r io.Reader) ([]Candidate, error) {
 		return nil, ErrEmptyFile
 	}
 	return out, nil
+}
+
+// firstUnclean is the offset of the first NUL byte or invalid UTF-8 sequence in data, or -1.
+func firstUnclean(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == 0 || (r == utf8.RuneError && size <= 1) {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // columns maps the known header names to their positions (-1 = absent).

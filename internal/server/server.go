@@ -12,6 +12,7 @@ import (
 	"teamfund/internal/outbox"
 	"teamfund/internal/realtime"
 	"teamfund/internal/stmt"
+	"teamfund/internal/text"
 	"teamfund/internal/touch"
 	"teamfund/internal/web"
 )
@@ -22,6 +23,8 @@ func Bind(app core.App) {
 	member.BindSessionEnd(app)
 	ledger.BindInvariants(app)
 	ledger.BindAmountBounds(app)
+	company.BindInvariants(app)
+	text.BindInvariants(app)
 	realtime.Bind(app)
 	budget.BindSchedule(app)
 	touch.BindSchedule(app)

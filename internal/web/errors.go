@@ -178,6 +178,13 @@ func apiError(e *core.RequestEvent, err error) error {
 	return e.Error(status, msg, nil)
 }
 
+// fieldError is the data of a JSON error about one field, in PocketBase's shape
+// {"field":{"code":"...","message":"..."}}. note: a plain map of strings is not kept as is by
+// PocketBase's error sanitiser (every string would become "Invalid value.").
+func fieldError(field, code string, err error) validation.Errors {
+	return validation.Errors{field: validation.NewError(code, capitalize(err.Error()))}
+}
+
 // formErrors turns ozzo validation errors into per-field messages for a form.
 func formErrors(err error) (FormErrors, bool) {
 	var verrs validation.Errors

@@ -259,11 +259,12 @@ func inviteAPIError(e *core.RequestEvent, err error) error {
 	}
 	var fe *invite.FieldError
 	if errors.As(err, &fe) {
-		return e.Error(status, msg, map[string]any{fe.Field: map[string]string{"code": "invalid", "message": capitalize(fe.Err.Error())}})
+		return e.Error(status, msg, fieldError(fe.Field, "invalid", fe.Err))
 	}
 	var be *invite.BulkError
 	if errors.As(err, &be) {
-		return e.Error(status, msg, map[string]any{"refused": be.Refused})
+		// note: written directly, since PocketBase's error data keeps only field errors.
+		return e.JSON(status, map[string]any{"status": status, "message": msg, "data": map[string]any{"refused": be.Refused}})
 	}
 	var verrs validation.Errors
 	if errors.As(err, &verrs) {

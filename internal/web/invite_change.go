@@ -100,7 +100,7 @@ func changeInvitesJSON(e *core.RequestEvent) error {
 		return e.BadRequestError("Send a JSON object with action and ids.", nil)
 	}
 	if _, ok := changeDone[in.Action]; !ok {
-		return e.BadRequestError("Invalid action.", map[string]any{"action": map[string]string{"code": "invalid", "message": "Use resend, revoke, delete or edit."}})
+		return e.BadRequestError("Invalid action.", fieldError("action", "invalid", errors.New("use resend, revoke, delete or edit")))
 	}
 	return applyInviteChangeJSON(e, invite.Change{Action: in.Action, IDs: in.IDs, Role: in.Role, Team: in.Team, ClearTeam: in.ClearTeam})
 }

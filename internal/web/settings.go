@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -106,10 +105,10 @@ func updateSettingsJSON(e *core.RequestEvent) error {
 	}
 	if err := company.UpdateSettings(e.App, currentUser(e), in); err != nil {
 		if errors.Is(err, company.ErrWebmailDomainRule) {
-			return e.BadRequestError(capitalize(err.Error())+".", validation.Errors{"domain_rule": validation.NewError("webmail_domain", capitalize(err.Error())+".")})
+			return e.BadRequestError(capitalize(err.Error())+".", fieldError("domain_rule", "webmail_domain", err))
 		}
 		if errors.Is(err, company.ErrNoSSOProvider) {
-			return e.BadRequestError(capitalize(err.Error())+".", validation.Errors{"sso_required": validation.NewError("no_provider", capitalize(err.Error())+".")})
+			return e.BadRequestError(capitalize(err.Error())+".", fieldError("sso_required", "no_provider", err))
 		}
 		return apiError(e, err)
 	}

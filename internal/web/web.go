@@ -17,12 +17,14 @@ import (
 
 // Register binds every Teamfund route and middleware on app's router.
 func Register(app core.App) {
+	bindRecordsAPIRules(app)
 	bindAuthGuards(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(htmlLimitErrors())
 		se.Router.Bind(loadSessionCookie())
 		se.Router.Bind(dropInactiveAuth())
 		se.Router.BindFunc(securityHeaders)
+		se.Router.BindFunc(refuseBadInput)
 		se.Router.BindFunc(csrfProtect)
 
 		se.Router.GET("/ui/{path...}", serveAssets)

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"teamfund/internal/member"
+	"teamfund/internal/send"
+	"teamfund/internal/team"
+	"teamfund/internal/transfer"
+)
+
+// Refusals of writes through PocketBase's records API (and so the dashboard, which uses it)
+// that only Teamfund's own pages can do with their consequences.
+var (
+	errDeleteUserHere  = errors.New("delete users on Teamfund's Users page: it returns their balance to the company, hands their sends to a colleague, cancels their requests and audits it")
+	errMoveUserHere    = errors.New("change a user's team on Teamfund's Users page (or the team's page): it returns their balance to the company and applies the new team's budget")
+	errDeleteTeamHere  = errors.New("delete teams on Teamfund's team page: it returns every member's balance to the company")
+	errSendsHere       = errors.New("sends are created, approved, rejected and cancelled in Teamfund (Sends and Approvals pages), which move the money with them; here only the recipient's name and email may be corrected")
+	errRequestsHere    = errors.New("money requests are filed and decided on Teamfund's Money page, which moves the money with them")
+	sendMoneyFields    = []string{"status", "cost", "sender", "touch", "team", "decided_by"}
+	requestMoneyFields = []string{"status", "amount", "requester", "giver", "team"}
+)
+
+// bindRecordsAPIRules keeps the records API and the dashboard from writes that would skip
+// the money rules, and makes every refusal below the API reach the client as a 400 with its
+// own message (the dashboard shows it in its error toast, field errors under the fields),
+// instead of PocketBase's "Failed to update record.".
+func bindRecordsAPIRules(app core.App) {
+	explain := &hook.Handler[*core.RecordRequestEvent]{Id: "teamfundExplainRefusals", Priority: -1000, Func: explainRefusal}
+	app.OnRecordCreateRequest().Bind(explain)
+	app.OnRecordUpdateRequest().Bind(explain)
+	app.OnRecordDeleteRequest().Bind(explain)
+
+	app.OnRecordDeleteRequest(member.Collection).BindFunc(refuse(errDeleteUserHere))
+	app.OnRecordUpdateRequest(member.Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if changed(e.Record, "team") {
+			return errMoveUserHere
+		}
+		return e.Next()
+	})
+	app.OnRecordDeleteRequest(team.Collection).BindFunc(refuse(errDeleteTeamHere))
+	app.OnRecordCreateRequest(send.Collection).BindFunc(refuse(errSendsHere))
+	app.OnRecordDeleteRequest(send.Collection).BindFunc(refuse(errSendsHere))
+	app.OnRecordUpdateRequest(send.Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if changed(e.Record, sendMoneyFields...) {
+			return errSendsHere
+		}
+		return e.Next()
+	})
+	app.OnRecordCreateRequest(transfer.RequestsCollection).BindFunc(refuse(errRequestsHere))
+	app.OnRecordDeleteRequest(transfer.RequestsCollection).BindFunc(refuse(errRequestsHere))
+	app.OnRecordUpdateRequest(transfer.RequestsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if changed(e.Record, requestMoneyFields...) {
+			return errRequestsHere
+		}
+		return e.Next()
+	})
+}
+
+func refuse(err error) func(*core.RecordRequestEvent) error {
+	return func(*core.RecordRequestEvent) error { return err }
+}
+
+// changed says whether any of fields differs from the stored record.
+func changed(r *core.Record, fields ...string) bool {
+	old := r.Original()
+	for _, f := range fields {
+		if r.GetString(f) != old.GetString(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// explainRefusal turns an error a Teamfund rule raised below the records API into a 400
+// that carries the rule's message; PocketBase's own answers other than its generic
+// "Failed to …" (403, 404, its own field errors) pass unchanged.
+func explainRefusal(e *core.RecordRequestEvent) error {
+	err := e.Next()
+	if err == nil {
+		return nil
+	}
+	cause := err
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		raw, ok := apiErr.RawData().(error)
+		if !ok || apiErr.Status != http.StatusBadRequest {
+			return err
+		}
+		cause = raw
+	}
+	var verrs validation.Errors
+	if errors.As(cause, &verrs) {
+		return router.NewBadRequestError(verrs.Error(), verrs)
+	}
+	status, msg := statusOf(cause)
+	if status == http.StatusInternalServerError {
+		if apiErr != nil {
+			return err
+		}
+		msg = capitalize(cause.Error()) + "."
+	}
+	return router.NewBadRequestError(msg, cause)
+}
