@@ -115,7 +115,7 @@ func TestDashboardWritesKeepTheMoneyRules(t *testing.T) {
 		},
 		{
 			Name: "dashboard cannot create a send", Method: http.MethodPost, URL: "/api/collections/sends/records",
-			Body: jsonBody(`{"touch":"` + mugID + `","sender":"` + f.ID("memberA") + `","recipient_name":"X","recipient_email":"x@example.com","cost":1000,"status":"sent"}`),
+			Body:    jsonBody(`{"touch":"` + mugID + `","sender":"` + f.ID("memberA") + `","recipient_name":"X","recipient_email":"x@example.com","cost":1000,"status":"sent"}`),
 			Headers: su, TestAppFactory: newSendsAppWithSends, BeforeTestFunc: before, AfterTestFunc: after,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Sends are created, approved"},
 		},
@@ -147,7 +147,10 @@ func TestDashboardWritesKeepTheMoneyRules(t *testing.T) {
 			Name: "dashboard cannot approve a money request by changing its status", Method: http.MethodPatch,
 			URL: "/api/collections/money_requests/records/{request}", Body: jsonBody(`{"status":"approved"}`),
 			Headers: su, TestAppFactory: requestApp(10000), BeforeTestFunc: before,
-			AfterTestFunc:  func(t testing.TB, app *tests.TestApp, res *http.Response) { after(t, app, res); expectRequestStatus("pending")(t, app, res) },
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				after(t, app, res)
+				expectRequestStatus("pending")(t, app, res)
+			},
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Money page"},
 		},
 	}
