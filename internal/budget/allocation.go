@@ -140,6 +140,9 @@ func RunMonth(app core.App, month Month, now time.Time, trigger string, actor *m
 	return run, nil
 }
 
+// recordRun adds a run to its month's row. A later run that pays nothing (everyone already
+// had the month) keeps the trigger and actor of the run that paid, so the row still says who
+// allocated the month.
 func recordRun(app core.App, run Run, trigger string, actor *member.Member, now time.Time) error {
 	actorEmail := "system"
 	if actor != nil {
@@ -149,7 +152,9 @@ func recordRun(app core.App, run Run, trigger string, actor *member.Member, now 
 	_, err := app.DB().NewQuery(`INSERT INTO budget_runs (id, month, entries, total, trigger, actor_email, created, updated)
 		VALUES (substr(lower(hex(randomblob(8))), 1, 15), {:month}, {:entries}, {:total}, {:trigger}, {:actor}, {:now}, {:now})
 		ON CONFLICT (month) DO UPDATE SET entries = entries + excluded.entries, total = total + excluded.total,
-			trigger = excluded.trigger, actor_email = excluded.actor_email, updated = excluded.updated`).
+			trigger = CASE WHEN excluded.entries > 0 THEN excluded.trigger ELSE trigger END,
+			actor_email = CASE WHEN excluded.entries > 0 THEN excluded.actor_email ELSE actor_email END,
+			updated = excluded.updated`).
 		Bind(dbx.Params{"month": string(run.Month), "entries": run.Entries, "total": int64(run.Total),
 			"trigger": trigger, "actor": actorEmail, "now": ts}).Execute()
 	return err

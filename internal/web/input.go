@@ -57,7 +57,7 @@ func refuseBadInput(e *core.RequestEvent) error {
 		return e.Next()
 	}
 	if strings.HasPrefix(path, "/api/") {
-		return e.Error(status, msg, nil)
+		return e.Error(status, msg, fieldError("body", "invalid_body", errors.New(msg)))
 	}
 	return renderError(e, status, msg)
 }

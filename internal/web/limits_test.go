@@ -93,3 +93,25 @@ func TestClosingTheCompanyIsRateLimited(t *testing.T) {
 		}
 	}
 }
+
+func TestCSVPreviewAndImportOfTheJSONAPIAreRateLimited(t *testing.T) {
+	f := testutil.Fixtures(t)
+	for _, path := range []string{"/api/tf/invites/preview", "/api/tf/invites/import"} {
+		t.Run(path, func(t *testing.T) {
+			app := testutil.NewApp(t)
+			defer app.Cleanup()
+			srv := testutil.Serve(t, app)
+			h := map[string]string{"Authorization": f.Token("admin"), "Content-Type": "text/csv"}
+			for i := range 11 {
+				res := do(t, srv.URL, http.MethodPost, path, "email\r\nnot-an-email\r\n", h)
+				if i == 10 {
+					if res.StatusCode != http.StatusTooManyRequests {
+						t.Fatalf("11th request: got %d, want 429", res.StatusCode)
+					}
+				} else if res.StatusCode != http.StatusOK {
+					t.Fatalf("request %d: got %d, want 200", i+1, res.StatusCode)
+				}
+			}
+		})
+	}
+}

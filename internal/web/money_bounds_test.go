@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/budget"
 	"teamfund/internal/ledger"
 	"teamfund/internal/money"
 	"teamfund/internal/testutil"
@@ -207,4 +209,36 @@ func expectCount(collection string, want int64) func(testing.TB, *tests.TestApp,
 			t.Errorf("%s: %d records (%v), want %d", collection, got, err, want)
 		}
 	}
+}
+
+func TestALaterAllocationThatPaysNothingKeepsTheMonthsTriggerAndActor(t *testing.T) {
+	f := testutil.Fixtures(t)
+	month := budget.MonthOf(time.Now(), time.UTC)
+	scenario := tests.ApiScenario{
+		Name: "admin's rerun of an allocated month pays nothing and keeps the schedule as its trigger", Method: http.MethodPost,
+		URL: "/api/tf/budgets/run", Body: jsonBody(`{"month":"` + string(month) + `"}`), Headers: f.AuthHeaders("admin"),
+		TestAppFactory: func(tb testing.TB) *tests.TestApp {
+			app := testutil.NewApp(tb)
+			if _, err := budget.RunMonth(app, month, time.Now(), budget.TriggerSchedule, nil); err != nil {
+				tb.Fatal(err)
+			}
+			return app
+		},
+		ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"entries":0`},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			var row struct {
+				Entries int    `db:"entries"`
+				Trigger string `db:"trigger"`
+				Actor   string `db:"actor_email"`
+			}
+			if err := app.DB().NewQuery("SELECT entries, trigger, actor_email FROM budget_runs WHERE month = {:m}").
+				Bind(map[string]any{"m": string(month)}).One(&row); err != nil {
+				t.Fatal(err)
+			}
+			if row.Entries != 3 || row.Trigger != budget.TriggerSchedule || row.Actor != "system" {
+				t.Errorf("run row: got %+v, want 3 entries by the schedule (system)", row)
+			}
+		},
+	}
+	scenario.Test(t)
 }
