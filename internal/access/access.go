@@ -50,6 +50,7 @@ const (
 	Export            Action = "export"
 	ViewAudit         Action = "audit.view"
 	ViewOutbox        Action = "outbox.view"
+	ManageWebhooks    Action = "webhook.manage"
 )
 
 // Scope says where a role may act.
@@ -109,6 +110,7 @@ var matrix = map[Action]grant{
 	Export:            everyone, // members additionally need the may-export permission (see Can)
 	ViewAudit:         adminsOnly,
 	ViewOutbox:        adminsOnly,
+	ManageWebhooks:    adminsOnly,
 }
 
 // ErrForbidden is returned by Check; the web layer maps it to 403.

@@ -49,6 +49,7 @@ var want = map[access.Action]string{
 	access.Export:            "YYYNNNYN",
 	access.ViewAudit:         "YYNNNNNN",
 	access.ViewOutbox:        "YYNNNNNN",
+	access.ManageWebhooks:    "YYNNNNNN",
 }
 
 func user(role member.Role, team string, active, mayExport bool) *member.Member {

@@ -19,6 +19,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/realtime"
+	"teamfund/internal/webhook"
 )
 
 // RunsCollection remembers each month whose allocation has run.
@@ -126,6 +127,11 @@ func RunMonth(app core.App, month Month, now time.Time, trigger string, actor *m
 		}
 		if run.Entries == 0 && actor == nil {
 			return nil
+		}
+		err = webhook.Emit(tx, webhook.Event{Type: webhook.BudgetRun, Data: map[string]any{
+			"month": string(month), "entries": run.Entries, "total": int64(run.Total), "trigger": trigger}})
+		if err != nil {
+			return err
 		}
 		return audit.Record(tx, actor, audit.Entry{Action: "money.allocate", TargetType: "month",
 			TargetID: string(month), TargetLabel: month.Label(),

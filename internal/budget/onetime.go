@@ -15,6 +15,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/realtime"
+	"teamfund/internal/webhook"
 )
 
 // Errors of the one-time grants.
@@ -84,9 +85,15 @@ func GroupGrant(app core.App, actor *member.Member, teamID string, amount money.
 		if err != nil {
 			return err
 		}
-		return audit.Record(tx, actor, audit.Entry{Action: "money.group_grant", TargetType: "team", TargetID: teamID,
+		err = audit.Record(tx, actor, audit.Entry{Action: "money.group_grant", TargetType: "team", TargetID: teamID,
 			TargetLabel: t.Name, After: map[string]any{"amount_each": int64(amount), "members": res.Entries,
 				"total": int64(res.Total), "reason": reason}})
+		if err != nil {
+			return err
+		}
+		return webhook.Emit(tx, webhook.Event{Type: webhook.MoneyMoved, TeamID: teamID, Data: map[string]any{
+			"kind": "group_grant", "team": teamID, "amount_each": int64(amount), "members": res.Entries,
+			"total": int64(res.Total), "reason": reason, "actor": actor.Email()}})
 	})
 	if err != nil {
 		return ledger.BatchResult{}, err
@@ -161,6 +168,11 @@ func AdjustBalances(app core.App, actor *member.Member, teamID string, changes [
 				TargetLabel: members[i].Email(),
 				Before:      map[string]any{"balance": int64(members[i].Balance())},
 				After:       map[string]any{"balance": int64(members[i].Balance() + c.Amount), "amount": int64(c.Amount), "reason": reason}}); err != nil {
+				return err
+			}
+			if err := webhook.Emit(tx, webhook.Event{Type: webhook.MoneyMoved, TeamID: teamID, Data: map[string]any{
+				"kind": "adjust", "team": teamID, "to": c.UserID, "to_email": members[i].Email(), "amount": int64(c.Amount),
+				"reason": reason, "actor": actor.Email()}}); err != nil {
 				return err
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"teamfund/internal/budget"
 	"teamfund/internal/company"
 	"teamfund/internal/member"
+	"teamfund/internal/webhook"
 )
 
 // Profile is what a new user types on the accept (or join) page.
@@ -173,8 +174,19 @@ func accept(tx core.App, inv *Invite, p Profile, via string) (*member.Member, er
 	if via != "" {
 		after["via"] = via
 	}
-	return joined, audit.Record(tx, joined, audit.Entry{Action: "invite.accept", TargetType: "user", TargetID: joined.Id,
+	err = audit.Record(tx, joined, audit.Entry{Action: "invite.accept", TargetType: "user", TargetID: joined.Id,
 		TargetLabel: joined.Email(), After: after})
+	if err != nil {
+		return nil, err
+	}
+	return joined, emitJoined(tx, joined, "invite")
+}
+
+// emitJoined tells webhook endpoints that someone joined through an invite or a key.
+func emitJoined(tx core.App, joined *member.Member, via string) error {
+	return webhook.Emit(tx, webhook.Event{Type: webhook.InviteAccepted, TeamID: joined.TeamID(), Data: map[string]any{
+		"user": joined.Id, "email": joined.Email(), "name": joined.Name(), "role": string(joined.Role()),
+		"team": joined.TeamID(), "via": via}})
 }
 
 // admit creates the active user of an accepted invite or an invite-key signup; both

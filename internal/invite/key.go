@@ -244,6 +244,10 @@ func join(tx core.App, k *Key, p Profile, via string) (*member.Member, error) {
 	if via != "" {
 		after["via"] = via
 	}
-	return joined, audit.Record(tx, joined, audit.Entry{Action: "invite_key.join", TargetType: "user", TargetID: joined.Id,
+	err = audit.Record(tx, joined, audit.Entry{Action: "invite_key.join", TargetType: "user", TargetID: joined.Id,
 		TargetLabel: joined.Email(), After: after})
+	if err != nil {
+		return nil, err
+	}
+	return joined, emitJoined(tx, joined, "invite_key")
 }

@@ -11,6 +11,7 @@ import (
 	"teamfund/internal/ledger"
 	"teamfund/internal/notify"
 	"teamfund/internal/stmt"
+	"teamfund/internal/webhook"
 )
 
 // Sends that arrive together are written in one transaction (group commit). SQLite has one
@@ -193,6 +194,9 @@ func (p *plan) write(tx core.App) (s *Send, refused error, err error) {
 		TargetLabel: p.touch.Name() + " → " + s.RecipientEmail(),
 		After:       map[string]any{"status": string(s.Status()), "cost": int64(s.Cost()), "touch": p.touch.Id}})
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := webhook.Emit(tx, webhook.Event{Type: webhook.SendCreated, TeamID: s.TeamID(), Data: s.hookData()}); err != nil {
 		return nil, nil, err
 	}
 	if s.Status() == StatusPending {

@@ -9,6 +9,7 @@ import (
 	"teamfund/internal/audit"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
+	"teamfund/internal/webhook"
 )
 
 // Approve turns a pending send into a sent one. Only a manager of the send's team or an
@@ -52,10 +53,16 @@ func decide(app core.App, actor *member.Member, id string, to Status) (*Send, er
 			}
 		}
 		out = s
-		return audit.Record(tx, actor, audit.Entry{Action: "send." + verb(to), TargetType: "send", TargetID: s.Id,
+		err = audit.Record(tx, actor, audit.Entry{Action: "send." + verb(to), TargetType: "send", TargetID: s.Id,
 			TargetLabel: s.TouchName() + " → " + s.RecipientEmail(),
 			Before:      map[string]any{"status": string(StatusPending)},
 			After:       map[string]any{"status": string(to), "cost": int64(s.Cost()), "sender": s.SenderEmail()}})
+		if err != nil {
+			return err
+		}
+		data := s.hookData()
+		data["decided_by"] = actor.Email()
+		return webhook.Emit(tx, webhook.Event{Type: hookEvents[to], TeamID: s.TeamID(), Data: data})
 	})
 	return out, err
 }
@@ -129,3 +136,6 @@ func PendingFor(app core.App, approver *member.Member) ([]*Send, error) {
 	}
 	return out, nil
 }
+
+// hookEvents is the webhook event of each decision.
+var hookEvents = map[Status]string{StatusSent: webhook.SendApproved, StatusRejected: webhook.SendRejected, StatusCancelled: webhook.SendCancelled}

@@ -101,3 +101,10 @@ func (s *Send) Created() types.DateTime { return s.GetDateTime("created") }
 func (s *Send) Ref() string { return ref(s.Id) }
 
 func ref(sendID string) string { return "send:" + sendID }
+
+// hookData is the send as webhook endpoints receive it (amounts in minor units).
+func (s *Send) hookData() map[string]any {
+	return map[string]any{"id": s.Id, "touch": s.TouchID(), "touch_name": s.TouchName(), "sender": s.SenderID(),
+		"sender_email": s.SenderEmail(), "team": s.TeamID(), "recipient_name": s.RecipientName(),
+		"recipient_email": s.RecipientEmail(), "cost": int64(s.Cost()), "status": string(s.Status())}
+}

@@ -15,6 +15,7 @@ import (
 	"teamfund/internal/text"
 	"teamfund/internal/touch"
 	"teamfund/internal/web"
+	"teamfund/internal/webhook"
 )
 
 // Bind registers every Teamfund hook and route on app.
@@ -29,6 +30,7 @@ func Bind(app core.App) {
 	budget.BindSchedule(app)
 	touch.BindSchedule(app)
 	outbox.Bind(app)
+	webhook.Bind(app)
 	web.Register(app)
 	bindDrain(app)
 	stmt.Bind(app)

@@ -15,6 +15,7 @@ import (
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/webhook"
 )
 
 // Result is what a money movement wrote.
@@ -94,6 +95,13 @@ func move(tx core.App, actor *member.Member, fromID string, to *member.Member, a
 	}
 	credit, err := ledger.Post(tx, ledger.Entry{Account: to.Id, Amount: amount, Kind: ledger.KindTransferIn,
 		Reason: reason, Actor: actor, Ref: ref})
+	if err != nil {
+		return Result{}, err
+	}
+	kind, _, _ := strings.Cut(ref, ":")
+	err = webhook.Emit(tx, webhook.Event{Type: webhook.MoneyMoved, TeamID: to.TeamID(), Data: map[string]any{
+		"kind": kind, "ref": ref, "from": fromID, "to": to.Id, "to_email": to.Email(), "amount": int64(amount),
+		"reason": reason, "actor": actor.Email()}})
 	if err != nil {
 		return Result{}, err
 	}

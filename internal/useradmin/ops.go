@@ -14,6 +14,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/realtime"
 	"teamfund/internal/team"
+	"teamfund/internal/webhook"
 )
 
 // Op kinds: the actions that exist singly and in bulk.
@@ -120,13 +121,18 @@ func (op Op) apply(tx core.App, actor, target *member.Member) error {
 			return nil
 		}
 		realtime.Disconnect(tx, target.Id)
-		return save(tx, actor, target, "user.deactivate", func(u *member.Member) {
+		err := save(tx, actor, target, "user.deactivate", func(u *member.Member) {
 			u.Set("status", member.StatusDeactivated)
 			// Every session token of the user is signed with the token key: a new key
 			// ends them all at once (cookie and bearer alike); open event streams close
 			// after the commit.
 			u.RefreshTokenKey()
 		})
+		if err != nil {
+			return err
+		}
+		return webhook.Emit(tx, webhook.Event{Type: webhook.UserDeactivated, TeamID: target.TeamID(), Data: map[string]any{
+			"user": target.Id, "email": target.Email(), "name": target.Name(), "team": target.TeamID(), "by": actor.Email()}})
 	case OpReactivate:
 		if target.Active() {
 			return nil

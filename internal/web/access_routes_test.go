@@ -69,6 +69,10 @@ var routeAccess = map[string]level{
 	"GET /outbox": admin, "GET /outbox/{id}": admin, "GET /api/tf/outbox": admin,
 	"POST /outbox/{id}/resend": admin, "POST /api/tf/outbox/{id}/resend": admin,
 	"POST /profile/approval-mail": user, "POST /api/tf/me/approval-mail": user,
+	"GET /settings/webhooks": admin, "POST /settings/webhooks": admin, "POST /settings/webhooks/{id}/toggle": admin,
+	"POST /settings/webhooks/{id}/delete": admin, "POST /settings/webhooks/deliveries/{id}/redeliver": admin,
+	"GET /api/tf/webhooks": admin, "POST /api/tf/webhooks": admin, "DELETE /api/tf/webhooks/{id}": admin,
+	"GET /api/tf/webhooks/deliveries": admin,
 	"GET /settings": owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
 	"GET /company/export": owner, "GET /api/tf/company/export": owner, "GET /company/close": owner, "POST /company/close": owner,
 

@@ -46,6 +46,7 @@ func Register(app core.App) {
 		bindInviteRoutes(pages, api)
 		bindOutboxRoutes(pages, api)
 		bindNotifyRoutes(pages, api)
+		bindWebhookRoutes(pages, api)
 		bindSettingsRoutes(pages, api)
 		bindCompanyRoutes(pages, api)
 		bindMoneyRoutes(pages, api)

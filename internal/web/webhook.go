@@ -1,0 +1,194 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/access"
+	"teamfund/internal/team"
+	"teamfund/internal/webhook"
+)
+
+// Webhook routes (owner and admins):
+//
+//	GET    /settings/webhooks                               showWebhooksPage
+//	POST   /settings/webhooks                               createWebhook
+//	POST   /settings/webhooks/{id}/toggle                   toggleWebhook
+//	POST   /settings/webhooks/{id}/delete                   deleteWebhook
+//	POST   /settings/webhooks/deliveries/{id}/redeliver     redeliverWebhook
+//	GET    /api/tf/webhooks                                 listWebhooksJSON
+//	POST   /api/tf/webhooks                                 createWebhookJSON
+//	DELETE /api/tf/webhooks/{id}                            deleteWebhookJSON
+//	GET    /api/tf/webhooks/deliveries                      listWebhookDeliveriesJSON
+func bindWebhookRoutes(pages, api routeGroup) {
+	addNav(96, "Webhooks", "/settings/webhooks", adminsOnly)
+	pages.GET("/settings/webhooks", showWebhooksPage).BindFunc(requireUser)
+	pages.POST("/settings/webhooks", createWebhook).BindFunc(requireUser)
+	pages.POST("/settings/webhooks/{id}/toggle", toggleWebhook).BindFunc(requireUser)
+	pages.POST("/settings/webhooks/{id}/delete", deleteWebhook).BindFunc(requireUser)
+	pages.POST("/settings/webhooks/deliveries/{id}/redeliver", redeliverWebhook).BindFunc(requireUser)
+	api.GET("/webhooks", listWebhooksJSON)
+	api.POST("/webhooks", createWebhookJSON)
+	api.DELETE("/webhooks/{id}", deleteWebhookJSON)
+	api.GET("/webhooks/deliveries", listWebhookDeliveriesJSON)
+}
+
+// deliveriesShown is how many of the newest deliveries the page lists.
+const deliveriesShown = 100
+
+type webhooksPage struct {
+	Page
+	Endpoints  []*webhook.Endpoint
+	Deliveries []webhook.Delivery
+	Teams      []team.Summary
+	Events     []struct{ Type, Label string }
+	Form       webhook.Input
+	Errors     FormErrors
+}
+
+// Chosen reports whether the form had event t ticked.
+func (p *webhooksPage) Chosen(t string) bool {
+	for _, c := range p.Form.Events {
+		if c == t {
+			return true
+		}
+	}
+	return false
+}
+
+// TeamName names an endpoint's team for people.
+func (p *webhooksPage) TeamName(id string) string {
+	for _, t := range p.Teams {
+		if t.ID == id {
+			return t.Name
+		}
+	}
+	return id
+}
+
+func renderWebhooks(e *core.RequestEvent, status int, form webhook.Input, errs FormErrors) error {
+	u := currentUser(e)
+	eps, err := webhook.List(e.App, u)
+	if err != nil {
+		return pageError(e, err)
+	}
+	ds, err := webhook.Deliveries(e.App, u, "", deliveriesShown)
+	if err != nil {
+		return pageError(e, err)
+	}
+	teams, err := team.Names(e.App, u)
+	if err != nil {
+		return pageError(e, err)
+	}
+	return render(e, status, "webhook/list", &webhooksPage{Page: Page{Title: "Webhooks"}, Endpoints: eps, Deliveries: ds,
+		Teams: teams, Events: webhook.Events, Form: form, Errors: errs})
+}
+
+func showWebhooksPage(e *core.RequestEvent) error {
+	if err := access.Check(currentUser(e), access.ManageWebhooks, ""); err != nil {
+		return pageError(e, err)
+	}
+	return renderWebhooks(e, http.StatusOK, webhook.Input{}, nil)
+}
+
+func createWebhook(e *core.RequestEvent) error {
+	if err := e.Request.ParseForm(); err != nil {
+		return pageError(e, err)
+	}
+	f := e.Request.PostForm
+	in := webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"), Description: f.Get("description")}
+	_, _, err := webhook.Create(e.App, currentUser(e), in)
+	if errs, ok := formErrors(err); ok {
+		return renderWebhooks(e, http.StatusUnprocessableEntity, in, errs)
+	}
+	if err != nil {
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", "Endpoint added. Copy its secret from the list to verify signatures.")
+	return redirect(e, "/settings/webhooks")
+}
+
+func toggleWebhook(e *core.RequestEvent) error {
+	on := e.Request.PostFormValue("active") == "on"
+	if err := webhook.SetActive(e.App, currentUser(e), e.Request.PathValue("id"), on); err != nil {
+		return pageError(e, err)
+	}
+	if on {
+		setFlash(e, "ok", "Endpoint enabled.")
+	} else {
+		setFlash(e, "ok", "Endpoint disabled: it gets no deliveries until you enable it again.")
+	}
+	return redirect(e, "/settings/webhooks")
+}
+
+func deleteWebhook(e *core.RequestEvent) error {
+	if err := webhook.Delete(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", "Endpoint deleted with its delivery history.")
+	return redirect(e, "/settings/webhooks")
+}
+
+func redeliverWebhook(e *core.RequestEvent) error {
+	if err := webhook.Redeliver(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", "Delivery queued again.")
+	return redirect(e, "/settings/webhooks")
+}
+
+type webhookJSON struct {
+	ID          string   `json:"id"`
+	URL         string   `json:"url"`
+	Events      []string `json:"events"`
+	Team        string   `json:"team"`
+	Active      bool     `json:"active"`
+	Description string   `json:"description"`
+	Secret      string   `json:"secret,omitempty"` // only in the answer to a create
+}
+
+func toWebhookJSON(ep *webhook.Endpoint) webhookJSON {
+	return webhookJSON{ID: ep.Id, URL: ep.URL(), Events: ep.Events(), Team: ep.TeamID(), Active: ep.Active(), Description: ep.GetString("description")}
+}
+
+func listWebhooksJSON(e *core.RequestEvent) error {
+	eps, err := webhook.List(e.App, currentUser(e))
+	if err != nil {
+		return apiError(e, err)
+	}
+	items := make([]webhookJSON, len(eps))
+	for i, ep := range eps {
+		items[i] = toWebhookJSON(ep)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+func createWebhookJSON(e *core.RequestEvent) error {
+	var in webhook.Input
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("Send a JSON object with url, events, and optionally secret, team, description.", nil)
+	}
+	ep, secret, err := webhook.Create(e.App, currentUser(e), in)
+	if err != nil {
+		return apiError(e, err)
+	}
+	out := toWebhookJSON(ep)
+	out.Secret = secret
+	return e.JSON(http.StatusCreated, out)
+}
+
+func deleteWebhookJSON(e *core.RequestEvent) error {
+	if err := webhook.Delete(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
+		return apiError(e, err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+func listWebhookDeliveriesJSON(e *core.RequestEvent) error {
+	ds, err := webhook.Deliveries(e.App, currentUser(e), e.Request.URL.Query().Get("webhook"), deliveriesShown)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": ds})
+}

@@ -1,0 +1,348 @@
+package web_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/send"
+	"teamfund/internal/testutil"
+	"teamfund/internal/webhook"
+)
+
+// hookCall is one request an endpoint received.
+type hookCall struct {
+	Header http.Header
+	Body   []byte
+}
+
+// endpoint is a real HTTP server standing in for a CRM; answer decides each response.
+type endpoint struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	calls  []hookCall
+	answer func(n int, w http.ResponseWriter, r *http.Request) // n counts calls from 1
+}
+
+func newEndpoint(t *testing.T, answer func(n int, w http.ResponseWriter, r *http.Request)) *endpoint {
+	ep := &endpoint{answer: answer}
+	ep.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		ep.mu.Lock()
+		ep.calls = append(ep.calls, hookCall{Header: r.Header.Clone(), Body: body})
+		n := len(ep.calls)
+		ep.mu.Unlock()
+		if ep.answer != nil {
+			ep.answer(n, w, r)
+		}
+	}))
+	t.Cleanup(ep.srv.Close)
+	return ep
+}
+
+func (ep *endpoint) received() []hookCall {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	return append([]hookCall(nil), ep.calls...)
+}
+
+// waitCalls waits (generously, for a loaded machine) until the endpoint got n requests.
+func (ep *endpoint) waitCalls(t *testing.T, n int) []hookCall {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if got := ep.received(); len(got) >= n {
+			return got
+		}
+	}
+	t.Fatalf("endpoint got %d requests, want %d", len(ep.received()), n)
+	return nil
+}
+
+// register adds an endpoint as the admin through the JSON API and returns its id and secret.
+func register(t *testing.T, app core.App, url, team string, events ...string) (string, string) {
+	t.Helper()
+	f := testutil.Fixtures(t)
+	admin := testutil.Member(t, app, f.ID("admin"))
+	ep, secret, err := webhook.Create(app, admin, webhook.Input{URL: url, Events: events, TeamID: team})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ep.Id, secret
+}
+
+// deliveriesOf lists the delivery rows of endpoint id.
+func deliveriesOf(t *testing.T, app core.App, id string) []*core.Record {
+	t.Helper()
+	recs, err := app.FindRecordsByFilter(webhook.DeliveriesCollection, "webhook = {:id}", "created", 0, 0, dbx.Params{"id": id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func verify(t *testing.T, secret string, c hookCall) {
+	t.Helper()
+	ts := c.Header.Get("X-Teamfund-Timestamp")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || time.Since(time.Unix(sec, 0)).Abs() > 5*time.Minute {
+		t.Errorf("timestamp %q is not a current Unix time", ts)
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "." + string(c.Body)))
+	want := "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	if !hmac.Equal([]byte(c.Header.Get("X-Teamfund-Signature")), []byte(want)) {
+		t.Errorf("signature %q, want %q", c.Header.Get("X-Teamfund-Signature"), want)
+	}
+}
+
+type hookBody struct {
+	ID   string         `json:"id"`
+	Type string         `json:"type"`
+	Team string         `json:"team"`
+	Data map[string]any `json:"data"`
+}
+
+func decodeHook(t *testing.T, c hookCall) hookBody {
+	t.Helper()
+	var b hookBody
+	if err := json.Unmarshal(c.Body, &b); err != nil {
+		t.Fatalf("body %s: %v", c.Body, err)
+	}
+	return b
+}
+
+func TestWebhooks(t *testing.T) {
+	f := testutil.Fixtures(t)
+
+	t.Run("a send and its approval reach the endpoint as signed JSON, listed as sent with the response code", func(t *testing.T) {
+		app := newSendsApp(t)
+		defer app.Cleanup()
+		srv := testutil.Serve(t, app)
+		ep := newEndpoint(t, nil)
+		id, secret := register(t, app, ep.srv.URL+"/crm", "", webhook.SendCreated, webhook.SendApproved)
+		client := &http.Client{}
+		r := callAPI(t, client, srv.URL, "POST", "/api/tf/sends", f.Token("memberA"), map[string]any{"touch": hamperID, "recipient_name": "Pat Prospect", "recipient_email": "pat@example.com"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("send: %d %s", r.Status, r.Text)
+		}
+		sendID := r.Body["id"].(string)
+		if r := callAPI(t, client, srv.URL, "POST", "/api/tf/sends/"+sendID+"/approve", f.Token("managerA"), nil); r.Status != http.StatusOK {
+			t.Fatalf("approve: %d %s", r.Status, r.Text)
+		}
+		calls := ep.waitCalls(t, 2)
+		for i, want := range []string{webhook.SendCreated, webhook.SendApproved} {
+			c := calls[i]
+			verify(t, secret, c)
+			b := decodeHook(t, c)
+			if b.Type != want || c.Header.Get("X-Teamfund-Event") != want || c.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("call %d: type %q header %q", i, b.Type, c.Header.Get("X-Teamfund-Event"))
+			}
+			if b.Data["id"] != sendID || b.Data["recipient_email"] != "pat@example.com" || b.Data["cost"] != float64(3000) || b.Team != f.ID("alpha") {
+				t.Errorf("call %d data: %+v", i, b)
+			}
+		}
+		if decodeHook(t, calls[1]).Data["status"] != "sent" || decodeHook(t, calls[1]).Data["decided_by"] != "manager.a@acme.com" {
+			t.Errorf("approval data: %s", calls[1].Body)
+		}
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			ds := deliveriesOf(t, app, id)
+			if len(ds) == 2 && ds[0].GetString("status") == "sent" && ds[1].GetString("status") == "sent" {
+				if ds[0].GetInt("response_code") != 200 {
+					t.Errorf("response code %d", ds[0].GetInt("response_code"))
+				}
+				break
+			}
+		}
+		status, page := getPage(t, srv.URL+"/settings/webhooks", f.CookieHeaders("admin"))
+		if status != http.StatusOK || !strings.Contains(page, "Send approved") || !strings.Contains(page, ">sent<") || !strings.Contains(page, "<td>200") {
+			t.Errorf("webhooks page %d does not list the deliveries with status and code", status)
+		}
+	})
+
+	t.Run("a 500 is retried after a pause with the same delivery id, and the send is not affected", func(t *testing.T) {
+		app := newSendsApp(t)
+		defer app.Cleanup()
+		ep := newEndpoint(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+			if n == 1 {
+				http.Error(w, "crm is down", http.StatusInternalServerError)
+			}
+		})
+		id, _ := register(t, app, ep.srv.URL, "", webhook.SendCreated)
+		s := mustSend(t, app, "memberA", mugID, "Rita Retry")
+		ep.waitCalls(t, 1)
+		var d *core.Record
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if d = deliveriesOf(t, app, id)[0]; d.GetInt("attempts") == 1 {
+				break
+			}
+		}
+		if d.GetString("status") != "pending" || d.GetInt("response_code") != 500 || !strings.Contains(d.GetString("error"), "crm is down") || d.GetDateTime("next_attempt_at").IsZero() {
+			t.Fatalf("after a 500: %s code %d error %q next %v", d.GetString("status"), d.GetInt("response_code"), d.GetString("error"), d.GetString("next_attempt_at"))
+		}
+		if got, _ := send.Find(app, s.Id); got == nil || got.Status() != send.StatusSent {
+			t.Error("the send did not stay sent")
+		}
+		if _, err := webhook.DeliverDue(app, d.GetDateTime("next_attempt_at").Time().Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		calls := ep.waitCalls(t, 2)
+		if calls[0].Header.Get("X-Teamfund-Delivery") != calls[1].Header.Get("X-Teamfund-Delivery") || decodeHook(t, calls[1]).Data["id"] != s.Id {
+			t.Error("the retry is not the same delivery")
+		}
+		d = deliveriesOf(t, app, id)[0]
+		if d.GetString("status") != "sent" || d.GetInt("attempts") != 2 || d.GetInt("response_code") != 200 {
+			t.Errorf("after the retry: %s, %d attempts, code %d", d.GetString("status"), d.GetInt("attempts"), d.GetInt("response_code"))
+		}
+	})
+
+	t.Run("nothing is delivered for a send whose transaction rolls back", func(t *testing.T) {
+		app := newSendsApp(t)
+		defer app.Cleanup()
+		ep := newEndpoint(t, nil)
+		id, _ := register(t, app, ep.srv.URL, "", webhook.SendCreated)
+		memberA := testutil.Member(t, app, f.ID("memberA"))
+		errRollback := errors.New("something after the send failed")
+		err := app.RunInTransaction(func(tx core.App) error {
+			if _, err := send.Create(tx, memberA, send.Input{TouchID: mugID, RecipientName: "Ghost", RecipientEmail: "ghost@example.com"}); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatalf("transaction: %v", err)
+		}
+		if ds := deliveriesOf(t, app, id); len(ds) != 0 {
+			t.Fatalf("%d deliveries queued by a rolled-back send", len(ds))
+		}
+		mustSend(t, app, "memberA", mugID, "Real Person")
+		calls := ep.waitCalls(t, 1)
+		if _, err := webhook.DeliverDue(app, time.Now().Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if calls = ep.received(); len(calls) != 1 || decodeHook(t, calls[0]).Data["recipient_name"] != "Real Person" {
+			t.Errorf("endpoint got %d calls, want only the committed send", len(calls))
+		}
+	})
+
+	t.Run("a team's endpoint gets only that team's events; the company's gets all", func(t *testing.T) {
+		app := newSendsApp(t)
+		defer app.Cleanup()
+		betaEP, companyEP := newEndpoint(t, nil), newEndpoint(t, nil)
+		betaID, _ := register(t, app, betaEP.srv.URL, f.ID("beta"), webhook.SendCreated)
+		register(t, app, companyEP.srv.URL, "", webhook.SendCreated)
+		mustSend(t, app, "memberA", mugID, "Alpha Recipient")
+		mustSend(t, app, "memberB", mugID, "Beta Recipient")
+		companyEP.waitCalls(t, 2)
+		calls := betaEP.waitCalls(t, 1)
+		if ds := deliveriesOf(t, app, betaID); len(ds) != 1 || decodeHook(t, calls[0]).Data["recipient_name"] != "Beta Recipient" {
+			t.Errorf("beta's endpoint: %d deliveries, first %s", len(ds), calls[0].Body)
+		}
+	})
+
+	t.Run("a hanging endpoint does not hold up sends", func(t *testing.T) {
+		app := newSendsApp(t)
+		defer app.Cleanup()
+		srv := testutil.Serve(t, app)
+		release := make(chan struct{})
+		var finished atomic.Int32
+		ep := newEndpoint(t, func(_ int, _ http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			finished.Add(1)
+		})
+		register(t, app, ep.srv.URL, "", webhook.SendCreated)
+		client := &http.Client{}
+		for i, name := range []string{"First Hang", "Second Hang"} {
+			r := callAPI(t, client, srv.URL, "POST", "/api/tf/sends", f.Token("memberA"), map[string]any{"touch": mugID, "recipient_name": name, "recipient_email": "hang" + strconv.Itoa(i) + "@example.com"})
+			if r.Status != http.StatusCreated {
+				t.Fatalf("send %d while the endpoint hangs: %d %s", i, r.Status, r.Text)
+			}
+		}
+		ep.waitCalls(t, 1) // the delivery started and hangs
+		if finished.Load() != 0 {
+			t.Error("a send waited for the hanging endpoint")
+		}
+		close(release)
+		ep.waitCalls(t, 2)
+	})
+
+	t.Run("bad endpoint settings are refused with the field named", func(t *testing.T) {
+		app := testutil.NewApp(t)
+		defer app.Cleanup()
+		srv := testutil.Serve(t, app)
+		client := &http.Client{}
+		for _, tc := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"url": "hooks.example.com/x", "events": []string{"send.created"}}, "url"},
+			{map[string]any{"url": "ftp://example.com", "events": []string{"send.created"}}, "url"},
+			{map[string]any{"url": "https://example.com", "events": []string{}}, "events"},
+			{map[string]any{"url": "https://example.com", "events": []string{"send.exploded"}}, "events"},
+			{map[string]any{"url": "https://example.com", "events": []string{"send.created"}, "secret": "short"}, "secret"},
+			{map[string]any{"url": "https://example.com", "events": []string{"send.created"}, "team": "nosuchteam0000"}, "team"},
+		} {
+			r := callAPI(t, client, srv.URL, "POST", "/api/tf/webhooks", f.Token("admin"), tc.body)
+			data, _ := r.Body["data"].(map[string]any)
+			if r.Status != http.StatusBadRequest || data[tc.field] == nil {
+				t.Errorf("%v: %d %s, want 400 naming %s", tc.body, r.Status, r.Text, tc.field)
+			}
+		}
+		if r := callAPI(t, client, srv.URL, "POST", "/api/tf/webhooks", f.Token("managerA"), map[string]any{"url": "https://example.com", "events": []string{"send.created"}}); r.Status != http.StatusForbidden {
+			t.Errorf("manager registering an endpoint: %d", r.Status)
+		}
+		if n, _ := app.CountRecords(webhook.Collection); n != 0 {
+			t.Errorf("%d endpoints written by refused requests", n)
+		}
+		status, page := postForm(t, srv.URL+"/settings/webhooks", f.FormHeaders("admin"), "url=not+a+url&events=send.created&csrf_token="+testutil.CSRF)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(page), "enter a full http:// or https:// url") || !strings.Contains(page, `value="not a url"`) {
+			t.Errorf("form with a bad URL: %d", status)
+		}
+	})
+}
+
+func getPage(t *testing.T, url string, headers map[string]string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return doPage(t, req)
+}
+
+func postForm(t *testing.T, url string, headers map[string]string, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return doPage(t, req)
+}
+
+func doPage(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}

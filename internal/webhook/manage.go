@@ -1,0 +1,251 @@
+package webhook
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/access"
+	"teamfund/internal/audit"
+	"teamfund/internal/member"
+)
+
+// Endpoint is a registered webhook endpoint.
+type Endpoint struct {
+	core.BaseRecordProxy
+}
+
+// Wrap types a webhooks record.
+func Wrap(r *core.Record) *Endpoint {
+	e := &Endpoint{}
+	e.SetProxyRecord(r)
+	return e
+}
+
+// URL is where deliveries are POSTed.
+func (e *Endpoint) URL() string { return e.GetString("url") }
+
+// TeamID is the team whose events the endpoint gets ("" = every event of the company).
+func (e *Endpoint) TeamID() string { return e.GetString("team") }
+
+// Active endpoints get deliveries; a disabled one keeps its history.
+func (e *Endpoint) Active() bool { return e.GetBool("active") }
+
+// Events are the event types the endpoint subscribed to.
+func (e *Endpoint) Events() []string {
+	var out []string
+	_ = json.Unmarshal([]byte(e.GetString("events")), &out)
+	return out
+}
+
+// Input is the endpoint form.
+type Input struct {
+	URL         string   `json:"url"`
+	Secret      string   `json:"secret"` // empty: one is generated
+	Events      []string `json:"events"`
+	TeamID      string   `json:"team"`
+	Description string   `json:"description"`
+}
+
+// MinSecretLength keeps typed secrets from being guessable.
+const MinSecretLength = 16
+
+func (in *Input) normalize(app core.App) error {
+	in.URL = strings.TrimSpace(in.URL)
+	in.Secret = strings.TrimSpace(in.Secret)
+	in.Description = strings.TrimSpace(in.Description)
+	known := make([]any, len(Events))
+	for i, e := range Events {
+		known[i] = e.Type
+	}
+	return validation.Errors{
+		"url": validation.Validate(in.URL, validation.Required.Error("enter the endpoint's URL"),
+			validation.Length(0, 2000).Error("use at most 2000 characters"), validation.By(checkURL)),
+		"secret": validation.Validate(in.Secret, validation.Length(MinSecretLength, 200).
+			Error("use 16 to 200 characters, or leave it empty to get a random one")),
+		"events": validation.Validate(in.Events, validation.Required.Error("choose at least one event"),
+			validation.Each(validation.In(known...).Error("unknown event"))),
+		"team": validation.Validate(in.TeamID, validation.By(func(any) error {
+			if in.TeamID == "" {
+				return nil
+			}
+			if _, err := app.FindRecordById("teams", in.TeamID); err != nil {
+				return errors.New("unknown team")
+			}
+			return nil
+		})),
+		"description": validation.Validate(in.Description, validation.Length(0, 200).Error("use at most 200 characters")),
+	}.Filter()
+}
+
+func checkURL(v any) error {
+	s, _ := v.(string)
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("enter a full http:// or https:// URL, e.g. https://hooks.zapier.com/hooks/catch/123/abc/")
+	}
+	if u.User != nil {
+		return errors.New("put credentials in the secret, not in the URL")
+	}
+	return nil
+}
+
+// Create registers an endpoint (owner and admins) and returns it with its secret, which
+// is generated when in.Secret is empty.
+func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, error) {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return nil, "", err
+	}
+	if err := in.normalize(app); err != nil {
+		return nil, "", err
+	}
+	if in.Secret == "" {
+		b := make([]byte, 24)
+		_, _ = rand.Read(b)
+		in.Secret = "whsec_" + hex.EncodeToString(b)
+	}
+	var ep *Endpoint
+	err := app.RunInTransaction(func(tx core.App) error {
+		col, err := tx.FindCachedCollectionByNameOrId(Collection)
+		if err != nil {
+			return err
+		}
+		r := core.NewRecord(col)
+		r.Set("url", in.URL)
+		r.Set("secret", in.Secret)
+		r.Set("events", in.Events)
+		r.Set("team", in.TeamID)
+		r.Set("description", in.Description)
+		r.Set("active", true)
+		r.Set("created_by", actor.Id)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		ep = Wrap(r)
+		return audit.Record(tx, actor, audit.Entry{Action: "webhook.create", TargetType: "webhook", TargetID: r.Id, TargetLabel: in.URL,
+			After: map[string]any{"events": in.Events, "team": in.TeamID}})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return ep, in.Secret, nil
+}
+
+// SetActive turns an endpoint's deliveries on or off.
+func SetActive(app core.App, actor *member.Member, id string, active bool) error {
+	return change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
+		before := r.GetBool("active")
+		r.Set("active", active)
+		return map[string]any{"active": before}, map[string]any{"active": active}
+	})
+}
+
+// Delete removes an endpoint and its delivery history.
+func Delete(app core.App, actor *member.Member, id string) error {
+	return change(app, actor, id, "webhook.delete", nil)
+}
+
+func change(app core.App, actor *member.Member, id, action string, edit func(r *core.Record) (before, after any)) error {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindRecordById(Collection, id)
+		if err != nil {
+			return err
+		}
+		var before, after any
+		if edit == nil {
+			err = tx.Delete(r)
+		} else {
+			before, after = edit(r)
+			err = tx.Save(r)
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(tx, actor, audit.Entry{Action: action, TargetType: "webhook", TargetID: id, TargetLabel: r.GetString("url"),
+			Before: before, After: after})
+	})
+}
+
+// List returns every endpoint, newest first (owner and admins).
+func List(app core.App, actor *member.Member) ([]*Endpoint, error) {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return nil, err
+	}
+	recs, err := app.FindRecordsByFilter(Collection, "", "-created,-id", 200, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Endpoint, len(recs))
+	for i, r := range recs {
+		out[i] = Wrap(r)
+	}
+	return out, nil
+}
+
+// Delivery is one queued or attempted delivery, as the settings page lists it.
+type Delivery struct {
+	ID           string         `db:"id" json:"id"`
+	Webhook      string         `db:"webhook" json:"webhook"`
+	URL          string         `db:"url" json:"url"`
+	Event        string         `db:"event" json:"event"`
+	Status       string         `db:"status" json:"status"`
+	Attempts     int            `db:"attempts" json:"attempts"`
+	ResponseCode int            `db:"response_code" json:"response_code"`
+	Error        string         `db:"error" json:"error"`
+	NextAttempt  types.DateTime `db:"next_attempt_at" json:"next_attempt_at"`
+	Created      types.DateTime `db:"created" json:"created"`
+}
+
+// EventLabel is the delivery's event for people.
+func (d Delivery) EventLabel() string { return EventLabel(d.Event) }
+
+// Deliveries lists the newest deliveries (of one endpoint when webhookID is set).
+func Deliveries(app core.App, actor *member.Member, webhookID string, limit int) ([]Delivery, error) {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return nil, err
+	}
+	q := app.DB().Select("d.id", "d.webhook", "h.url", "d.event", "d.status", "d.attempts", "d.response_code", "d.error",
+		"d.next_attempt_at", "d.created").
+		From(DeliveriesCollection+" d").InnerJoin(Collection+" h", dbx.NewExp("h.id = d.webhook")).OrderBy("d.created DESC", "d.id DESC").Limit(int64(limit))
+	if webhookID != "" {
+		q = q.Where(dbx.HashExp{"d.webhook": webhookID})
+	}
+	var out []Delivery
+	err := q.All(&out)
+	return out, err
+}
+
+// Redeliver queues a delivery again now, whatever happened to it before (the endpoint
+// was fixed); the worker picks it up at once.
+func Redeliver(app core.App, actor *member.Member, id string) error {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return err
+	}
+	r, err := app.FindRecordById(DeliveriesCollection, id)
+	if err != nil {
+		return err
+	}
+	r.Set("status", Pending)
+	r.Set("next_attempt_at", time.Now().UTC())
+	r.Set("error", "")
+	if err := app.SaveNoValidate(r); err != nil {
+		return err
+	}
+	wakeAfterCommit(app)
+	return nil
+}

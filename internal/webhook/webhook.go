@@ -1,0 +1,136 @@
+// Package webhook tells a company's other systems (a CRM, Zapier, Make, a Salesforce
+// flow) what happens in Teamfund. An owner or admin registers endpoints; each event is
+// queued, inside the transaction that caused it, as one delivery per matching endpoint,
+// and a background worker POSTs it, signed, after the commit. A slow or failing endpoint
+// never slows or breaks the action that caused the event.
+package webhook
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Collections.
+const (
+	Collection           = "webhooks"
+	DeliveriesCollection = "webhook_deliveries"
+)
+
+// Event types an endpoint can subscribe to.
+const (
+	SendCreated     = "send.created"
+	SendApproved    = "send.approved"
+	SendRejected    = "send.rejected"
+	SendCancelled   = "send.cancelled"
+	MoneyMoved      = "money.moved"
+	BudgetRun       = "budget.run"
+	InviteAccepted  = "invite.accepted"
+	UserDeactivated = "user.deactivated"
+)
+
+// Events lists every event type in the order the settings page shows them, with its label.
+var Events = []struct{ Type, Label string }{
+	{SendCreated, "Send created"},
+	{SendApproved, "Send approved"},
+	{SendRejected, "Send rejected"},
+	{SendCancelled, "Send cancelled"},
+	{MoneyMoved, "Money moved"},
+	{BudgetRun, "Monthly budget run"},
+	{InviteAccepted, "Invite accepted"},
+	{UserDeactivated, "User deactivated"},
+}
+
+// EventLabel is the label of an event type for people.
+func EventLabel(t string) string {
+	for _, e := range Events {
+		if e.Type == t {
+			return e.Label
+		}
+	}
+	return t
+}
+
+// Delivery states.
+const (
+	Pending = "pending"
+	Sent    = "sent"
+	Failed  = "failed"
+)
+
+// Event is something that happened, as endpoints receive it.
+type Event struct {
+	Type   string // one of the event types
+	TeamID string // the team it happened in ("" = company-wide: only company endpoints get it)
+	Data   any    // JSON-encodable details
+}
+
+// payload is the JSON body of every delivery.
+type payload struct {
+	ID      string `json:"id"`      // the same for every endpoint that gets this event
+	Type    string `json:"type"`    // e.g. "send.created"
+	Created string `json:"created"` // RFC 3339, UTC
+	Team    string `json:"team,omitempty"`
+	Data    any    `json:"data"`
+}
+
+// Emit queues ev for every active endpoint that subscribed to its type: the company's,
+// and the ones of ev.TeamID. Call it with the transaction's app: the deliveries exist
+// only if the transaction commits, and the worker is woken only then.
+//
+// note: deliveries are written with a plain INSERT, not record saves, like the outbox:
+// sends call this on their hot path and record hooks on deliveries have nothing to do.
+func Emit(tx core.App, ev Event) error {
+	var endpoints []struct {
+		ID     string `db:"id"`
+		Events string `db:"events"`
+	}
+	q := tx.DB().Select("id", "events").From(Collection).Where(dbx.HashExp{"active": true})
+	if ev.TeamID == "" {
+		q = q.AndWhere(dbx.HashExp{"team": ""})
+	} else {
+		q = q.AndWhere(dbx.In("team", "", ev.TeamID))
+	}
+	if err := q.All(&endpoints); err != nil {
+		return err
+	}
+	var targets []string
+	for _, e := range endpoints {
+		var types []string
+		if json.Unmarshal([]byte(e.Events), &types) == nil && slices.Contains(types, ev.Type) {
+			targets = append(targets, e.ID)
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	eventID := core.GenerateDefaultRandomId()
+	now := time.Now().UTC()
+	body, err := json.Marshal(payload{ID: eventID, Type: ev.Type, Created: now.Format(time.RFC3339), Team: ev.TeamID, Data: ev.Data})
+	if err != nil {
+		return fmt.Errorf("webhook: encoding %s: %w", ev.Type, err)
+	}
+	var sql strings.Builder
+	sql.WriteString("INSERT INTO webhook_deliveries (id, webhook, event, event_id, payload, status, attempts, next_attempt_at, response_code, error, delivered_at, created) VALUES ")
+	params := dbx.Params{"event": ev.Type, "eventID": eventID, "payload": string(body), "pending": Pending,
+		"now": now.Format(types.DefaultDateLayout)}
+	for i, id := range targets {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		fmt.Fprintf(&sql, "({:id%[1]d}, {:hook%[1]d}, {:event}, {:eventID}, {:payload}, {:pending}, 0, {:now}, 0, '', '', {:now})", i)
+		params[fmt.Sprintf("id%d", i)] = core.GenerateDefaultRandomId()
+		params[fmt.Sprintf("hook%d", i)] = id
+	}
+	if _, err := tx.DB().NewQuery(sql.String()).Bind(params).Execute(); err != nil {
+		return err
+	}
+	wakeAfterCommit(tx)
+	return nil
+}
