@@ -72,8 +72,7 @@ var routeAccess = map[string]level{
 	"GET /settings/webhooks": admin, "POST /settings/webhooks": admin, "POST /settings/webhooks/{id}/toggle": admin,
 	"POST /settings/webhooks/{id}/delete": admin, "POST /settings/webhooks/deliveries/{id}/redeliver": admin,
 	"GET /api/tf/webhooks": admin, "POST /api/tf/webhooks": admin, "DELETE /api/tf/webhooks/{id}": admin,
-	"GET /api/tf/webhooks/deliveries": admin,
-	"GET /settings":                   owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
+	"GET /api/tf/webhooks/deliveries": admin, "GET /settings": owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
 	"GET /company/export": owner, "GET /api/tf/company/export": owner, "GET /company/close": owner, "POST /company/close": owner,
 
 	"GET /money": user, "GET /money/summary": user, "GET /money/requests": user, "POST /money/transfer": user,
