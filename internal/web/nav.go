@@ -50,6 +50,7 @@ var navAreas = map[string]struct{ area, icon string }{
 	"/approvals/leave": {"Sends", "checkbox"},
 	"/audit":           {"Admin", "history"},
 	"/outbox":          {"Admin", "inbox"},
+	"/webhooks":        {"Admin", "map-route"},
 	"/settings":        {"Admin", "settings"},
 }
 

@@ -12,22 +12,22 @@ import (
 
 // Webhook routes (owner and admins):
 //
-//	GET    /settings/webhooks                               showWebhooksPage
-//	POST   /settings/webhooks                               createWebhook
-//	POST   /settings/webhooks/{id}/toggle                   toggleWebhook
-//	POST   /settings/webhooks/{id}/delete                   deleteWebhook
-//	POST   /settings/webhooks/deliveries/{id}/redeliver     redeliverWebhook
+//	GET    /webhooks                               showWebhooksPage
+//	POST   /webhooks                               createWebhook
+//	POST   /webhooks/{id}/toggle                   toggleWebhook
+//	POST   /webhooks/{id}/delete                   deleteWebhook
+//	POST   /webhooks/deliveries/{id}/redeliver     redeliverWebhook
 //	GET    /api/tf/webhooks                                 listWebhooksJSON
 //	POST   /api/tf/webhooks                                 createWebhookJSON
 //	DELETE /api/tf/webhooks/{id}                            deleteWebhookJSON
 //	GET    /api/tf/webhooks/deliveries                      listWebhookDeliveriesJSON
 func bindWebhookRoutes(pages, api routeGroup) {
-	addNav(96, "Webhooks", "/settings/webhooks", adminsOnly)
-	pages.GET("/settings/webhooks", showWebhooksPage).BindFunc(requireUser)
-	pages.POST("/settings/webhooks", createWebhook).BindFunc(requireUser)
-	pages.POST("/settings/webhooks/{id}/toggle", toggleWebhook).BindFunc(requireUser)
-	pages.POST("/settings/webhooks/{id}/delete", deleteWebhook).BindFunc(requireUser)
-	pages.POST("/settings/webhooks/deliveries/{id}/redeliver", redeliverWebhook).BindFunc(requireUser)
+	addNav(96, "Webhooks", "/webhooks", adminsOnly)
+	pages.GET("/webhooks", showWebhooksPage).BindFunc(requireUser)
+	pages.POST("/webhooks", createWebhook).BindFunc(requireUser)
+	pages.POST("/webhooks/{id}/toggle", toggleWebhook).BindFunc(requireUser)
+	pages.POST("/webhooks/{id}/delete", deleteWebhook).BindFunc(requireUser)
+	pages.POST("/webhooks/deliveries/{id}/redeliver", redeliverWebhook).BindFunc(requireUser)
 	api.GET("/webhooks", listWebhooksJSON)
 	api.POST("/webhooks", createWebhookJSON)
 	api.DELETE("/webhooks/{id}", deleteWebhookJSON)
@@ -106,7 +106,7 @@ func createWebhook(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	setFlash(e, "ok", "Endpoint added. Copy its secret from the list to verify signatures.")
-	return redirect(e, "/settings/webhooks")
+	return redirect(e, "/webhooks")
 }
 
 func toggleWebhook(e *core.RequestEvent) error {
@@ -119,7 +119,7 @@ func toggleWebhook(e *core.RequestEvent) error {
 	} else {
 		setFlash(e, "ok", "Endpoint disabled: it gets no deliveries until you enable it again.")
 	}
-	return redirect(e, "/settings/webhooks")
+	return redirect(e, "/webhooks")
 }
 
 func deleteWebhook(e *core.RequestEvent) error {
@@ -127,7 +127,7 @@ func deleteWebhook(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	setFlash(e, "ok", "Endpoint deleted with its delivery history.")
-	return redirect(e, "/settings/webhooks")
+	return redirect(e, "/webhooks")
 }
 
 func redeliverWebhook(e *core.RequestEvent) error {
@@ -135,7 +135,7 @@ func redeliverWebhook(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	setFlash(e, "ok", "Delivery queued again.")
-	return redirect(e, "/settings/webhooks")
+	return redirect(e, "/webhooks")
 }
 
 type webhookJSON struct {

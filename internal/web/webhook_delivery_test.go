@@ -167,7 +167,7 @@ func TestWebhooks(t *testing.T) {
 				break
 			}
 		}
-		status, page := getPage(t, srv.URL+"/settings/webhooks", f.CookieHeaders("admin"))
+		status, page := getPage(t, srv.URL+"/webhooks", f.CookieHeaders("admin"))
 		if status != http.StatusOK || !strings.Contains(page, "Send approved") || !strings.Contains(page, ">sent<") || !strings.Contains(page, "<td>200") {
 			t.Errorf("webhooks page %d does not list the deliveries with status and code", status)
 		}
@@ -310,7 +310,7 @@ func TestWebhooks(t *testing.T) {
 		if n, _ := app.CountRecords(webhook.Collection); n != 0 {
 			t.Errorf("%d endpoints written by refused requests", n)
 		}
-		status, page := postForm(t, srv.URL+"/settings/webhooks", f.FormHeaders("admin"), "url=not+a+url&events=send.created&csrf_token="+testutil.CSRF)
+		status, page := postForm(t, srv.URL+"/webhooks", f.FormHeaders("admin"), "url=not+a+url&events=send.created&csrf_token="+testutil.CSRF)
 		if status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(page), "enter a full http:// or https:// url") || !strings.Contains(page, `value="not a url"`) {
 			t.Errorf("form with a bad URL: %d", status)
 		}
