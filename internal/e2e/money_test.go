@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -43,6 +44,7 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 		chromedp.SendKeys(css(`#balances-form input[name=reason]`), "Trade fair"),
 		chromedp.Click(css(`#balances-form button[type=submit]`)),
 	)
+	confirmDialog(t, manager)
 	waitUntil(t, manager, flashOK)
 	e2e.Screenshot(t, manager, "money-1-team-balances")
 
@@ -56,6 +58,7 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 		chromedp.SendKeys(css(`#transfer-form input[name=reason]`), "Flowers for a client"),
 		chromedp.Click(css(`#transfer-form button[type=submit]`)),
 	)
+	confirmDialog(t, sender)
 	waitUntil(t, sender, flashOK)
 	if b := strings.TrimSpace(e2e.Text(t, sender, `#balance`)); b != "$17.50" {
 		t.Errorf("sender balance %q, want $17.50", b)
@@ -114,3 +117,10 @@ func TestRequestAppearsOnTheGiversOpenApprovals(t *testing.T) {
 // success flash. Polled in short rounds: a chromedp wait started while the form's
 // navigation replaces the document can hang on a loaded machine.
 const flashOK = `!!document.querySelector("#flash .flash.ok")`
+
+// confirmDialog accepts the confirmation dialog a money-moving or destructive button opens.
+func confirmDialog(t *testing.T, ctx context.Context) {
+	t.Helper()
+	waitUntil(t, ctx, `!!document.querySelector("#confirm-modal.show [data-confirm-accept]")`)
+	e2e.Do(t, ctx, chromedp.Click(css(`#confirm-modal [data-confirm-accept]`)))
+}

@@ -50,8 +50,8 @@ func TestSendNeedingApprovalIsApprovedByTheManager(t *testing.T) {
 		chromedp.Navigate(s.URL+"/touches/assignments"),
 		chromedp.WaitVisible(css(assign)),
 		chromedp.Click(css(assign)),
-		chromedp.WaitVisible(css(`#assign-`+hamperID+` button.outline`)), // the row came back with "Unassign"
 	)
+	waitUntil(t, manager, `document.querySelector("`+assign+`")?.textContent.trim() === "Unassign"`) // the row came back
 	e2e.Screenshot(t, manager, "sends-1-manager-assigned-team")
 
 	member := s.NewBrowser(t)
@@ -68,7 +68,7 @@ func TestSendNeedingApprovalIsApprovedByTheManager(t *testing.T) {
 	e2e.Do(t, member,
 		chromedp.Click(css(`#send-submit`)),
 	)
-	waitUntil(t, member, `!!document.querySelector("#send-rows .badge.pending")`)
+	waitUntil(t, member, `[...document.querySelectorAll("#send-rows td[data-label=Status]")].some(td => td.textContent.includes("Pending"))`)
 	if flash := e2e.Text(t, member, `#flash`); !strings.Contains(flash, "waits for a manager's approval") {
 		t.Errorf("flash = %q, want the approval note", flash)
 	}
@@ -88,14 +88,15 @@ func TestSendNeedingApprovalIsApprovedByTheManager(t *testing.T) {
 	e2e.Screenshot(t, manager, "sends-4-manager-approvals")
 	e2e.Do(t, manager,
 		chromedp.Click(css(`#send-approvals .approve-send`)),
-		chromedp.WaitVisible(css(`#flash .flash.ok`)),
 	)
+	waitUntil(t, manager, flashOK)
 	if flash := e2e.Text(t, manager, `#flash`); !strings.Contains(flash, "approved and sent") {
 		t.Errorf("flash = %q, want approved", flash)
 	}
 	e2e.Screenshot(t, manager, "sends-5-manager-approved")
 
-	e2e.Do(t, member, chromedp.Navigate(s.URL+"/sends"), chromedp.WaitVisible(css(`#send-rows .badge.sent`)))
+	e2e.Do(t, member, chromedp.Navigate(s.URL+"/sends"), chromedp.WaitVisible(css(`#send-rows`)))
+	waitUntil(t, member, `[...document.querySelectorAll("#send-rows td[data-label=Status]")].every(td => td.textContent.includes("Sent"))`)
 	e2e.Screenshot(t, member, "sends-6-member-sent")
 	e2e.Do(t, member, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(css(`#balance`)))
 	if bal := e2e.Text(t, member, `#balance`); bal != "$70.00" {

@@ -112,9 +112,9 @@ func TestLeaveRequestApprovedByTheManager(t *testing.T) {
 	e2e.Screenshot(t, manager, "leave-3-manager-approvals")
 	e2e.Do(t, manager,
 		chromedp.Click(css(`#leave-pending form[action$="/approve"] button`)),
-		chromedp.WaitVisible(css(`#flash .flash.ok`)),
 	)
-	if row := e2e.Text(t, manager, `#leave-pending tbody`); !strings.Contains(row, "No pending requests") {
+	waitUntil(t, manager, flashOK)
+	if row := e2e.Text(t, manager, `#approvals`); !strings.Contains(row, "No pending requests") {
 		t.Errorf("pending after approval = %q", row)
 	}
 	e2e.Screenshot(t, manager, "leave-4-manager-approved")
