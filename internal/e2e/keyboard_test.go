@@ -39,7 +39,9 @@ func TestKeyboardMenusDialogsAndBulkSelection(t *testing.T) {
 		onCancel := `document.activeElement.matches("#confirm-modal.show [data-bs-dismiss=modal]")`
 		waitUntil(t, ctx, onCancel)
 		e2e.Screenshot(t, ctx, "keyboard-confirm-dialog")
-		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(css(`#confirm-modal`)))
+		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape))
+		// Once closed, the focus is back on the button that opened the dialog.
+		waitUntil(t, ctx, `!document.querySelector(".modal-backdrop") && document.activeElement.matches("`+cancel+`")`)
 		if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#send-rows tbody tr").length`)); n != 1 {
 			t.Fatalf("after Escape %d pending sends, want 1", n)
 		}
