@@ -68,7 +68,7 @@ func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
 	waitUntil(t, invitee, onPage("/"))
 	e2e.Do(t, invitee, chromedp.WaitVisible(css(`#dashboard`)))
 	e2e.Screenshot(t, invitee, "invites-5-invitee-dashboard")
-	if got := e2e.Text(t, invitee, `#dashboard`); !strings.Contains(got, "Nora Newbie") || !strings.Contains(got, "Alpha") {
+	if got := e2e.Text(t, invitee, `main`); !strings.Contains(got, "Nora Newbie") || !strings.Contains(got, "Alpha") {
 		t.Errorf("dashboard does not show the new member in Alpha: %q", got)
 	}
 
@@ -152,7 +152,7 @@ func TestInviteKeySignup(t *testing.T) {
 	waitUntil(t, newcomer, onPage("/"))
 	e2e.Do(t, newcomer, chromedp.WaitVisible(css(`#dashboard`)))
 	e2e.Screenshot(t, newcomer, "invites-key-2-newcomer-dashboard")
-	if got := e2e.Text(t, newcomer, `#dashboard`); !strings.Contains(got, "Kim Keyholder") || !strings.Contains(got, "Alpha") {
+	if got := e2e.Text(t, newcomer, `main`); !strings.Contains(got, "Kim Keyholder") || !strings.Contains(got, "Alpha") {
 		t.Errorf("dashboard does not show the newcomer in Alpha: %q", got)
 	}
 	e2e.Do(t, manager, chromedp.Navigate(s.URL+"/invites"), chromedp.WaitVisible(css(`#keys`)))
