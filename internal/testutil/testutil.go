@@ -15,6 +15,7 @@ import (
 
 	"teamfund/internal/member"
 	"teamfund/internal/server"
+	"teamfund/internal/web"
 	_ "teamfund/pb_migrations"
 )
 
@@ -43,6 +44,8 @@ type Fixture struct {
 	IDs    map[string]string // fixture key ("owner", "memberA", "alpha", ...) → record id
 	Emails map[string]string // user key → email
 	tokens map[string]string
+	// csrfSecret signs the CSRF tokens of signed-in fixture users (see web.SignCSRF).
+	csrfSecret string
 }
 
 var (
@@ -113,14 +116,24 @@ func (f *Fixture) AuthHeaders(key string) map[string]string {
 	return map[string]string{"Authorization": f.Token(key)}
 }
 
+// CSRFToken is the CSRF token of fixture user key's browser (CSRF itself for a guest, "").
+// A signed-in user's token is bound to them, so CSRF alone is refused for a session.
+func (f *Fixture) CSRFToken(key string) string {
+	if key == "" {
+		return CSRF
+	}
+	return web.SignCSRF(f.csrfSecret, CSRF, f.ID(key))
+}
+
 // CookieHeaders authenticate like a browser: session cookie plus a valid CSRF header.
 // An empty key gives a guest with a CSRF token only.
 func (f *Fixture) CookieHeaders(key string) map[string]string {
-	cookie := "tf_csrf=" + CSRF
+	token := f.CSRFToken(key)
+	cookie := "tf_csrf=" + token
 	if key != "" {
 		cookie += "; tf_session=" + f.Token(key)
 	}
-	return map[string]string{"Cookie": cookie, "X-CSRF-Token": CSRF}
+	return map[string]string{"Cookie": cookie, "X-CSRF-Token": token}
 }
 
 // FormHeaders are CookieHeaders for an urlencoded form post.
@@ -167,8 +180,15 @@ func buildFixture() (*Fixture, error) {
 		return nil, err
 	}
 	f := &Fixture{Dir: dir, IDs: map[string]string{}, Emails: map[string]string{}, tokens: map[string]string{}}
-	err = app.RunInTransaction(func(tx core.App) error { return seed(tx, f) })
-	return f, err
+	if err := app.RunInTransaction(func(tx core.App) error { return seed(tx, f) }); err != nil {
+		return f, err
+	}
+	users, err := app.FindCollectionByNameOrId(member.Collection)
+	if err != nil {
+		return f, err
+	}
+	f.csrfSecret = users.AuthToken.Secret
+	return f, nil
 }
 
 func seed(app core.App, f *Fixture) error {

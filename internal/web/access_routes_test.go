@@ -154,12 +154,9 @@ func concreteFor(f *testutil.Fixture, path string, otherTeam bool) string {
 func serveOnce(mux http.Handler, f *testutil.Fixture, method, path, who string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(""))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	cookie := "tf_csrf=" + testutil.CSRF
-	if who != "" {
-		cookie += "; tf_session=" + f.Token(who)
+	for k, v := range f.CookieHeaders(who) {
+		req.Header.Set(k, v)
 	}
-	req.Header.Set("Cookie", cookie)
-	req.Header.Set("X-CSRF-Token", testutil.CSRF)
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)
 	return rec

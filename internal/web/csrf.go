@@ -1,13 +1,17 @@
 package web
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/member"
 )
 
 const (
@@ -22,13 +26,22 @@ const (
 // <body>) or the csrf_token form field (plain forms). Requests that authenticate with an
 // Authorization header are not cookie-driven and skip the check, and so does PocketBase's
 // own /api/ when no session cookie rides along (SDKs, the dashboard).
+//
+// For a signed-in user the token is bound to them: "<nonce>.<HMAC(nonce, user id)>" under a
+// server key, so a token planted with an attacker's cookie (on a sibling subdomain, say) is
+// refused — the attacker can sign only for their own account. A guest's token is any random
+// value (there is no session to ride); signing in replaces it on the next page.
 func csrfProtect(e *core.RequestEvent) error {
+	userID := ""
+	if u := currentUser(e); u != nil {
+		userID = u.Id
+	}
 	token := ""
-	if c, err := e.Request.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+	if c, err := e.Request.Cookie(csrfCookie); err == nil && csrfTokenValid(e.App, c.Value, userID) {
 		token = c.Value
 	}
 	if token == "" && !strings.HasPrefix(e.Request.URL.Path, "/api/") {
-		token = newCSRFToken()
+		token = newCSRFToken(e.App, userID)
 		e.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
 			Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode})
 	}
@@ -80,10 +93,45 @@ func formCSRFValue(r *http.Request) string {
 	return ""
 }
 
-func newCSRFToken() string {
+// newCSRFToken makes a token for userID ("" for a guest: a bare random value).
+func newCSRFToken(app core.App, userID string) string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
+	nonce := base64.RawURLEncoding.EncodeToString(b)
+	if userID == "" {
+		return nonce
+	}
+	return SignCSRF(csrfSecret(app), nonce, userID)
+}
+
+// SignCSRF binds nonce to userID under secret; tests use it to act as a signed-in browser.
+func SignCSRF(secret, nonce, userID string) string {
+	mac := hmac.New(sha256.New, []byte("teamfund csrf|"+secret))
+	mac.Write([]byte(nonce + "|" + userID))
+	return nonce + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// csrfTokenValid says whether a cookie's token may be used by userID.
+func csrfTokenValid(app core.App, token, userID string) bool {
+	if userID == "" {
+		return len(token) >= 32
+	}
+	nonce, _, ok := strings.Cut(token, ".")
+	secret := csrfSecret(app)
+	if !ok || len(nonce) < 32 || secret == "" {
+		return false
+	}
+	return hmac.Equal([]byte(token), []byte(SignCSRF(secret, nonce, userID)))
+}
+
+// csrfSecret is the users' token secret: secret, persistent, and rotating it (which signs
+// everyone out) also retires every CSRF token.
+func csrfSecret(app core.App) string {
+	col, err := app.FindCachedCollectionByNameOrId(member.Collection)
+	if err != nil {
+		return ""
+	}
+	return col.AuthToken.Secret
 }
 
 // csrfToken returns the token for templates (hx-headers and hidden fields).
