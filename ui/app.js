@@ -42,7 +42,12 @@
     trigger.click();
   });
   document.addEventListener("shown.bs.modal", function (ev) {
-    if (ev.target.id !== "confirm-modal") return;
+    if (ev.target.id !== "confirm-modal") {
+      // A form dialog starts in its first field (the one with an error, if any).
+      var field = ev.target.querySelector(".is-invalid, input:not([type=hidden]), select, textarea");
+      if (field) field.focus();
+      return;
+    }
     var cancel = ev.target.querySelector("[data-bs-dismiss=modal]");
     if (cancel) cancel.focus(); // the safe answer is the default one
   });
@@ -93,6 +98,16 @@
     el.textContent = "Copied";
   });
 
-  document.addEventListener("DOMContentLoaded", function () { refreshBulk(); });
-  document.addEventListener("htmx:afterSettle", function () { refreshBulk(); });
+  // A form in a modal that the server sent back with errors opens again by itself:
+  // <div class="modal" data-show-on-load>.
+  function showModalsOnLoad() {
+    if (!window.tabler || !window.tabler.Modal) return;
+    document.querySelectorAll(".modal[data-show-on-load]").forEach(function (el) {
+      el.removeAttribute("data-show-on-load");
+      window.tabler.Modal.getOrCreateInstance(el).show();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { refreshBulk(); showModalsOnLoad(); });
+  document.addEventListener("htmx:afterSettle", function () { refreshBulk(); showModalsOnLoad(); });
 })();

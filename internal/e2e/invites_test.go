@@ -26,9 +26,12 @@ func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
 	e2e.Login(t, admin, s, "admin")
 	e2e.Do(t, admin,
 		chromedp.Navigate(s.URL+"/invites"),
-		chromedp.WaitVisible(css(`#invite-dialog summary`)),
-		chromedp.Click(css(`#invite-dialog summary`)),
-		chromedp.WaitVisible(css(`#invite-form input[name=email]`)),
+		chromedp.WaitVisible(css(`#invite-button`)),
+		chromedp.Click(css(`#invite-button`)),
+	)
+	// The dialog fades in and then puts the cursor in its first field: type after that.
+	waitUntil(t, admin, `document.activeElement && document.activeElement.name === "email"`)
+	e2e.Do(t, admin,
 		chromedp.SendKeys(css(`#invite-form input[name=email]`), "Nora.Newbie@ACME.com"),
 		chromedp.SendKeys(css(`#invite-form input[name=name]`), "Nora Newbie"),
 		chromedp.SetValue(css(`#invite-form select[name=team]`), f.ID("alpha")),
@@ -37,7 +40,7 @@ func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
 	e2e.Do(t, admin, chromedp.Click(css(`#invite-form button[type=submit]`)))
 	waitUntil(t, admin, `!!document.querySelector(".flash.ok")`)
 	e2e.Do(t, admin, chromedp.WaitVisible(css(`.flash.ok`)))
-	if got := e2e.Text(t, admin, `#invite-list tbody`); !strings.Contains(got, "nora.newbie@acme.com") || !strings.Contains(got, "pending") {
+	if got := e2e.Text(t, admin, `#invite-list tbody`); !strings.Contains(got, "nora.newbie@acme.com") || !strings.Contains(got, "Pending") {
 		t.Fatalf("invite list lacks the pending invite: %q", got)
 	}
 	e2e.Screenshot(t, admin, "invites-2-admin-list")
@@ -156,7 +159,7 @@ func TestInviteKeySignup(t *testing.T) {
 		t.Errorf("dashboard does not show the newcomer in Alpha: %q", got)
 	}
 	e2e.Do(t, manager, chromedp.Navigate(s.URL+"/invites"), chromedp.WaitVisible(css(`#keys`)))
-	if status, uses := e2e.Text(t, manager, `#keys tbody tr .badge`), e2e.Text(t, manager, `#keys tbody tr td.num`); status != "active" || uses != "1" {
+	if status, uses := e2e.Text(t, manager, `#keys tbody tr .badge`), e2e.Text(t, manager, `#keys tbody tr td.num`); status != "Active" || uses != "1" {
 		t.Errorf("key %s with %s uses, want active with 1", status, uses)
 	}
 }

@@ -33,6 +33,8 @@ type Row struct {
 	TeamName string
 	Err      error
 	Warning  string
+	Field    string // the column a refusal is about: email, name, role or team ("" when valid)
+	Value    string // that column as typed in the file, so the preview can show what was refused
 }
 
 // Valid reports whether the row would be invited.
@@ -270,9 +272,26 @@ func evaluate(app core.App, actor *member.Member, cands []Candidate) ([]Row, err
 				taken++
 			}
 		}
+		if row.Err != nil {
+			row.Field = fieldOf(row.Err)
+			row.Value = c.value(row.Field)
+		}
 		rows[i] = row
 	}
 	return rows, nil
+}
+
+// value is the candidate's column field as typed.
+func (c Candidate) value(field string) string {
+	switch field {
+	case "name":
+		return c.Name
+	case "role":
+		return c.Role
+	case "team":
+		return c.Team
+	}
+	return c.Email
 }
 
 // lineError is a refusal that points at another line of the same file.

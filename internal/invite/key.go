@@ -27,7 +27,7 @@ func CreateKey(app core.App, actor *member.Member, teamID string, mailTo ...stri
 		return nil, "", err
 	}
 	if teamID == "" {
-		return nil, "", &FieldError{Field: "team", Err: ErrUnknownTeam}
+		return nil, "", &FieldError{Field: "team", Err: ErrNoTeam}
 	}
 	var (
 		key     *Key

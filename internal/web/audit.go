@@ -24,11 +24,14 @@ func bindAuditRoutes(pages, api routeGroup) {
 type auditPage struct {
 	Page
 	Filter  audit.Filter
-	List    audit.Page
-	Actions []string
+	Entries []auditEntry
+	Actions []auditAction
 	PrevURL string
 	NextURL string
 }
+
+// auditAction is one choice of the action filter.
+type auditAction struct{ Code, Label string }
 
 func loadAudit(e *core.RequestEvent) (audit.Filter, audit.Page, error) {
 	if err := access.Check(currentUser(e), access.ViewAudit, ""); err != nil {
@@ -52,7 +55,10 @@ func showAuditLog(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	data := &auditPage{Page: Page{Title: "Audit log"}, Filter: f, List: list, Actions: actions}
+	data := &auditPage{Page: Page{Title: "Audit log"}, Filter: f, Entries: auditEntries(e.App, list.Rows, currencyOf(e.App))}
+	for _, a := range actions {
+		data.Actions = append(data.Actions, auditAction{a, auditActionLabel(a)})
+	}
 	page := func(n int) string {
 		v := f.Values()
 		v.Set("page", strconv.Itoa(n))

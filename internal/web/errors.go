@@ -80,6 +80,7 @@ var errorStatus = []struct {
 	{invite.ErrInvalidRole, http.StatusBadRequest},
 	{invite.ErrOwnerRole, http.StatusBadRequest},
 	{invite.ErrUnknownTeam, http.StatusBadRequest},
+	{invite.ErrNoTeam, http.StatusBadRequest},
 	{invite.ErrDomainMismatch, http.StatusBadRequest},
 	{invite.ErrAlreadyUser, http.StatusConflict},
 	{invite.ErrDeactivatedUser, http.StatusConflict},

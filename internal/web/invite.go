@@ -91,6 +91,8 @@ type invitesPage struct {
 	Errors     FormErrors
 	FormOpen   bool
 	Refused    []invite.Refusal
+	CSVError   string // why the uploaded file was refused, shown under the upload field
+	KeyError   string // why no invite key was made, shown under the key form
 	Keys       []keyRow
 	NewKeyLink string
 	ResendID   string // the pending invite the form's email already has
@@ -249,6 +251,21 @@ func invitePageError(e *core.RequestEvent, err error) error {
 		return pageError(e, err)
 	}
 	return renderError(e, status, msg)
+}
+
+// invitesPageRefusal keeps a person on the invites page after a mistake they can fix
+// there (nothing selected, a bad file, no team for a key): the message as a toast and,
+// through fill, next to the field it is about. Anything else is an error page.
+func invitesPageRefusal(e *core.RequestEvent, err error, fill func(p *invitesPage, msg string)) error {
+	status, msg := inviteMessage(err)
+	if status >= 500 || status == http.StatusForbidden || isFragmentRequest(e) {
+		return invitePageError(e, err)
+	}
+	p := &invitesPage{Page: Page{Flash: &Flash{Kind: "error", Message: msg}}}
+	if fill != nil {
+		fill(p, msg)
+	}
+	return renderInvites(e, status, p)
 }
 
 // inviteAPIError answers an invite error as JSON, naming the field or listing bulk refusals.

@@ -71,14 +71,9 @@ func applyInviteChange(e *core.RequestEvent, ch invite.Change) error {
 		return renderInvites(e, status, &invitesPage{Refused: be.Refused, Page: Page{Flash: &Flash{Kind: "error", Message: msg}}})
 	}
 	if err != nil {
-		return invitePageError(e, err)
+		return invitesPageRefusal(e, err, nil)
 	}
-	n := len(ch.IDs)
-	what := "Invite " + changeDone[ch.Action] + "."
-	if n > 1 {
-		what = strconv.Itoa(n) + " invites " + changeDone[ch.Action] + "."
-	}
-	setFlash(e, "ok", what)
+	setFlash(e, "ok", inviteChangeDone(len(ch.IDs), ch.Action))
 	return redirect(e, "/invites")
 }
 
@@ -141,4 +136,12 @@ func editInviteJSON(e *core.RequestEvent) error {
 	}
 	return applyInviteChangeJSON(e, invite.Change{Action: invite.ActionEdit, IDs: []string{e.Request.PathValue("id")},
 		Role: in.Role, Team: in.Team, ClearTeam: in.ClearTeam})
+}
+
+// inviteChangeDone is the flash after a change: "Invite revoked." or "3 invites revoked."
+func inviteChangeDone(n int, action string) string {
+	if n == 1 {
+		return "Invite " + changeDone[action] + "."
+	}
+	return plural(n, "invite") + " " + changeDone[action] + "."
 }

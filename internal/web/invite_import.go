@@ -62,7 +62,7 @@ func uploadedCandidates(e *core.RequestEvent) (string, []invite.Candidate, error
 func previewInviteCSV(e *core.RequestEvent) error {
 	text, cands, err := uploadedCandidates(e)
 	if err != nil {
-		return invitePageError(e, err)
+		return invitesPageRefusal(e, err, func(p *invitesPage, msg string) { p.CSVError = msg })
 	}
 	rows, err := invite.Preview(e.App, currentUser(e), cands)
 	if err != nil {

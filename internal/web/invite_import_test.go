@@ -42,7 +42,30 @@ func TestCSVPages(t *testing.T) {
 	big, bigCT := upload(t, "email\n"+strings.Repeat("someone@acme.com\n", 300_000))
 	bigHeaders := f.CookieHeaders("admin")
 	bigHeaders["Content-Type"] = bigCT
+	noEmail, noEmailCT := upload(t, "name,team\nX,Alpha\n")
+	noEmailHeaders := f.CookieHeaders("admin")
+	noEmailHeaders["Content-Type"] = noEmailCT
+	badRole, badRoleCT := upload(t, "team,email,role\nAlpha,boss.person@acme.com,boss\nNowhere,nowhere@acme.com,member\n")
+	badRoleHeaders := f.CookieHeaders("admin")
+	badRoleHeaders["Content-Type"] = badRoleCT
 	scenarios := []tests.ApiScenario{
+		{
+			Name:   "a file without the email column keeps the admin on the invites page with the reason under the file field",
+			Method: http.MethodPost, URL: "/invites/preview", Body: noEmail, Headers: noEmailHeaders, TestAppFactory: inviteApp,
+			ExpectedStatus: http.StatusBadRequest,
+			ExpectedContent: []string{`id="csv-upload"`, `class="form-control is-invalid" type="file"`,
+				"email is required; name, role and team are optional, in any order", `id="invite-list"`},
+			NotExpectedContent: []string{"Back to the dashboard"},
+			ExpectedEvents:     map[string]int{"*": 0},
+		},
+		{
+			Name:   "the preview marks each refused row and shows the refused value as typed",
+			Method: http.MethodPost, URL: "/invites/preview", Body: badRole, Headers: badRoleHeaders, TestAppFactory: inviteApp,
+			ExpectedStatus: 200,
+			ExpectedContent: []string{`<mark class="refused-value">boss</mark>`, `<mark class="refused-value">Nowhere</mark>`,
+				`class="refused table-danger"`, "invalid role", "unknown team"},
+			ExpectedEvents: map[string]int{"*": 0},
+		},
 		{
 			Name:   "manager uploads a CSV and sees every refused row with its line and reason, nothing written",
 			Method: http.MethodPost, URL: "/invites/preview", Body: body, Headers: headers, TestAppFactory: inviteApp,
@@ -78,7 +101,7 @@ func TestCSVPages(t *testing.T) {
 			Name:   "JSON preview of a file without the email column names the header problem",
 			Method: http.MethodPost, URL: "/api/tf/invites/preview", Body: strings.NewReader("name,team\nX,Alpha\n"),
 			Headers: map[string]string{"Authorization": f.Token("admin"), "Content-Type": "text/csv"}, TestAppFactory: inviteApp,
-			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"header email,name,role,team"},
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"email is required; name, role and team are optional, in any order"},
 		},
 		{
 			Name:   "an outbox message shows its link in a copyable field",
@@ -94,8 +117,8 @@ func TestCSVPages(t *testing.T) {
 				}
 				return app
 			},
-			ExpectedStatus: 200, ExpectedContent: []string{"You are invited to Acme on Teamfund", "x@acme.com", "stored",
-				`class="mail-link" readonly value="http://localhost:8090/invite/abc"`, `data-copy="#mail-link-0"`},
+			ExpectedStatus: 200, ExpectedContent: []string{"You are invited to Acme on Teamfund", "x@acme.com", "Stored",
+				`class="form-control mail-link" readonly value="http://localhost:8090/invite/abc"`, `data-copy="#mail-link-0"`},
 		},
 	}
 	for _, s := range scenarios {

@@ -25,7 +25,7 @@ func createInviteKey(e *core.RequestEvent) error {
 	mailTo := addressList(e.Request.PostFormValue("mail_to"))
 	_, token, err := invite.CreateKey(e.App, u, teamID, mailTo...)
 	if err != nil {
-		return invitePageError(e, err)
+		return invitesPageRefusal(e, err, func(p *invitesPage, msg string) { p.KeyError = msg })
 	}
 	e.SetCookie(&http.Cookie{Name: newKeyCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(invite.Link(e.App, invite.JoinPath(token)))),
 		Path: "/invites", HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteStrictMode, MaxAge: 60})

@@ -200,6 +200,20 @@ func TestInvitePages(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{"No invites match."}, NotExpectedContent: []string{"pending.a@acme.com"},
 		},
 		{
+			Name:   "a bulk action with nothing selected keeps the admin on the invites page with a message",
+			Method: http.MethodPost, URL: "/invites/bulk", Body: form(url.Values{"action": {"revoke"}}),
+			Headers: f.FormHeaders("admin"), TestAppFactory: inviteApp,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`id="invite-list"`, "Select at least one invite"},
+			NotExpectedContent: []string{"Back to the dashboard"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
+			Name:   "an invite key without a team says to create a team first, on the invites page",
+			Method: http.MethodPost, URL: "/invites/keys", Body: form(url.Values{"team": {""}}),
+			Headers: f.FormHeaders("admin"), TestAppFactory: inviteApp,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`id="key-create"`, "Create a team first"},
+			NotExpectedContent: []string{"Back to the dashboard"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
 			Name:   "manager sends an invite from the form and is redirected with a flash",
 			Method: http.MethodPost, URL: "/invites", Body: form(url.Values{"email": {"New@Acme.com"}, "name": {"Nia"}, "role": {"member"}, "team": {alpha}}),
 			Headers: f.FormHeaders("managerA"), TestAppFactory: inviteApp,

@@ -165,7 +165,7 @@ func bulkUpdateUsers(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	setFlash(e, "ok", strconv.Itoa(n)+" users updated.")
+	setFlash(e, "ok", plural(n, "user")+" updated.")
 	return redirect(e, "/users?"+back.Encode())
 }
 

@@ -28,7 +28,7 @@ func TestUsersRowsAreEscaped(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;&#39;", `href="/users/u1%22%3E%3Cb%3E"`,
-		`value="u2" aria-label="Select plain@acme.com" checked>`, "Manager", `<span class="muted">—</span>`, "1,234.56"} {
+		`value="u2" aria-label="Select plain@acme.com" checked>`, "Manager", `<span class="text-secondary">—</span>`, "1,234.56"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}

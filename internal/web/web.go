@@ -20,6 +20,7 @@ func Register(app core.App) {
 	bindRecordsAPIRules(app)
 	bindAuthGuards(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		followListenAddress(se)
 		se.Router.Bind(htmlLimitErrors())
 		se.Router.Bind(loadSessionCookie())
 		se.Router.Bind(dropInactiveAuth())
