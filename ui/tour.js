@@ -22,9 +22,11 @@
     return visible(toggle) ? toggle : undefined;
   }
 
+  // keepalive: a person who skips and at once follows a link must not get the tour again
+  // because the navigation aborted the request.
   function markSeen() {
     var token = data.getAttribute("data-csrf");
-    fetch("/tour/seen", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": token } });
+    fetch("/tour/seen", { method: "POST", credentials: "same-origin", keepalive: true, headers: { "X-CSRF-Token": token } });
   }
 
   function start() {
@@ -49,7 +51,9 @@
         skip.type = "button";
         skip.className = "tf-tour-skip";
         skip.textContent = "Skip tour";
-        skip.addEventListener("click", function () { driving.destroy(); });
+        // note: driver.js calls onDestroyed only while a step is active, so a skip
+        // records itself before closing.
+        skip.addEventListener("click", function () { markSeen(); driving.destroy(); });
         popover.footerButtons.insertBefore(skip, popover.footerButtons.firstChild);
       },
       onDestroyed: function () {
