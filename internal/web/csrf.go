@@ -36,12 +36,16 @@ func csrfProtect(e *core.RequestEvent) error {
 	if u := currentUser(e); u != nil {
 		userID = u.Id
 	}
-	token := ""
-	if c, err := e.Request.Cookie(csrfCookie); err == nil && csrfTokenValid(e.App, c.Value, userID) {
-		token = c.Value
+	token, nonce := "", ""
+	if c, err := e.Request.Cookie(csrfCookie); err == nil {
+		if csrfTokenValid(e.App, c.Value, userID) {
+			token = c.Value
+		} else if n, _, _ := strings.Cut(c.Value, "."); len(n) >= 32 {
+			nonce = n
+		}
 	}
 	if token == "" && !strings.HasPrefix(e.Request.URL.Path, "/api/") {
-		token = newCSRFToken(e.App, userID)
+		token = newCSRFToken(e.App, nonce, userID)
 		e.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
 			Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode})
 	}
@@ -94,10 +98,17 @@ func formCSRFValue(r *http.Request) string {
 }
 
 // newCSRFToken makes a token for userID ("" for a guest: a bare random value).
-func newCSRFToken(app core.App, userID string) string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	nonce := base64.RawURLEncoding.EncodeToString(b)
+//
+// note: a cookie's nonce is kept when its signature no longer fits (just signed in): requests
+// racing from one page (the page and its event stream) then all get the same new token, and
+// the page's token still matches the cookie. A planted nonce gains nothing: the token is
+// signed with the server's secret.
+func newCSRFToken(app core.App, nonce, userID string) string {
+	if nonce == "" {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		nonce = base64.RawURLEncoding.EncodeToString(b)
+	}
 	if userID == "" {
 		return nonce
 	}
