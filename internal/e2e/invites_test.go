@@ -183,7 +183,21 @@ func waitUntil(t *testing.T, ctx context.Context, condition string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	e2e.Screenshot(t, ctx, "failure-"+strings.ReplaceAll(t.Name(), "/", "-"))
-	t.Fatalf("timed out waiting for %s", condition)
+	t.Fatalf("timed out waiting for %s; the tab shows %s", condition, tabState(ctx))
+}
+
+// tabState says where a tab is and what it shows that could explain a wait that failed:
+// its address, title, and any error, alert or toast text.
+func tabState(ctx context.Context) string {
+	round, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	state, err := chromedp.Run(round, chromedp.Evaluate[string](`location.href + " (" + document.readyState + ", " + document.title + "): " +
+		Array.from(document.querySelectorAll(".invalid-feedback, .alert, .toast, .modal.show"))
+			.map(e => e.textContent.replace(/\s+/g, " ").trim()).filter(Boolean).join(" | ")`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	return state
 }
 
 // onPage is a waitUntil condition: the tab shows path.
