@@ -123,7 +123,7 @@ func Deliver(app core.App, ids ...string) (failed int) {
 		r.Set("delivery", Sent)
 		r.Set("error", "")
 		r.Set("next_attempt_at", "")
-		if err := client.Send(msg); err != nil {
+		if err := sendWithin(client, msg, SendTimeout); err != nil {
 			failed++
 			r.Set("delivery", Failed)
 			r.Set("error", truncate(Reason(err), 1000))
@@ -138,6 +138,32 @@ func Deliver(app core.App, ids ...string) (failed int) {
 		}
 	}
 	return failed
+}
+
+// SendTimeout bounds one message's delivery. PocketBase's SMTP client has no timeouts of
+// its own, so a server that accepts the connection and never answers would hold the
+// request that sends an invite or a password reset for as long as the server likes.
+var SendTimeout = 30 * time.Second
+
+// errNoAnswer is a delivery that ran out of SendTimeout; it counts as temporary.
+type errNoAnswer time.Duration
+
+func (e errNoAnswer) Error() string {
+	return fmt.Sprintf("the mail server did not answer within %s (check host, port and TLS in the dashboard → Settings → Mail)", time.Duration(e))
+}
+
+// sendWithin sends msg, giving up after timeout. The abandoned send goes on in the
+// background until the server or the operating system ends the connection; at worst the
+// message then arrives and is also retried, which beats a request that never returns.
+func sendWithin(client mailer.Mailer, msg *mailer.Message, timeout time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- client.Send(msg) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout):
+		return errNoAnswer(timeout)
+	}
 }
 
 // retryPauses are the waits before the 2nd, 3rd, … delivery attempt of a temporary

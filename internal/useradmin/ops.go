@@ -53,6 +53,11 @@ func (op Op) check(app core.App, actor, target *member.Member, b *batch) error {
 		if actor.Role() == member.RoleManager && (op.Role.IsAdmin() || target.Role().IsAdmin()) {
 			return ErrManagerRoles
 		}
+		// An admin who demoted another admin could then reset that person's password
+		// (access.MayActOnAccount): only the owner changes an admin's role.
+		if target.Role() == member.RoleAdmin && actor.Role() != member.RoleOwner {
+			return ErrAdminRoles
+		}
 		return nil
 	case OpTeam:
 		if err := access.Check(actor, access.ChangeTeam, target.TeamID()); err != nil {

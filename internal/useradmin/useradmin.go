@@ -20,6 +20,7 @@ var (
 	ErrUnknownUser     = team.ErrUnknownUser
 	ErrSelf            = errors.New("you cannot do this to your own account")
 	ErrManagerRoles    = errors.New("managers can only switch people of their team between member and manager")
+	ErrAdminRoles      = errors.New("only the owner can change an admin's role")
 	ErrOwnerByTransfer = errors.New("ownership moves only by transfer ownership")
 	ErrInvalidRole     = errors.New("unknown role")
 	ErrUnknownTeam     = errors.New("no such team")

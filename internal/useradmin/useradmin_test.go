@@ -78,6 +78,36 @@ func TestSingleActionRules(t *testing.T) {
 	}
 }
 
+// TestOnlyTheOwnerChangesAnAdminsRole: an admin who could demote another admin could then
+// reset their password; the owner can, and the refused change writes nothing.
+func TestOnlyTheOwnerChangesAnAdminsRole(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	owner := testutil.Member(t, app, f.ID("owner"))
+	if err := useradmin.Apply(app, owner, f.ID("memberA"), useradmin.Op{Kind: useradmin.OpRole, Role: member.RoleAdmin}); err != nil {
+		t.Fatalf("owner makes memberA an admin: %v", err)
+	}
+	admin := testutil.Member(t, app, f.ID("admin"))
+	for _, role := range []member.Role{member.RoleMember, member.RoleManager} {
+		err := useradmin.Apply(app, admin, f.ID("memberA"), useradmin.Op{Kind: useradmin.OpRole, Role: role})
+		if !errors.Is(err, useradmin.ErrAdminRoles) {
+			t.Errorf("admin demotes an admin to %s: got %v, want ErrAdminRoles", role, err)
+		}
+	}
+	_, err := useradmin.Bulk(app, admin, []string{f.ID("memberB"), f.ID("memberA")}, useradmin.Op{Kind: useradmin.OpRole, Role: member.RoleMember})
+	var refused *useradmin.RefusedError
+	if !errors.As(err, &refused) || len(refused.Rows) != 1 || refused.Rows[0].UserID != f.ID("memberA") {
+		t.Errorf("bulk: got %v, want the admin's row refused", err)
+	}
+	if testutil.Member(t, app, f.ID("memberA")).Role() != member.RoleAdmin {
+		t.Error("a refused change demoted the admin")
+	}
+	if err := useradmin.Apply(app, owner, f.ID("memberA"), useradmin.Op{Kind: useradmin.OpRole, Role: member.RoleMember}); err != nil {
+		t.Errorf("owner demotes an admin: %v", err)
+	}
+}
+
 func TestBulkIsAllOrNothing(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)

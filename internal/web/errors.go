@@ -112,6 +112,7 @@ var errorStatus = []struct {
 	{team.ErrAlreadyIn, http.StatusConflict},
 	{useradmin.ErrSelf, http.StatusConflict},
 	{useradmin.ErrManagerRoles, http.StatusForbidden},
+	{useradmin.ErrAdminRoles, http.StatusForbidden},
 	{useradmin.ErrOwnerByTransfer, http.StatusConflict},
 	{useradmin.ErrInvalidRole, http.StatusBadRequest},
 	{useradmin.ErrUnknownTeam, http.StatusNotFound},

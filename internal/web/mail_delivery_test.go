@@ -359,6 +359,39 @@ func TestMailFailuresShowInTheOutboxAndAreRetried(t *testing.T) {
 			t.Errorf("outbox page %d does not show the reason", status)
 		}
 	})
+
+	t.Run("a mail server that never answers does not hold the invite", func(t *testing.T) {
+		silent, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer silent.Close()
+		go func() { // accepts and then says nothing: no greeting, no answer
+			for {
+				c, err := silent.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+			}
+		}()
+		s := w.app.Settings()
+		s.SMTP.Port = silent.Addr().(*net.TCPAddr).Port
+		if err := w.app.Save(s); err != nil {
+			t.Fatal(err)
+		}
+		defer func(d time.Duration) { outbox.SendTimeout = d }(outbox.SendTimeout)
+		outbox.SendTimeout = 2 * time.Second
+		start := time.Now()
+		invite(t, "silent@acme.com")
+		if took := time.Since(start); took > 20*time.Second {
+			t.Errorf("the invite took %s with a silent mail server", took)
+		}
+		row := outboxRow(t, w.app, "silent@acme.com")
+		if row.GetString("delivery") != outbox.Failed || !strings.Contains(row.GetString("error"), "did not answer within 2s") || row.GetString("next_attempt_at") == "" {
+			t.Errorf("silent server: %q %q next %q, want failed, a clear reason and a retry", row.GetString("delivery"), row.GetString("error"), row.GetString("next_attempt_at"))
+		}
+	})
 }
 
 // closedPort is a loopback port nothing listens on.

@@ -69,9 +69,12 @@ func renderUser(e *core.RequestEvent, status int, t *member.Member, errs FormErr
 	}
 	isOwner := t.Role() == member.RoleOwner
 	notSelf := u.Id != t.Id
+	// Managers never touch admins' roles; only the owner changes an admin's (see useradmin).
+	canRole := notSelf && !isOwner && access.Can(u, access.ChangeRole, t.TeamID()) &&
+		(u.Role().IsAdmin() || !t.Role().IsAdmin()) && (t.Role() != member.RoleAdmin || u.Role() == member.RoleOwner)
 	data := &userPage{Page: Page{Title: t.Name()}, Target: t, TeamName: team.NameOf(e.App, t.TeamID()),
 		Teams: teams, Roles: roles, Errors: errs, Form: form, IsSelf: !notSelf, IsOwner: isOwner,
-		CanRole:     notSelf && !isOwner && access.Can(u, access.ChangeRole, t.TeamID()) && (u.Role().IsAdmin() || !t.Role().IsAdmin()),
+		CanRole:     canRole,
 		CanTeam:     access.Can(u, access.ChangeTeam, t.TeamID()) && (!isOwner || !notSelf),
 		CanLock:     notSelf && !isOwner && access.Can(u, access.LockUser, t.TeamID()),
 		CanDelete:   notSelf && !isOwner && access.Can(u, access.DeleteUser, t.TeamID()),
