@@ -24,17 +24,26 @@ type Entry struct {
 // Record writes e with actor (nil for the system, e.g. the monthly cron) using app,
 // which should be the transaction's app.
 func Record(app core.App, actor *member.Member, e Entry) error {
+	if actor == nil {
+		return write(app, "", "system", e)
+	}
+	return write(app, actor.Id, actor.Email(), e)
+}
+
+// RecordBySuperuser writes e for a change a PocketBase superuser made (in the dashboard or
+// with a superuser token). Superusers are not Teamfund users, so the entry names them.
+func RecordBySuperuser(app core.App, email string, e Entry) error {
+	return write(app, "", email+" (dashboard)", e)
+}
+
+func write(app core.App, actorID, actorEmail string, e Entry) error {
 	col, err := app.FindCachedCollectionByNameOrId(Collection)
 	if err != nil {
 		return err
 	}
 	r := core.NewRecord(col)
-	if actor != nil {
-		r.Set("actor", actor.Id)
-		r.Set("actor_email", actor.Email())
-	} else {
-		r.Set("actor_email", "system")
-	}
+	r.Set("actor", actorID)
+	r.Set("actor_email", actorEmail)
 	r.Set("action", e.Action)
 	r.Set("target_type", e.TargetType)
 	r.Set("target_id", e.TargetID)

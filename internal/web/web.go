@@ -18,6 +18,7 @@ import (
 // Register binds every Teamfund route and middleware on app's router.
 func Register(app core.App) {
 	bindRecordsAPIRules(app)
+	bindDashboardAudit(app)
 	bindAuthGuards(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)

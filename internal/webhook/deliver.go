@@ -51,6 +51,7 @@ func Sign(secret string, timestamp int64, body []byte) string {
 // worker delivers the queue of one app in the background.
 type worker struct {
 	app    core.App
+	ctx    context.Context // done when the app terminates: posts in flight are abandoned
 	client *http.Client
 	wake   chan struct{}
 	mu     sync.Mutex // one pass over the queue at a time
@@ -67,8 +68,13 @@ func Bind(app core.App) {
 	}}
 	app.Store().Set(workerKey, w)
 	ctx, stop := context.WithCancel(context.Background())
+	w.ctx = ctx
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		// Stop, then wait for a pass in progress (its posts are cancelled), so that no
+		// delivery is recorded after the database closes; unfinished ones stay pending.
 		stop()
+		w.mu.Lock()
+		w.mu.Unlock()
 		return e.Next()
 	})
 	go w.run(ctx)
@@ -144,6 +150,9 @@ func (w *worker) deliverDue(now time.Time) (int, error) {
 	defer w.mu.Unlock()
 	total := 0
 	for {
+		if w.ctx.Err() != nil {
+			return total, nil
+		}
 		var rows []dueRow
 		err := w.app.DB().NewQuery(`SELECT d.id, d.webhook, d.event, d.payload, d.attempts, h.url, h.secret, h.active
 			FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook
@@ -177,6 +186,9 @@ func (w *worker) attempt(r dueRow) {
 	} else {
 		code, failure = w.post(r)
 	}
+	if w.ctx.Err() != nil {
+		return // shutting down: the delivery stays pending for the next start
+	}
 	attempts := r.Attempts + 1
 	now := time.Now().UTC()
 	set := dbx.Params{"attempts": attempts, "response_code": code, "error": truncate(failure, 1000)}
@@ -202,7 +214,7 @@ func (w *worker) attempt(r dueRow) {
 func (w *worker) post(r dueRow) (int, string) {
 	body := []byte(r.Payload)
 	ts := time.Now().Unix()
-	req, err := http.NewRequest(http.MethodPost, r.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(w.ctx, http.MethodPost, r.URL, bytes.NewReader(body))
 	if err != nil {
 		return 0, "bad endpoint URL: " + err.Error()
 	}

@@ -1,0 +1,177 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"teamfund/internal/testutil"
+)
+
+// auditedBySuperuser checks that exactly one audit entry with action names the target and
+// the superuser, and that its before/after hold exactly the given fields.
+func auditedBySuperuser(action, targetID string, fields ...string) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+		t.Helper()
+		rows, err := app.FindAllRecords("audit_log", dbx.HashExp{"action": action, "target_id": targetID})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("%d %s entries for %s (%v), want 1", len(rows), action, targetID, err)
+		}
+		r := rows[0]
+		if r.GetString("actor_email") != "root@acme.com (dashboard)" || r.GetString("actor") != "" {
+			t.Errorf("actor %q/%q, want the superuser named", r.GetString("actor_email"), r.GetString("actor"))
+		}
+		for _, side := range []string{"before", "after"} {
+			var got map[string]any
+			_ = json.Unmarshal([]byte(r.GetString(side)), &got)
+			if len(got) == 0 {
+				continue // a create has no before, a delete no after
+			}
+			for _, secret := range []string{"password", "tokenKey", "secret"} {
+				if _, ok := got[secret]; ok {
+					t.Errorf("%s keeps the secret %s", side, secret)
+				}
+			}
+			if fields == nil {
+				continue
+			}
+			if len(got) != len(fields) {
+				t.Errorf("%s holds %v, want only %v", side, got, fields)
+			}
+			for _, f := range fields {
+				if _, ok := got[f]; !ok {
+					t.Errorf("%s lacks %s: %v", side, f, got)
+				}
+			}
+		}
+	}
+}
+
+func auditEntries(app core.App) int64 {
+	n, _ := app.CountRecords("audit_log")
+	return n
+}
+
+// A superuser's writes (the dashboard's) are audited like the pages' own actions, in the
+// same transaction; the audit log itself cannot be edited; a touch with sends cannot be
+// deleted (archive it instead).
+func TestDashboardWritesAreAudited(t *testing.T) {
+	f := testutil.Fixtures(t)
+	su := f.AuthHeaders("superuser")
+	touchWithSends := func(tb testing.TB, app core.App) string {
+		var id string
+		if err := app.DB().NewQuery("SELECT touch FROM sends WHERE touch != '' LIMIT 1").Row(&id); err != nil {
+			tb.Fatal(err)
+		}
+		return id
+	}
+	var used string
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "a role change in the dashboard is audited as a role change", Method: http.MethodPatch,
+			URL: "/api/collections/users/records/" + f.ID("memberA"), Body: jsonBody(`{"role":"manager"}`),
+			Headers: su, TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"role":"manager"`},
+			AfterTestFunc: auditedBySuperuser("user.role", f.ID("memberA"), "role"),
+		},
+		{
+			Name: "a deactivation in the dashboard is audited and announced to webhooks", Method: http.MethodPatch,
+			URL: "/api/collections/users/records/" + f.ID("memberA"), Body: jsonBody(`{"status":"deactivated"}`),
+			Headers: su, ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"status":"deactivated"`},
+			TestAppFactory: func(tb testing.TB) *tests.TestApp {
+				app := testutil.NewApp(tb)
+				col, _ := app.FindCollectionByNameOrId("webhooks")
+				hook := core.NewRecord(col)
+				hook.Load(map[string]any{"url": "https://example.com/hook", "secret": "s3cret-s3cret-s3cret", "events": []string{"user.deactivated"}, "active": true})
+				if err := app.Save(hook); err != nil {
+					tb.Fatal(err)
+				}
+				return app
+			},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				auditedBySuperuser("user.deactivate", f.ID("memberA"), "status")(t, app, res)
+				if n, _ := app.CountRecords("webhook_deliveries", dbx.HashExp{"event": "user.deactivated"}); n != 1 {
+					t.Errorf("%d user.deactivated deliveries, want 1", n)
+				}
+			},
+		},
+		{
+			Name: "a name correction is audited with only the name", Method: http.MethodPatch,
+			URL: "/api/collections/users/records/" + f.ID("memberA"), Body: jsonBody(`{"name":"Maximilian Member"}`),
+			Headers: su, TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Maximilian Member"},
+			AfterTestFunc: auditedBySuperuser("user.update", f.ID("memberA"), "name"),
+		},
+		{
+			Name: "a user's own name change through the records API is not a dashboard entry", Method: http.MethodPatch,
+			URL: "/api/collections/users/records/" + f.ID("memberA"), Body: jsonBody(`{"name":"Max"}`),
+			Headers: f.AuthHeaders("memberA"), TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"name":"Max"`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if n, _ := app.CountRecords("audit_log", dbx.Like("actor_email", "(dashboard)")); n != 0 {
+					t.Errorf("%d dashboard entries for a user's own edit", n)
+				}
+			},
+		},
+		{
+			Name: "a touch without sends may be deleted, audited with what it was", Method: http.MethodDelete,
+			URL: "/api/collections/touches/records/" + mugID, Headers: su, TestAppFactory: newSendsApp,
+			ExpectedStatus: http.StatusNoContent,
+			AfterTestFunc:  auditedBySuperuser("touch.delete", mugID),
+		},
+		{
+			Name: "a touch with sends cannot be deleted: it says to complete it instead", Method: http.MethodDelete,
+			URL: "/api/collections/touches/records/{used}", Headers: su,
+			TestAppFactory: func(tb testing.TB) *tests.TestApp {
+				app := newSendsAppWithSends(tb)
+				used = touchWithSends(tb, app)
+				return app
+			},
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"This touch has sends", "completed"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if _, err := app.FindRecordById("touches", used); err != nil {
+					t.Errorf("the touch is gone: %v", err)
+				}
+				if n, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "touch.delete"}); n != 0 {
+					t.Error("a refused delete was audited")
+				}
+			},
+		},
+		{
+			Name: "the audit log cannot be edited, even by a superuser", Method: http.MethodDelete,
+			URL: "/api/collections/audit_log/records/{entry}", Headers: su, TestAppFactory: newSendsAppWithSends,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"The audit log is append-only"},
+		},
+	}
+	for _, s := range scenarios {
+		s := s
+		base, url := s.TestAppFactory, s.URL
+		var entries int64
+		s.TestAppFactory = func(tb testing.TB) *tests.TestApp {
+			app := base(tb)
+			switch {
+			case strings.Contains(url, "{used}"):
+				s.URL = strings.Replace(url, "{used}", used, 1)
+			case strings.Contains(url, "{entry}"):
+				var id string
+				_ = app.DB().NewQuery("SELECT id FROM audit_log LIMIT 1").Row(&id)
+				if id == "" {
+					tb.Fatal("no audit entry to try")
+				}
+				s.URL = strings.Replace(url, "{entry}", id, 1)
+				entries = auditEntries(app)
+			}
+			return app
+		}
+		if strings.Contains(url, "{entry}") {
+			s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if n := auditEntries(app); n != entries {
+					t.Errorf("audit entries %d, want %d", n, entries)
+				}
+			}
+		}
+		s.Test(t)
+	}
+}
