@@ -5,10 +5,21 @@
 
   // Confirmation dialog: a button with data-confirm="Question?" opens #confirm-modal; the
   // click goes through only after "Confirm". data-confirm-ok names the confirming button.
-  var pending = null;
+  var pending = null; // the trigger the open dialog asks about
+  var queued = null;  // a trigger clicked while the dialog was still closing
   function modal() {
     var el = document.getElementById("confirm-modal");
     return el && window.tabler && window.tabler.Modal ? { el: el, ui: window.tabler.Modal.getOrCreateInstance(el) } : null;
+  }
+  function ask(m, trigger) {
+    var danger = trigger.matches(".btn-danger, .btn-outline-danger, [data-confirm-danger]");
+    var accept = m.el.querySelector("[data-confirm-accept]");
+    m.el.querySelector("#confirm-message").textContent = trigger.getAttribute("data-confirm");
+    accept.textContent = trigger.getAttribute("data-confirm-ok") || (trigger.textContent || "").trim() || "Confirm";
+    accept.className = "btn w-100 " + (danger ? "btn-danger" : "btn-primary");
+    m.el.querySelector(".modal-status").hidden = !danger;
+    pending = trigger;
+    m.ui.show(trigger);
   }
   document.addEventListener("click", function (ev) {
     var trigger = ev.target.closest("[data-confirm]");
@@ -24,14 +35,13 @@
       if (window.confirm(trigger.getAttribute("data-confirm"))) { trigger.dataset.confirmed = "1"; trigger.click(); }
       return;
     }
-    var danger = trigger.matches(".btn-danger, .btn-outline-danger, [data-confirm-danger]");
-    var accept = m.el.querySelector("[data-confirm-accept]");
-    m.el.querySelector("#confirm-message").textContent = trigger.getAttribute("data-confirm");
-    accept.textContent = trigger.getAttribute("data-confirm-ok") || (trigger.textContent || "").trim() || "Confirm";
-    accept.className = "btn w-100 " + (danger ? "btn-danger" : "btn-primary");
-    m.el.querySelector(".modal-status").hidden = !danger;
-    pending = trigger;
-    m.ui.show(trigger);
+    // Bootstrap ignores show() while the dialog fades out; ask again once it has closed.
+    var closing = !m.el.classList.contains("show") && m.el.style.display === "block";
+    if (closing) {
+      queued = trigger;
+      return;
+    }
+    ask(m, trigger);
   }, true);
   document.addEventListener("click", function (ev) {
     if (!ev.target.closest("[data-confirm-accept]") || !pending) return;
@@ -52,9 +62,13 @@
     if (cancel) cancel.focus(); // the safe answer is the default one
   });
   document.addEventListener("hidden.bs.modal", function (ev) {
-    if (ev.target.id === "confirm-modal" && pending) {
-      pending.focus();
-      pending = null;
+    if (ev.target.id !== "confirm-modal") return;
+    if (pending) pending.focus();
+    pending = null;
+    if (queued) {
+      var next = queued;
+      queued = null;
+      ask(modal(), next);
     }
   });
 

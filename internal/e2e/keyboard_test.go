@@ -45,6 +45,14 @@ func TestKeyboardMenusDialogsAndBulkSelection(t *testing.T) {
 		if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#send-rows tbody tr").length`)); n != 1 {
 			t.Fatalf("after Escape %d pending sends, want 1", n)
 		}
+		// Asked again while the dialog still fades out: it opens again once closed.
+		e2e.Do(t, ctx, chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter))
+		waitUntil(t, ctx, onCancel)
+		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape))
+		e2e.Get(t, ctx, chromedp.Evaluate[bool](`document.querySelector("`+cancel+`").click(); true`))
+		waitUntil(t, ctx, onCancel)
+		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape))
+		waitUntil(t, ctx, `!document.querySelector(".modal-backdrop") && document.activeElement.matches("`+cancel+`")`)
 		e2e.Do(t, ctx, chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter))
 		waitUntil(t, ctx, onCancel)
 		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
