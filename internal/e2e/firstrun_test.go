@@ -29,6 +29,7 @@ func TestFirstRunSetupThenLoginShowsDashboard(t *testing.T) {
 	)
 	waitUntil(t, ctx, `!!document.querySelector(".field-error")`)
 	e2e.Screenshot(t, ctx, "firstrun-2-validation")
+	checkFitsInPlace(t, ctx, "setup-with-errors")
 	e2e.Do(t, ctx,
 		chromedp.SendKeys(css(`input[name=password]`), "password123"),
 		chromedp.SendKeys(css(`input[name=password_confirm]`), "password123"),

@@ -108,6 +108,7 @@ func TestCSVImportPreviewThenSendAllValid(t *testing.T) {
 	waitUntil(t, manager, onPage("/invites/preview"))
 	e2e.Do(t, manager, chromedp.WaitVisible(css(`#preview-rows`)))
 	e2e.Screenshot(t, manager, "invites-csv-1-preview")
+	checkFitsInPlace(t, manager, "invites-csv-preview")
 	preview := e2e.Text(t, manager, `#preview-rows`)
 	for _, want := range []string{"already a user", "malformed email", "not allowed", "+tag"} {
 		if !strings.Contains(preview, want) {

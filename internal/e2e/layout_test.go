@@ -64,6 +64,22 @@ func checkNoSidewaysScroll(t *testing.T, ctx context.Context, base, path string,
 	}
 }
 
+// checkFitsInPlace checks the page the tab shows (a form's answer, which a navigation would
+// lose) at every layout width, then restores the laptop width.
+func checkFitsInPlace(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	for _, width := range layoutWidths {
+		e2e.Do(t, ctx, chromedp.EmulateViewport(width, 850))
+		sizes := e2e.Get(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+		shot := fmt.Sprintf("layout-%s-%d", name, width)
+		e2e.Screenshot(t, ctx, shot)
+		if sizes[0] > sizes[1] {
+			t.Errorf("%s at %d px is %d px wide: the page scrolls sideways (see %s.png)", name, width, sizes[0], shot)
+		}
+	}
+	e2e.Do(t, ctx, chromedp.EmulateViewport(layoutWidths[0], 850))
+}
+
 // TestShellMenusWorkUnderTheCSP: Tabler's script runs under the strict Content-Security-
 // Policy — the phone menu opens, the user menu drops down, and a destructive button asks
 // in the confirmation dialog, which Escape closes without doing anything.
