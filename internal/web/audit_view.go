@@ -41,6 +41,7 @@ var auditActionLabels = map[string]string{
 	"money.move":                    "Money moved",
 	"money.request":                 "Money requested",
 	"money.transfer":                "Money given",
+	"webhook.test":                  "Webhook test event sent",
 	"user.password_changed":         "Password changed",
 	"user.password_reset":           "Password reset",
 	"user.password_reset_requested": "Password reset requested",

@@ -16,10 +16,12 @@ import (
 //	POST   /webhooks                               createWebhook
 //	POST   /webhooks/{id}/toggle                   toggleWebhook
 //	POST   /webhooks/{id}/delete                   deleteWebhook
+//	POST   /webhooks/{id}/test                     testWebhook
 //	POST   /webhooks/deliveries/{id}/redeliver     redeliverWebhook
 //	GET    /api/tf/webhooks                                 listWebhooksJSON
 //	POST   /api/tf/webhooks                                 createWebhookJSON
 //	DELETE /api/tf/webhooks/{id}                            deleteWebhookJSON
+//	POST   /api/tf/webhooks/{id}/test                       testWebhookJSON
 //	GET    /api/tf/webhooks/deliveries                      listWebhookDeliveriesJSON
 func bindWebhookRoutes(pages, api routeGroup) {
 	addNav(96, "Webhooks", "/webhooks", adminsOnly)
@@ -27,10 +29,12 @@ func bindWebhookRoutes(pages, api routeGroup) {
 	pages.POST("/webhooks", createWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/{id}/toggle", toggleWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/{id}/delete", deleteWebhook).BindFunc(requireUser)
+	pages.POST("/webhooks/{id}/test", testWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/deliveries/{id}/redeliver", redeliverWebhook).BindFunc(requireUser)
 	api.GET("/webhooks", listWebhooksJSON)
 	api.POST("/webhooks", createWebhookJSON)
 	api.DELETE("/webhooks/{id}", deleteWebhookJSON)
+	api.POST("/webhooks/{id}/test", testWebhookJSON)
 	api.GET("/webhooks/deliveries", listWebhookDeliveriesJSON)
 }
 
@@ -130,6 +134,14 @@ func deleteWebhook(e *core.RequestEvent) error {
 	return redirect(e, "/webhooks")
 }
 
+func testWebhook(e *core.RequestEvent) error {
+	if err := webhook.SendTest(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", "Test event queued: its answer shows under Recent deliveries in a moment.")
+	return redirect(e, "/webhooks")
+}
+
 func redeliverWebhook(e *core.RequestEvent) error {
 	if err := webhook.Redeliver(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
 		return pageError(e, err)
@@ -183,6 +195,13 @@ func deleteWebhookJSON(e *core.RequestEvent) error {
 		return apiError(e, err)
 	}
 	return e.NoContent(http.StatusNoContent)
+}
+
+func testWebhookJSON(e *core.RequestEvent) error {
+	if err := webhook.SendTest(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusAccepted, map[string]any{"queued": true})
 }
 
 func listWebhookDeliveriesJSON(e *core.RequestEvent) error {

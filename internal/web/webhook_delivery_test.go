@@ -282,6 +282,42 @@ func TestWebhooks(t *testing.T) {
 		ep.waitCalls(t, 2)
 	})
 
+	t.Run("a test event reaches only the chosen endpoint, signed, from the page and the API", func(t *testing.T) {
+		app := testutil.NewApp(t)
+		defer app.Cleanup()
+		srv := testutil.Serve(t, app)
+		ep, other := newEndpoint(t, nil), newEndpoint(t, nil)
+		id, secret := register(t, app, ep.srv.URL+"/crm", "", webhook.MoneyMoved)
+		register(t, app, other.srv.URL+"/other", "", webhook.MoneyMoved)
+		if r := callAPI(t, &http.Client{}, srv.URL, "POST", "/api/tf/webhooks/"+id+"/test", f.Token("managerA"), nil); r.Status != http.StatusForbidden {
+			t.Errorf("a manager sending a test event: %d", r.Status)
+		}
+		status, _ := postForm(t, srv.URL+"/webhooks/"+id+"/test", f.FormHeaders("admin"), "csrf_token="+testutil.CSRF)
+		if status != http.StatusSeeOther {
+			t.Fatalf("test from the page: %d", status)
+		}
+		if r := callAPI(t, &http.Client{}, srv.URL, "POST", "/api/tf/webhooks/"+id+"/test", f.Token("admin"), nil); r.Status != http.StatusAccepted {
+			t.Fatalf("test from the API: %d %s", r.Status, r.Text)
+		}
+		calls := ep.waitCalls(t, 2)
+		for _, c := range calls {
+			verify(t, secret, c)
+			if b := decodeHook(t, c); b.Type != webhook.Test || c.Header.Get("X-Teamfund-Event") != webhook.Test || b.Data["by"] != "admin@acme.com" {
+				t.Errorf("test delivery %+v (event header %q)", b, c.Header.Get("X-Teamfund-Event"))
+			}
+		}
+		if n := len(other.received()); n != 0 {
+			t.Errorf("the other endpoint got %d test events", n)
+		}
+		status, page := getPage(t, srv.URL+"/webhooks", f.FormHeaders("admin"))
+		if status != http.StatusOK || !strings.Contains(page, "Test event") || !strings.Contains(page, "Send test event") {
+			t.Errorf("webhooks page %d does not list the test delivery", status)
+		}
+		if n, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "webhook.test", "target_id": id}); n != 2 {
+			t.Errorf("%d test events audited, want 2", n)
+		}
+	})
+
 	t.Run("bad endpoint settings are refused with the field named", func(t *testing.T) {
 		app := testutil.NewApp(t)
 		defer app.Cleanup()

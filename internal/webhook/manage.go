@@ -152,6 +152,28 @@ func SetActive(app core.App, actor *member.Member, id string, active bool) error
 	})
 }
 
+// SendTest queues a "webhook.test" event for endpoint id alone (enabled or not: a disabled
+// endpoint records why it got nothing), so an admin can check the URL and the signature
+// check on the other side before real events flow.
+func SendTest(app core.App, actor *member.Member, id string) error {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindRecordById(Collection, id)
+		if err != nil {
+			return err
+		}
+		ev := Event{Type: Test, TeamID: r.GetString("team"), Data: map[string]any{
+			"message": "This is a test event from Teamfund. Real events carry the same headers and signature.",
+			"by":      actor.Email()}}
+		if err := queue(tx, ev, []string{r.Id}); err != nil {
+			return err
+		}
+		return audit.Record(tx, actor, audit.Entry{Action: "webhook.test", TargetType: "webhook", TargetID: r.Id, TargetLabel: r.GetString("url")})
+	})
+}
+
 // Delete removes an endpoint and its delivery history.
 func Delete(app core.App, actor *member.Member, id string) error {
 	return change(app, actor, id, "webhook.delete", nil)

@@ -33,6 +33,9 @@ const (
 	BudgetRun       = "budget.run"
 	InviteAccepted  = "invite.accepted"
 	UserDeactivated = "user.deactivated"
+
+	// Test is the event "Send a test event" delivers to one endpoint, whatever it subscribed to.
+	Test = "webhook.test"
 )
 
 // Events lists every event type in the order the settings page shows them, with its label.
@@ -49,6 +52,9 @@ var Events = []struct{ Type, Label string }{
 
 // EventLabel is the label of an event type for people.
 func EventLabel(t string) string {
+	if t == Test {
+		return "Test event"
+	}
 	for _, e := range Events {
 		if e.Type == t {
 			return e.Label
@@ -107,6 +113,12 @@ func Emit(tx core.App, ev Event) error {
 			targets = append(targets, e.ID)
 		}
 	}
+	return queue(tx, ev, targets)
+}
+
+// queue writes one pending delivery of ev for each endpoint id in targets and wakes the
+// worker after the commit.
+func queue(tx core.App, ev Event, targets []string) error {
 	if len(targets) == 0 {
 		return nil
 	}
