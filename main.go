@@ -16,7 +16,8 @@ import (
 )
 
 func main() {
-	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: server.DBConnect})
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: server.DBConnect,
+		DataMaxOpenConns: server.ReadConns, DataMaxIdleConns: server.ReadConns})
 	jsvm.MustRegister(app, jsvm.Config{HooksDir: "pb_hooks"})
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		Dir:         "pb_migrations",

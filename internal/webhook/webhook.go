@@ -15,6 +15,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/stmt"
 )
 
 // Collections.
@@ -86,6 +88,11 @@ type payload struct {
 	Data    any    `json:"data"`
 }
 
+// endpointsSQL lists the active endpoints of the company and of team ?1 as
+// "id<US>events" rows joined by RS (empty when there are none).
+const endpointsSQL = `SELECT coalesce(group_concat(id || char(31) || events, char(30)), '') FROM webhooks
+	WHERE active = 1 AND (team = '' OR team = ?1)`
+
 // Emit queues ev for every active endpoint that subscribed to its type: the company's,
 // and the ones of ev.TeamID. Call it with the transaction's app: the deliveries exist
 // only if the transaction commits, and the worker is woken only then.
@@ -93,18 +100,18 @@ type payload struct {
 // note: deliveries are written with a plain INSERT, not record saves, like the outbox:
 // sends call this on their hot path and record hooks on deliveries have nothing to do.
 func Emit(tx core.App, ev Event) error {
-	var endpoints []struct {
-		ID     string `db:"id"`
-		Events string `db:"events"`
-	}
-	q := tx.DB().Select("id", "events").From(Collection).Where(dbx.HashExp{"active": true})
-	if ev.TeamID == "" {
-		q = q.AndWhere(dbx.HashExp{"team": ""})
-	} else {
-		q = q.AndWhere(dbx.In("team", "", ev.TeamID))
-	}
-	if err := q.All(&endpoints); err != nil {
+	// One prepared statement, one row: sends run this inside the writer's transaction, and
+	// most companies have no endpoint at all.
+	var list string
+	if err := stmt.QueryRow(tx, endpointsSQL, []any{ev.TeamID}, &list); err != nil {
 		return err
+	}
+	type endpoint struct{ ID, Events string }
+	var endpoints []endpoint
+	for _, row := range strings.Split(list, "\x1e") {
+		if id, events, ok := strings.Cut(row, "\x1f"); ok {
+			endpoints = append(endpoints, endpoint{id, events})
+		}
 	}
 	var targets []string
 	for _, e := range endpoints {
