@@ -17,11 +17,14 @@ import (
 //	POST   /webhooks/{id}/toggle                   toggleWebhook
 //	POST   /webhooks/{id}/delete                   deleteWebhook
 //	POST   /webhooks/{id}/test                     testWebhook
+//	GET    /webhooks/{id}/edit                     editWebhookPage
+//	POST   /webhooks/{id}                          updateWebhook
 //	POST   /webhooks/deliveries/{id}/redeliver     redeliverWebhook
 //	GET    /api/tf/webhooks                                 listWebhooksJSON
 //	POST   /api/tf/webhooks                                 createWebhookJSON
 //	DELETE /api/tf/webhooks/{id}                            deleteWebhookJSON
 //	POST   /api/tf/webhooks/{id}/test                       testWebhookJSON
+//	PATCH  /api/tf/webhooks/{id}                            updateWebhookJSON
 //	GET    /api/tf/webhooks/deliveries                      listWebhookDeliveriesJSON
 func bindWebhookRoutes(pages, api routeGroup) {
 	addNav(96, "Webhooks", "/webhooks", adminsOnly)
@@ -30,11 +33,14 @@ func bindWebhookRoutes(pages, api routeGroup) {
 	pages.POST("/webhooks/{id}/toggle", toggleWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/{id}/delete", deleteWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/{id}/test", testWebhook).BindFunc(requireUser)
+	pages.GET("/webhooks/{id}/edit", editWebhookPage).BindFunc(requireUser)
+	pages.POST("/webhooks/{id}", updateWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/deliveries/{id}/redeliver", redeliverWebhook).BindFunc(requireUser)
 	api.GET("/webhooks", listWebhooksJSON)
 	api.POST("/webhooks", createWebhookJSON)
 	api.DELETE("/webhooks/{id}", deleteWebhookJSON)
 	api.POST("/webhooks/{id}/test", testWebhookJSON)
+	api.PATCH("/webhooks/{id}", updateWebhookJSON)
 	api.GET("/webhooks/deliveries", listWebhookDeliveriesJSON)
 }
 
@@ -49,6 +55,7 @@ type webhooksPage struct {
 	Events     []struct{ Type, Label string }
 	Form       webhook.Input
 	Errors     FormErrors
+	Editing    *webhook.Endpoint // the endpoint the form changes; nil: the form adds one
 }
 
 // Chosen reports whether the form had event t ticked.
@@ -72,6 +79,10 @@ func (p *webhooksPage) TeamName(id string) string {
 }
 
 func renderWebhooks(e *core.RequestEvent, status int, form webhook.Input, errs FormErrors) error {
+	return renderWebhooksEditing(e, status, nil, form, errs)
+}
+
+func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.Endpoint, form webhook.Input, errs FormErrors) error {
 	u := currentUser(e)
 	eps, err := webhook.List(e.App, u)
 	if err != nil {
@@ -86,7 +97,7 @@ func renderWebhooks(e *core.RequestEvent, status int, form webhook.Input, errs F
 		return pageError(e, err)
 	}
 	return render(e, status, "webhook/list", &webhooksPage{Page: Page{Title: "Webhooks"}, Endpoints: eps, Deliveries: ds,
-		Teams: teams, Events: webhook.Events, Form: form, Errors: errs})
+		Teams: teams, Events: webhook.Events, Form: form, Errors: errs, Editing: editing})
 }
 
 func showWebhooksPage(e *core.RequestEvent) error {
@@ -131,6 +142,35 @@ func deleteWebhook(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	setFlash(e, "ok", "Endpoint deleted with its delivery history.")
+	return redirect(e, "/webhooks")
+}
+
+func editWebhookPage(e *core.RequestEvent) error {
+	ep, err := webhook.Find(e.App, currentUser(e), e.Request.PathValue("id"))
+	if err != nil {
+		return pageError(e, err)
+	}
+	return renderWebhooksEditing(e, http.StatusOK, ep, webhook.InputOf(ep), nil)
+}
+
+func updateWebhook(e *core.RequestEvent) error {
+	ep, err := webhook.Find(e.App, currentUser(e), e.Request.PathValue("id"))
+	if err != nil {
+		return pageError(e, err)
+	}
+	if err := e.Request.ParseForm(); err != nil {
+		return pageError(e, err)
+	}
+	f := e.Request.PostForm
+	in := webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"), Description: f.Get("description")}
+	_, err = webhook.Update(e.App, currentUser(e), ep.Id, in)
+	if errs, ok := formErrors(err); ok {
+		return renderWebhooksEditing(e, http.StatusUnprocessableEntity, ep, in, errs)
+	}
+	if err != nil {
+		return pageError(e, err)
+	}
+	setFlash(e, "ok", "Endpoint saved.")
 	return redirect(e, "/webhooks")
 }
 
@@ -202,6 +242,23 @@ func testWebhookJSON(e *core.RequestEvent) error {
 		return apiError(e, err)
 	}
 	return e.JSON(http.StatusAccepted, map[string]any{"queued": true})
+}
+
+// updateWebhookJSON changes the fields the body names and keeps the others.
+func updateWebhookJSON(e *core.RequestEvent) error {
+	ep, err := webhook.Find(e.App, currentUser(e), e.Request.PathValue("id"))
+	if err != nil {
+		return apiError(e, err)
+	}
+	in := webhook.InputOf(ep)
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("Send a JSON object with any of url, events, team, description, secret.", nil)
+	}
+	ep, err = webhook.Update(e.App, currentUser(e), ep.Id, in)
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, toWebhookJSON(ep))
 }
 
 func listWebhookDeliveriesJSON(e *core.RequestEvent) error {

@@ -318,6 +318,51 @@ func TestWebhooks(t *testing.T) {
 		}
 	})
 
+	t.Run("an endpoint is edited on the page and through the API; later events go to the new URL", func(t *testing.T) {
+		app := testutil.NewApp(t)
+		defer app.Cleanup()
+		srv := testutil.Serve(t, app)
+		old, moved := newEndpoint(t, nil), newEndpoint(t, nil)
+		id, secret := register(t, app, old.srv.URL+"/old", "", webhook.MoneyMoved)
+
+		status, page := getPage(t, srv.URL+"/webhooks/"+id+"/edit", f.FormHeaders("admin"))
+		if status != http.StatusOK || !strings.Contains(page, "Edit endpoint") || !strings.Contains(page, `value="`+old.srv.URL+`/old"`) {
+			t.Fatalf("edit page %d does not show the endpoint's settings", status)
+		}
+		status, page = postForm(t, srv.URL+"/webhooks/"+id, f.FormHeaders("admin"), "url=nope&events=money.moved&csrf_token="+testutil.CSRF)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(page, `value="nope"`) || !strings.Contains(page, "Edit endpoint") {
+			t.Errorf("a bad URL on the edit form: %d", status)
+		}
+		body := "url=" + moved.srv.URL + "/new&events=money.moved&events=webhook.test&description=CRM&csrf_token=" + testutil.CSRF
+		if status, _ := postForm(t, srv.URL+"/webhooks/"+id, f.FormHeaders("admin"), body); status != http.StatusUnprocessableEntity {
+			t.Errorf("webhook.test is not an event to subscribe to: %d", status)
+		}
+		body = "url=" + moved.srv.URL + "/new&events=money.moved&events=send.created&description=CRM&csrf_token=" + testutil.CSRF
+		if status, _ := postForm(t, srv.URL+"/webhooks/"+id, f.FormHeaders("admin"), body); status != http.StatusSeeOther {
+			t.Fatalf("saving the edit: %d", status)
+		}
+		r := callAPI(t, &http.Client{}, srv.URL, "PATCH", "/api/tf/webhooks/"+id, f.Token("admin"), map[string]any{"description": "CRM (prod)"})
+		if r.Status != http.StatusOK || r.Body["url"] != moved.srv.URL+"/new" || r.Body["description"] != "CRM (prod)" || len(r.Body["events"].([]any)) != 2 {
+			t.Fatalf("PATCH: %d %s", r.Status, r.Text)
+		}
+		if r := callAPI(t, &http.Client{}, srv.URL, "PATCH", "/api/tf/webhooks/"+id, f.Token("admin"), map[string]any{"events": []string{}}); r.Status != http.StatusBadRequest {
+			t.Errorf("PATCH without events: %d %s", r.Status, r.Text)
+		}
+		if r := callAPI(t, &http.Client{}, srv.URL, "PATCH", "/api/tf/webhooks/"+id, f.Token("managerA"), map[string]any{"description": "x"}); r.Status != http.StatusForbidden {
+			t.Errorf("a manager editing an endpoint: %d", r.Status)
+		}
+		if err := webhook.SendTest(app, testutil.Member(t, app, f.ID("admin")), id); err != nil {
+			t.Fatal(err)
+		}
+		verify(t, secret, moved.waitCalls(t, 1)[0]) // the secret was kept
+		if n := len(old.received()); n != 0 {
+			t.Errorf("the old URL got %d deliveries", n)
+		}
+		if n, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "webhook.update", "target_id": id}); n != 2 {
+			t.Errorf("%d edits audited, want 2", n)
+		}
+	})
+
 	t.Run("bad endpoint settings are refused with the field named", func(t *testing.T) {
 		app := testutil.NewApp(t)
 		defer app.Cleanup()

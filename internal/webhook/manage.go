@@ -143,6 +143,51 @@ func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, er
 	return ep, in.Secret, nil
 }
 
+// InputOf is the endpoint form filled with ep's settings (without its secret).
+func InputOf(ep *Endpoint) Input {
+	return Input{URL: ep.URL(), Events: ep.Events(), TeamID: ep.TeamID(), Description: ep.GetString("description")}
+}
+
+// Update changes an endpoint's URL, events, scope and description; a non-empty in.Secret
+// replaces its secret (an empty one keeps it). Deliveries already queued go to the new URL.
+func Update(app core.App, actor *member.Member, id string, in Input) (*Endpoint, error) {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return nil, err
+	}
+	if err := in.normalize(app); err != nil {
+		return nil, err
+	}
+	var ep *Endpoint
+	err := change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
+		old := Wrap(r)
+		before := map[string]any{"url": old.URL(), "events": old.Events(), "team": old.TeamID(), "description": r.GetString("description")}
+		after := map[string]any{"url": in.URL, "events": in.Events, "team": in.TeamID, "description": in.Description}
+		r.Set("url", in.URL)
+		r.Set("events", in.Events)
+		r.Set("team", in.TeamID)
+		r.Set("description", in.Description)
+		if in.Secret != "" {
+			r.Set("secret", in.Secret)
+			after["secret"] = "replaced"
+		}
+		ep = Wrap(r)
+		return before, after
+	})
+	return ep, err
+}
+
+// Find returns endpoint id (owner and admins).
+func Find(app core.App, actor *member.Member, id string) (*Endpoint, error) {
+	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
+		return nil, err
+	}
+	r, err := app.FindRecordById(Collection, id)
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(r), nil
+}
+
 // SetActive turns an endpoint's deliveries on or off.
 func SetActive(app core.App, actor *member.Member, id string, active bool) error {
 	return change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
