@@ -168,7 +168,7 @@ func TestWebhooks(t *testing.T) {
 			}
 		}
 		status, page := getPage(t, srv.URL+"/webhooks", f.CookieHeaders("admin"))
-		if status != http.StatusOK || !strings.Contains(page, "Send approved") || !strings.Contains(page, ">sent<") || !strings.Contains(page, "<td>200") {
+		if status != http.StatusOK || !strings.Contains(page, "Send approved") || !strings.Contains(page, ">sent<") || !strings.Contains(page, `<td data-label="Response"><div>200`) {
 			t.Errorf("webhooks page %d does not list the deliveries with status and code", status)
 		}
 	})
