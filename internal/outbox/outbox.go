@@ -64,11 +64,19 @@ const storeChunk = 200
 func StoreMany(app core.App, msgs []Message) ([]string, error) {
 	ids := make([]string, len(msgs))
 	now := types.NowDateTime().String()
+	// With SMTP on, the message is delivered right after the commit; should the process
+	// die before that, the retry job picks it up once the safety net's time has come.
+	// Without SMTP it has no pickup time and stays in the outbox only (setting SMTP up
+	// later must not mail out everything ever stored).
+	pickup := ""
+	if SMTPEnabled(app) {
+		pickup = time.Now().UTC().Add(deliverySafetyNet).Format(types.DefaultDateLayout)
+	}
 	for start := 0; start < len(msgs); start += storeChunk {
 		part := msgs[start:min(start+storeChunk, len(msgs))]
 		var sql strings.Builder
-		sql.WriteString("INSERT INTO outbox (id, [[to]], subject, text, html, kind, delivery, error, created) VALUES ")
-		params := dbx.Params{"now": now, "stored": Stored}
+		sql.WriteString("INSERT INTO outbox (id, [[to]], subject, text, html, kind, delivery, error, next_attempt_at, created) VALUES ")
+		params := dbx.Params{"now": now, "stored": Stored, "pickup": pickup}
 		for i, m := range part {
 			id := core.GenerateDefaultRandomId()
 			ids[start+i] = id
@@ -76,7 +84,7 @@ func StoreMany(app core.App, msgs []Message) ([]string, error) {
 			if i > 0 {
 				sql.WriteString(", ")
 			}
-			fmt.Fprintf(&sql, "({:id%[1]s}, {:to%[1]s}, {:subject%[1]s}, {:text%[1]s}, {:html%[1]s}, {:kind%[1]s}, {:stored}, '', {:now})", n)
+			fmt.Fprintf(&sql, "({:id%[1]s}, {:to%[1]s}, {:subject%[1]s}, {:text%[1]s}, {:html%[1]s}, {:kind%[1]s}, {:stored}, '', {:pickup}, {:now})", n)
 			params["id"+n], params["to"+n], params["subject"+n] = id, m.To, truncate(m.Subject, 255)
 			params["text"+n], params["html"+n], params["kind"+n] = m.Text, m.HTML, m.Kind
 		}
@@ -196,15 +204,21 @@ func Reason(err error) string {
 	return err.Error()
 }
 
-// RetryDue delivers again the failed messages whose next attempt is due at now, and
-// returns how many it tried. A cron job runs it every minute.
+// deliverySafetyNet is how long after storing a message the retry job delivers it if the
+// delivery right after the commit never happened (the process stopped in between). It is
+// longer than any delivery of a batch normally takes, so nothing goes out twice.
+const deliverySafetyNet = 10 * time.Minute
+
+// RetryDue delivers the failed messages whose next attempt is due at now, and the stored
+// ones whose delivery after their commit never happened, and returns how many it tried.
+// A cron job runs it every minute.
 func RetryDue(app core.App, now time.Time) (int, error) {
 	if !SMTPEnabled(app) {
 		return 0, nil
 	}
 	var ids []string
 	err := app.DB().Select("id").From(Collection).
-		Where(dbx.HashExp{"delivery": Failed}).
+		Where(dbx.In("delivery", Failed, Stored)).
 		AndWhere(dbx.NewExp("next_attempt_at != '' AND next_attempt_at <= {:now}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)})).
 		OrderBy("next_attempt_at").Limit(100).Column(&ids)
 	if err != nil {

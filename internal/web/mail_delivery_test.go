@@ -342,6 +342,42 @@ func TestMailFailuresShowInTheOutboxAndAreRetried(t *testing.T) {
 		}
 	})
 
+	t.Run("a message whose delivery after the commit never happened goes out with the retries", func(t *testing.T) {
+		// The state a crash between commit and delivery leaves: stored, SMTP on, not sent.
+		ids, err := outbox.StoreMany(w.app, []outbox.Message{{To: "crash@acme.com", Subject: "Waiting for you", Text: "t", HTML: "<p>h</p>", Kind: "approval"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := outbox.RetryDue(w.app, time.Now()); n != 0 {
+			t.Errorf("picked up %d messages at once; their own delivery may still be running", n)
+		}
+		if n, _ := outbox.RetryDue(w.app, time.Now().Add(11*time.Minute)); n != 1 {
+			t.Fatalf("picked up %d messages after the safety net's time, want 1", n)
+		}
+		w.mail.WaitFor(t, "crash@acme.com", "Waiting for you")
+		if r, _ := w.app.FindRecordById(outbox.Collection, ids[0]); r.GetString("delivery") != outbox.Sent || r.GetString("next_attempt_at") != "" {
+			t.Errorf("after the pickup: %q next %q", r.GetString("delivery"), r.GetString("next_attempt_at"))
+		}
+	})
+
+	t.Run("messages stored without SMTP are not mailed once SMTP is set up", func(t *testing.T) {
+		s := w.app.Settings()
+		s.SMTP.Enabled = false
+		if err := w.app.Save(s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := outbox.StoreMany(w.app, []outbox.Message{{To: "old@acme.com", Subject: "Old news", Text: "t", HTML: "<p>h</p>", Kind: "invite"}}); err != nil {
+			t.Fatal(err)
+		}
+		s.SMTP.Enabled = true
+		if err := w.app.Save(s); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := outbox.RetryDue(w.app, time.Now().Add(24*time.Hour)); n != 0 {
+			t.Errorf("mailed %d messages stored before SMTP was set up", n)
+		}
+	})
+
 	t.Run("a mail server that is down fails with a clear reason and is retried", func(t *testing.T) {
 		l := closedPort(t)
 		s := w.app.Settings()

@@ -209,9 +209,13 @@ type outboxJSON struct {
 }
 
 func toOutboxJSON(r *core.Record) outboxJSON {
-	return outboxJSON{ID: r.Id, To: r.GetString("to"), Subject: r.GetString("subject"), Text: r.GetString("text"),
+	out := outboxJSON{ID: r.Id, To: r.GetString("to"), Subject: r.GetString("subject"), Text: r.GetString("text"),
 		Kind: r.GetString("kind"), Delivery: r.GetString("delivery"), Error: r.GetString("error"),
-		Attempts: r.GetInt("attempts"), Retry: r.GetString("next_attempt_at"), Created: r.GetString("created")}
+		Attempts: r.GetInt("attempts"), Created: r.GetString("created")}
+	if out.Delivery == outbox.Failed {
+		out.Retry = r.GetString("next_attempt_at")
+	}
+	return out
 }
 
 func listOutboxJSON(e *core.RequestEvent) error {
