@@ -70,10 +70,10 @@ var routeAccess = map[string]level{
 	"POST /outbox/{id}/resend": admin, "POST /api/tf/outbox/{id}/resend": admin,
 	"POST /profile/approval-mail": user, "POST /api/tf/me/approval-mail": user,
 	"GET /webhooks": admin, "POST /webhooks": admin, "POST /webhooks/{id}/toggle": admin,
-	"POST /webhooks/{id}/delete": admin, "POST /webhooks/deliveries/{id}/redeliver": admin, "POST /webhooks/{id}/test": admin,
-	"POST /api/tf/webhooks/{id}/test": admin, "GET /webhooks/{id}/edit": admin, "POST /webhooks/{id}": admin,
-	"PATCH /api/tf/webhooks/{id}": admin,
+	"POST /webhooks/{id}/delete": admin, "POST /webhooks/deliveries/{id}/redeliver": admin,
+	"POST /webhooks/{id}/test": admin, "GET /webhooks/{id}/edit": admin, "POST /webhooks/{id}": admin,
 	"GET /api/tf/webhooks": admin, "POST /api/tf/webhooks": admin, "DELETE /api/tf/webhooks/{id}": admin,
+	"POST /api/tf/webhooks/{id}/test": admin, "PATCH /api/tf/webhooks/{id}": admin,
 	"GET /api/tf/webhooks/deliveries": admin, "GET /settings": owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
 	"GET /company/export": owner, "GET /api/tf/company/export": owner, "GET /company/close": owner, "POST /company/close": owner,
 

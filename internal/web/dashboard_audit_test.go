@@ -145,33 +145,28 @@ func TestDashboardWritesAreAudited(t *testing.T) {
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"The audit log is append-only"},
 		},
 	}
-	for _, s := range scenarios {
-		s := s
-		base, url := s.TestAppFactory, s.URL
-		var entries int64
-		s.TestAppFactory = func(tb testing.TB) *tests.TestApp {
-			app := base(tb)
-			switch {
-			case strings.Contains(url, "{used}"):
-				s.URL = strings.Replace(url, "{used}", used, 1)
-			case strings.Contains(url, "{entry}"):
-				var id string
-				_ = app.DB().NewQuery("SELECT id FROM audit_log LIMIT 1").Row(&id)
-				if id == "" {
-					tb.Fatal("no audit entry to try")
-				}
-				s.URL = strings.Replace(url, "{entry}", id, 1)
-				entries = auditEntries(app)
+	var entries int64
+	fill := map[string]func(testing.TB, *tests.TestApp) string{
+		"{used}": func(testing.TB, *tests.TestApp) string { return used },
+		"{entry}": func(tb testing.TB, app *tests.TestApp) string {
+			var id string
+			_ = app.DB().NewQuery("SELECT id FROM audit_log LIMIT 1").Row(&id)
+			if id == "" {
+				tb.Fatal("no audit entry to try")
 			}
-			return app
-		}
-		if strings.Contains(url, "{entry}") {
+			entries = auditEntries(app)
+			return id
+		},
+	}
+	for _, s := range scenarios {
+		if strings.Contains(s.URL, "{entry}") {
 			s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 				if n := auditEntries(app); n != entries {
 					t.Errorf("audit entries %d, want %d", n, entries)
 				}
 			}
 		}
+		withURLFromApp(&s, fill)
 		s.Test(t)
 	}
 }

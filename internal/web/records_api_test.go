@@ -154,24 +154,32 @@ func TestDashboardWritesKeepTheMoneyRules(t *testing.T) {
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Money page"},
 		},
 	}
+	fill := map[string]func(testing.TB, *tests.TestApp) string{
+		"{pending}": func(testing.TB, *tests.TestApp) string { return pending },
+		"{entry}": func(_ testing.TB, app *tests.TestApp) string {
+			var id string
+			_ = app.DB().NewQuery("SELECT id FROM ledger_entries LIMIT 1").Row(&id)
+			return id
+		},
+		"{request}": func(tb testing.TB, app *tests.TestApp) string { return onlyRequestID(tb, app) },
+	}
 	for _, s := range scenarios {
-		s := s
-		base := s.TestAppFactory
-		url := s.URL
-		s.TestAppFactory = func(tb testing.TB) *tests.TestApp {
-			app := base(tb)
-			switch {
-			case strings.Contains(url, "{pending}"):
-				s.URL = strings.Replace(url, "{pending}", pending, 1)
-			case strings.Contains(url, "{entry}"):
-				var id string
-				_ = app.DB().NewQuery("SELECT id FROM ledger_entries LIMIT 1").Row(&id)
-				s.URL = strings.Replace(url, "{entry}", id, 1)
-			case strings.Contains(url, "{request}"):
-				s.URL = strings.Replace(url, "{request}", onlyRequestID(tb, app), 1)
-			}
-			return app
-		}
+		withURLFromApp(&s, fill)
 		s.Test(t)
+	}
+}
+
+// withURLFromApp fills a placeholder of s.URL ("{pending}") from the scenario's test app
+// once its factory made it: ids the factory generates are not known before.
+func withURLFromApp(s *tests.ApiScenario, fill map[string]func(testing.TB, *tests.TestApp) string) {
+	base, url := s.TestAppFactory, s.URL
+	s.TestAppFactory = func(tb testing.TB) *tests.TestApp {
+		app := base(tb)
+		for placeholder, value := range fill {
+			if strings.Contains(url, placeholder) {
+				s.URL = strings.Replace(url, placeholder, value(tb, app), 1)
+			}
+		}
+		return app
 	}
 }

@@ -107,13 +107,21 @@ func showWebhooksPage(e *core.RequestEvent) error {
 	return renderWebhooks(e, http.StatusOK, webhook.Input{}, nil)
 }
 
-func createWebhook(e *core.RequestEvent) error {
+// webhookForm reads the endpoint form (add and edit).
+func webhookForm(e *core.RequestEvent) (webhook.Input, error) {
 	if err := e.Request.ParseForm(); err != nil {
-		return pageError(e, err)
+		return webhook.Input{}, err
 	}
 	f := e.Request.PostForm
-	in := webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"), Description: f.Get("description")}
-	_, _, err := webhook.Create(e.App, currentUser(e), in)
+	return webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"), Description: f.Get("description")}, nil
+}
+
+func createWebhook(e *core.RequestEvent) error {
+	in, err := webhookForm(e)
+	if err != nil {
+		return pageError(e, err)
+	}
+	_, _, err = webhook.Create(e.App, currentUser(e), in)
 	if errs, ok := formErrors(err); ok {
 		return renderWebhooks(e, http.StatusUnprocessableEntity, in, errs)
 	}
@@ -158,11 +166,10 @@ func updateWebhook(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	if err := e.Request.ParseForm(); err != nil {
+	in, err := webhookForm(e)
+	if err != nil {
 		return pageError(e, err)
 	}
-	f := e.Request.PostForm
-	in := webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"), Description: f.Get("description")}
 	_, err = webhook.Update(e.App, currentUser(e), ep.Id, in)
 	if errs, ok := formErrors(err); ok {
 		return renderWebhooksEditing(e, http.StatusUnprocessableEntity, ep, in, errs)

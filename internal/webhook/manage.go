@@ -201,30 +201,32 @@ func SetActive(app core.App, actor *member.Member, id string, active bool) error
 // endpoint records why it got nothing), so an admin can check the URL and the signature
 // check on the other side before real events flow.
 func SendTest(app core.App, actor *member.Member, id string) error {
-	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
-		return err
-	}
-	return app.RunInTransaction(func(tx core.App) error {
-		r, err := tx.FindRecordById(Collection, id)
-		if err != nil {
-			return err
-		}
+	return act(app, actor, id, "webhook.test", func(tx core.App, r *core.Record) (any, any, error) {
 		ev := Event{Type: Test, TeamID: r.GetString("team"), Data: map[string]any{
 			"message": "This is a test event from Teamfund. Real events carry the same headers and signature.",
 			"by":      actor.Email()}}
-		if err := queue(tx, ev, []string{r.Id}); err != nil {
-			return err
-		}
-		return audit.Record(tx, actor, audit.Entry{Action: "webhook.test", TargetType: "webhook", TargetID: r.Id, TargetLabel: r.GetString("url")})
+		return nil, nil, queue(tx, ev, []string{r.Id})
 	})
 }
 
 // Delete removes an endpoint and its delivery history.
 func Delete(app core.App, actor *member.Member, id string) error {
-	return change(app, actor, id, "webhook.delete", nil)
+	return act(app, actor, id, "webhook.delete", func(tx core.App, r *core.Record) (any, any, error) {
+		return nil, nil, tx.Delete(r)
+	})
 }
 
+// change saves the edit of endpoint id and audits it under action.
 func change(app core.App, actor *member.Member, id, action string, edit func(r *core.Record) (before, after any)) error {
+	return act(app, actor, id, action, func(tx core.App, r *core.Record) (any, any, error) {
+		before, after := edit(r)
+		return before, after, tx.Save(r)
+	})
+}
+
+// act runs do on endpoint id in a transaction, for owners and admins, and audits it under
+// action with the before/after do returns.
+func act(app core.App, actor *member.Member, id, action string, do func(tx core.App, r *core.Record) (before, after any, err error)) error {
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
 		return err
 	}
@@ -233,13 +235,7 @@ func change(app core.App, actor *member.Member, id, action string, edit func(r *
 		if err != nil {
 			return err
 		}
-		var before, after any
-		if edit == nil {
-			err = tx.Delete(r)
-		} else {
-			before, after = edit(r)
-			err = tx.Save(r)
-		}
+		before, after, err := do(tx, r)
 		if err != nil {
 			return err
 		}
