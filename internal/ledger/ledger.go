@@ -64,6 +64,7 @@ type Entry struct {
 type Posted struct {
 	ID           string
 	BalanceAfter money.Cents
+	Team         string // the account's team when the entry was written
 }
 
 // debitSQL changes a balance (?1 signed amount, ?2 account) unless it would go below zero
@@ -124,7 +125,7 @@ func Post(app core.App, e Entry) (Posted, error) {
 		if err := tx.SaveNoValidate(r); err != nil {
 			return fmt.Errorf("writing ledger entry: %w", err)
 		}
-		out = Posted{ID: r.Id, BalanceAfter: money.Cents(acct.Balance)}
+		out = Posted{ID: r.Id, BalanceAfter: money.Cents(acct.Balance), Team: acct.Team}
 		return nil
 	})
 	return out, err

@@ -99,9 +99,13 @@ func move(tx core.App, actor *member.Member, fromID string, to *member.Member, a
 		return Result{}, err
 	}
 	kind, _, _ := strings.Cut(ref, ":")
-	err = webhook.Emit(tx, webhook.Event{Type: webhook.MoneyMoved, TeamID: to.TeamID(), Data: map[string]any{
-		"kind": kind, "ref": ref, "from": fromID, "to": to.Id, "to_email": to.Email(), "amount": int64(amount),
-		"reason": reason, "actor": actor.Email()}})
+	var also string
+	if debit.Team != to.TeamID() {
+		also = debit.Team // an admin's move between two teams concerns both
+	}
+	err = webhook.Emit(tx, webhook.Event{Type: webhook.MoneyMoved, TeamID: to.TeamID(), AlsoTeamID: also, Data: map[string]any{
+		"kind": kind, "ref": ref, "from": fromID, "from_team": debit.Team, "to": to.Id, "to_email": to.Email(),
+		"amount": int64(amount), "reason": reason, "actor": actor.Email()}})
 	if err != nil {
 		return Result{}, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"teamfund/internal/send"
 	"teamfund/internal/testutil"
+	"teamfund/internal/transfer"
 	"teamfund/internal/webhook"
 )
 
@@ -250,6 +251,31 @@ func TestWebhooks(t *testing.T) {
 		calls := betaEP.waitCalls(t, 1)
 		if ds := deliveriesOf(t, app, betaID); len(ds) != 1 || decodeHook(t, calls[0]).Data["recipient_name"] != "Beta Recipient" {
 			t.Errorf("beta's endpoint: %d deliveries, first %s", len(ds), calls[0].Body)
+		}
+	})
+
+	t.Run("money an admin moves between two teams reaches both teams' endpoints", func(t *testing.T) {
+		app := newSendsApp(t) // memberA (alpha) has money
+		defer app.Cleanup()
+		alphaEP, betaEP := newEndpoint(t, nil), newEndpoint(t, nil)
+		register(t, app, alphaEP.srv.URL, f.ID("alpha"), webhook.MoneyMoved)
+		betaID, _ := register(t, app, betaEP.srv.URL, f.ID("beta"), webhook.MoneyMoved)
+		admin := testutil.Member(t, app, f.ID("admin"))
+		if _, err := transfer.AdminMove(app, admin, f.ID("memberA"), f.ID("memberB"), 100, "lent to beta"); err != nil {
+			t.Fatal(err)
+		}
+		for name, ep := range map[string]*endpoint{"alpha (giver)": alphaEP, "beta (receiver)": betaEP} {
+			b := decodeHook(t, ep.waitCalls(t, 1)[0])
+			if b.Team != f.ID("beta") || b.Data["from_team"] != f.ID("alpha") || b.Data["to"] != f.ID("memberB") {
+				t.Errorf("%s got %+v", name, b)
+			}
+		}
+		if _, err := transfer.AdminMove(app, admin, f.ID("memberA"), f.ID("memberA2"), 100, "within alpha"); err != nil {
+			t.Fatal(err)
+		}
+		alphaEP.waitCalls(t, 2)
+		if n := len(deliveriesOf(t, app, betaID)); n != 1 {
+			t.Errorf("beta's endpoint has %d deliveries, want only the move into beta", n)
 		}
 	})
 

@@ -76,6 +76,9 @@ const (
 type Event struct {
 	Type   string // one of the event types
 	TeamID string // the team it happened in ("" = company-wide: only company endpoints get it)
+	// AlsoTeamID is a second team the event concerns (money moved between two teams: the
+	// giver's); its endpoints get the event too. The payload's team stays TeamID.
+	AlsoTeamID string
 	Data   any    // JSON-encodable details
 }
 
@@ -88,10 +91,10 @@ type payload struct {
 	Data    any    `json:"data"`
 }
 
-// endpointsSQL lists the active endpoints of the company and of team ?1 as
+// endpointsSQL lists the active endpoints of the company and of teams ?1 and ?2 as
 // "id<US>events" rows joined by RS (empty when there are none).
 const endpointsSQL = `SELECT coalesce(group_concat(id || char(31) || events, char(30)), '') FROM webhooks
-	WHERE active = 1 AND (team = '' OR team = ?1)`
+	WHERE active = 1 AND (team = '' OR team = ?1 OR team = ?2)`
 
 // Emit queues ev for every active endpoint that subscribed to its type: the company's,
 // and the ones of ev.TeamID. Call it with the transaction's app: the deliveries exist
@@ -103,7 +106,7 @@ func Emit(tx core.App, ev Event) error {
 	// One prepared statement, one row: sends run this inside the writer's transaction, and
 	// most companies have no endpoint at all.
 	var list string
-	if err := stmt.QueryRow(tx, endpointsSQL, []any{ev.TeamID}, &list); err != nil {
+	if err := stmt.QueryRow(tx, endpointsSQL, []any{ev.TeamID, ev.AlsoTeamID}, &list); err != nil {
 		return err
 	}
 	type endpoint struct{ ID, Events string }
