@@ -102,8 +102,9 @@ func TestRequestAppearsOnTheGiversOpenApprovals(t *testing.T) {
 			chromedp.SendKeys(css(`#request-form input[name=amount]`), amount),
 		)
 		// The button is clicked through the DOM: the live parts above the form swap in as
-		// events arrive, and a mouse click at the button's measured place can miss it when
-		// the page shifts in between (seen once on a loaded CI machine).
+		// events arrive, and a mouse click at the button's measured place could miss it if
+		// the page shifted in between. (A CI run once saw no flash here: the live fragment
+		// fetched during the redirect took it; TestFragmentsLeaveTheFlashForThePage.)
 		e2e.Get(t, asker, chromedp.Evaluate[bool](`document.querySelector('#request-form button[type=submit]').click(); true`))
 		waitUntil(t, asker, flashOK)
 		e2e.Get(t, giver, chromedp.Poll[bool](

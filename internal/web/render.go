@@ -203,8 +203,10 @@ func mustParseTemplates() map[string]*template.Template {
 	return out
 }
 
-// fillPage completes the common page data from the request.
-func fillPage(e *core.RequestEvent, p *Page) {
+// fillPage completes the common page data from the request. The one-time flash message is
+// taken only for a whole page (full), the only place it shows: a live fragment fetched
+// while the browser follows a form's redirect must not swallow it.
+func fillPage(e *core.RequestEvent, p *Page, full bool) {
 	p.User = currentUser(e)
 	p.CSRF = csrfToken(e)
 	p.Loc = time.UTC
@@ -214,7 +216,7 @@ func fillPage(e *core.RequestEvent, p *Page) {
 		p.Currency = c.Currency()
 		p.Loc = c.Location()
 	}
-	if p.Flash == nil {
+	if p.Flash == nil && full {
 		p.Flash = takeFlash(e)
 	}
 	p.Nav = navFor(p.User, e.Request.URL.Path)
@@ -245,7 +247,7 @@ func renderTemplate(e *core.RequestEvent, status int, view, name string, data pa
 	if !ok {
 		return fmt.Errorf("unknown view %q", view)
 	}
-	fillPage(e, data.page())
+	fillPage(e, data.page(), name == "layout")
 	if name == "layout" && data.page().User != nil {
 		addNavBadges(e.App, data.page().User, data.page().Nav)
 	}
