@@ -79,7 +79,7 @@ type Event struct {
 	// AlsoTeamID is a second team the event concerns (money moved between two teams: the
 	// giver's); its endpoints get the event too. The payload's team stays TeamID.
 	AlsoTeamID string
-	Data   any    // JSON-encodable details
+	Data       any // JSON-encodable details
 }
 
 // payload is the JSON body of every delivery.
