@@ -49,7 +49,19 @@ func TestKeyboardMenusDialogsAndBulkSelection(t *testing.T) {
 		e2e.Do(t, ctx, chromedp.Focus(css(cancel)), chromedp.KeyEvent(kb.Enter))
 		waitUntil(t, ctx, onCancel)
 		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape))
-		e2e.Get(t, ctx, chromedp.Evaluate[bool](`document.querySelector("`+cancel+`").click(); true`))
+		// Click the moment the dialog starts to fade out (it is still on screen then).
+		closing := e2e.Get(t, ctx, chromedp.Evaluate[bool](`new Promise(done => {
+			const m = document.getElementById("confirm-modal");
+			const tick = () => {
+				if (m.classList.contains("show")) return requestAnimationFrame(tick);
+				document.querySelector("`+cancel+`").click();
+				done(m.style.display === "block");
+			};
+			tick();
+		})`, chromedp.EvalAwaitPromise))
+		if !closing {
+			t.Fatal("the dialog was already gone: the click did not race its closing")
+		}
 		waitUntil(t, ctx, onCancel)
 		e2e.Do(t, ctx, chromedp.KeyEvent(kb.Escape))
 		waitUntil(t, ctx, `!document.querySelector(".modal-backdrop") && document.activeElement.matches("`+cancel+`")`)
