@@ -64,19 +64,11 @@ const storeChunk = 200
 func StoreMany(app core.App, msgs []Message) ([]string, error) {
 	ids := make([]string, len(msgs))
 	now := types.NowDateTime().String()
-	// With SMTP on, the message is delivered right after the commit; should the process
-	// die before that, the retry job picks it up once the safety net's time has come.
-	// Without SMTP it has no pickup time and stays in the outbox only (setting SMTP up
-	// later must not mail out everything ever stored).
-	pickup := ""
-	if SMTPEnabled(app) {
-		pickup = time.Now().UTC().Add(deliverySafetyNet).Format(types.DefaultDateLayout)
-	}
 	for start := 0; start < len(msgs); start += storeChunk {
 		part := msgs[start:min(start+storeChunk, len(msgs))]
 		var sql strings.Builder
-		sql.WriteString("INSERT INTO outbox (id, [[to]], subject, text, html, kind, delivery, error, next_attempt_at, created) VALUES ")
-		params := dbx.Params{"now": now, "stored": Stored, "pickup": pickup}
+		sql.WriteString("INSERT INTO outbox (id, [[to]], subject, text, html, kind, delivery, error, created) VALUES ")
+		params := dbx.Params{"now": now, "stored": Stored}
 		for i, m := range part {
 			id := core.GenerateDefaultRandomId()
 			ids[start+i] = id
@@ -84,7 +76,7 @@ func StoreMany(app core.App, msgs []Message) ([]string, error) {
 			if i > 0 {
 				sql.WriteString(", ")
 			}
-			fmt.Fprintf(&sql, "({:id%[1]s}, {:to%[1]s}, {:subject%[1]s}, {:text%[1]s}, {:html%[1]s}, {:kind%[1]s}, {:stored}, '', {:pickup}, {:now})", n)
+			fmt.Fprintf(&sql, "({:id%[1]s}, {:to%[1]s}, {:subject%[1]s}, {:text%[1]s}, {:html%[1]s}, {:kind%[1]s}, {:stored}, '', {:now})", n)
 			params["id"+n], params["to"+n], params["subject"+n] = id, m.To, truncate(m.Subject, 255)
 			params["text"+n], params["html"+n], params["kind"+n] = m.Text, m.HTML, m.Kind
 		}
@@ -204,14 +196,15 @@ func Reason(err error) string {
 	return err.Error()
 }
 
-// deliverySafetyNet is how long after storing a message the retry job delivers it if the
-// delivery right after the commit never happened (the process stopped in between). It is
-// longer than any delivery of a batch normally takes, so nothing goes out twice.
+// deliverySafetyNet is how long after its commit a message delivered in the background
+// is picked up by the retry job if that delivery never happened (the process stopped in
+// between). Background batches are a handful of approval notices, done in seconds, so
+// nothing goes out twice.
 const deliverySafetyNet = 10 * time.Minute
 
-// RetryDue delivers the failed messages whose next attempt is due at now, and the stored
-// ones whose delivery after their commit never happened, and returns how many it tried.
-// A cron job runs it every minute.
+// RetryDue delivers the failed messages whose next attempt is due at now, and the ones
+// left stored by a background delivery that never ran (SchedulePickup), and returns how
+// many it tried. A cron job runs it every minute.
 func RetryDue(app core.App, now time.Time) (int, error) {
 	if !SMTPEnabled(app) {
 		return 0, nil
@@ -275,12 +268,35 @@ func DeliverAfterCommit(tx core.App, ids ...string) {
 	if info == nil || root == nil || len(ids) == 0 {
 		return
 	}
+	if err := SchedulePickup(tx, ids...); err != nil {
+		tx.Logger().Error("outbox: cannot schedule the safety-net pickup", slog.Any("error", err))
+	}
 	info.OnComplete(func(txErr error) error {
 		if txErr == nil && SMTPEnabled(root) {
 			routine.FireAndForget(func() { Deliver(root, ids...) })
 		}
 		return nil
 	})
+}
+
+// SchedulePickup gives stored messages ids, inside the transaction that stored them, a
+// time at which the retry job delivers them should their delivery in the background never
+// happen (the process stopped after the commit). Without SMTP it does nothing: messages
+// stored then stay in the outbox only, and setting SMTP up later does not mail them out.
+// Messages delivered while their request waits (invites, resets) get none: a request that
+// died shows its error, and an admin resends from the outbox.
+func SchedulePickup(tx core.App, ids ...string) error {
+	if !SMTPEnabled(tx) || len(ids) == 0 {
+		return nil
+	}
+	anyIDs := make([]any, len(ids))
+	for i, id := range ids {
+		anyIDs[i] = id
+	}
+	pickup := time.Now().UTC().Add(deliverySafetyNet).Format(types.DefaultDateLayout)
+	_, err := tx.DB().Update(Collection, dbx.Params{"next_attempt_at": pickup},
+		dbx.And(dbx.In("id", anyIDs...), dbx.HashExp{"delivery": Stored})).Execute()
+	return err
 }
 
 // Send stores msg and delivers it at once; for callers outside a transaction.

@@ -342,9 +342,17 @@ func TestMailFailuresShowInTheOutboxAndAreRetried(t *testing.T) {
 		}
 	})
 
-	t.Run("a message whose delivery after the commit never happened goes out with the retries", func(t *testing.T) {
-		// The state a crash between commit and delivery leaves: stored, SMTP on, not sent.
-		ids, err := outbox.StoreMany(w.app, []outbox.Message{{To: "crash@acme.com", Subject: "Waiting for you", Text: "t", HTML: "<p>h</p>", Kind: "approval"}})
+	t.Run("a background message whose delivery after the commit never happened goes out with the retries", func(t *testing.T) {
+		// The state a crash between commit and background delivery leaves: stored, SMTP
+		// on, scheduled for pickup (as DeliverAfterCommit does), not sent.
+		var ids []string
+		err := w.app.RunInTransaction(func(tx core.App) error {
+			var err error
+			if ids, err = outbox.StoreMany(tx, []outbox.Message{{To: "crash@acme.com", Subject: "Waiting for you", Text: "t", HTML: "<p>h</p>", Kind: "approval"}}); err != nil {
+				return err
+			}
+			return outbox.SchedulePickup(tx, ids...)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,13 +368,23 @@ func TestMailFailuresShowInTheOutboxAndAreRetried(t *testing.T) {
 		}
 	})
 
-	t.Run("messages stored without SMTP are not mailed once SMTP is set up", func(t *testing.T) {
+	t.Run("messages stored without SMTP, or delivered while their request waited, are never picked up", func(t *testing.T) {
+		if _, err := outbox.StoreMany(w.app, []outbox.Message{{To: "sync@acme.com", Subject: "Invite", Text: "t", HTML: "<p>h</p>", Kind: "invite"}}); err != nil {
+			t.Fatal(err)
+		}
 		s := w.app.Settings()
 		s.SMTP.Enabled = false
 		if err := w.app.Save(s); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := outbox.StoreMany(w.app, []outbox.Message{{To: "old@acme.com", Subject: "Old news", Text: "t", HTML: "<p>h</p>", Kind: "invite"}}); err != nil {
+		err := w.app.RunInTransaction(func(tx core.App) error {
+			ids, err := outbox.StoreMany(tx, []outbox.Message{{To: "old@acme.com", Subject: "Old news", Text: "t", HTML: "<p>h</p>", Kind: "approval"}})
+			if err != nil {
+				return err
+			}
+			return outbox.SchedulePickup(tx, ids...)
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		s.SMTP.Enabled = true
@@ -374,7 +392,7 @@ func TestMailFailuresShowInTheOutboxAndAreRetried(t *testing.T) {
 			t.Fatal(err)
 		}
 		if n, _ := outbox.RetryDue(w.app, time.Now().Add(24*time.Hour)); n != 0 {
-			t.Errorf("mailed %d messages stored before SMTP was set up", n)
+			t.Errorf("picked up %d messages that were not left by a background delivery", n)
 		}
 	})
 
