@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -71,6 +73,12 @@ func TestDashboardWritesAreAudited(t *testing.T) {
 		return id
 	}
 	var used string
+	var avatarBody bytes.Buffer
+	mp := multipart.NewWriter(&avatarBody)
+	fw, _ := mp.CreateFormFile("avatar", "photo.png")
+	_, _ = fw.Write(pngBytes(t))
+	_ = mp.Close()
+	avatarType := mp.FormDataContentType()
 	scenarios := []tests.ApiScenario{
 		{
 			Name: "a role change in the dashboard is audited as a role change", Method: http.MethodPatch,
@@ -104,6 +112,24 @@ func TestDashboardWritesAreAudited(t *testing.T) {
 			URL: "/api/collections/users/records/" + f.ID("memberA"), Body: jsonBody(`{"name":"Maximilian Member"}`),
 			Headers: su, TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Maximilian Member"},
 			AfterTestFunc: auditedBySuperuser("user.update", f.ID("memberA"), "name"),
+		},
+		{
+			Name: "a photo uploaded in the dashboard is stored, with the audit entry in the same transaction", Method: http.MethodPatch,
+			URL: "/api/collections/users/records/" + f.ID("memberA"), Body: &avatarBody, Headers: map[string]string{
+				"Authorization": su["Authorization"], "Content-Type": avatarType},
+			TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"avatar":"photo_`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				auditedBySuperuser("user.update", f.ID("memberA"), "avatar")(t, app, res)
+				u, _ := app.FindRecordById("users", f.ID("memberA"))
+				fsys, err := app.NewFilesystem()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer fsys.Close()
+				if ok, err := fsys.Exists(u.BaseFilesPath() + "/" + u.GetString("avatar")); !ok || err != nil {
+					t.Errorf("the uploaded photo %q is not in storage (%v)", u.GetString("avatar"), err)
+				}
+			},
 		},
 		{
 			Name: "a user's own name change through the records API is not a dashboard entry", Method: http.MethodPatch,
