@@ -305,13 +305,23 @@ func SignOut(t testing.TB, ctx context.Context) {
 	)
 }
 
+// DialogShown is a condition that holds once the confirmation dialog has finished opening:
+// its fade-in is over and the focus is on its safe answer (app.js does that on
+// shown.bs.modal). Before that the dialog is still sliding in, so a click can miss it,
+// and Bootstrap ignores Escape and hide() while it opens.
+const DialogShown = `!!document.activeElement && document.activeElement.matches("#confirm-modal.show [data-bs-dismiss=modal]")`
+
+// WaitDialogShown waits until the confirmation dialog has finished opening.
+func WaitDialogShown(t testing.TB, ctx context.Context) {
+	t.Helper()
+	Get(t, ctx, chromedp.Poll[bool](DialogShown, chromedp.WithPollingTimeout(30*time.Second)))
+}
+
 // Confirm clicks the button of the confirmation dialog that a data-confirm button opened.
 func Confirm(t testing.TB, ctx context.Context) {
 	t.Helper()
-	Do(t, ctx,
-		chromedp.WaitVisible(chromedp.CSS(`#confirm-modal #confirm-accept`)),
-		chromedp.Click(chromedp.CSS(`#confirm-modal #confirm-accept`)),
-	)
+	WaitDialogShown(t, ctx)
+	Do(t, ctx, chromedp.Click(chromedp.CSS(`#confirm-modal #confirm-accept`)))
 }
 
 // ArtifactsDir is where screenshots go: $TEAMFUND_ARTIFACTS or <module>/artifacts.

@@ -114,10 +114,11 @@ func TestShellMenusWorkUnderTheCSP(t *testing.T) {
 	if msg := e2e.Text(t, ctx, `#confirm-message`); !strings.Contains(msg, "Deactivate member.a@acme.com?") {
 		t.Errorf("confirmation asks %q, want the button's question", msg)
 	}
+	e2e.WaitDialogShown(t, ctx) // Bootstrap ignores Escape while the dialog still opens
 	e2e.Screenshot(t, ctx, "shell-confirm-dialog")
+	e2e.Do(t, ctx, chromedp.KeyEvent("\x1b")) // Escape
+	waitUntil(t, ctx, `!document.querySelector("#confirm-modal.show") && !document.querySelector(".modal-backdrop")`)
 	e2e.Do(t, ctx,
-		chromedp.KeyEvent("\x1b"), // Escape
-		chromedp.WaitNotVisible(css(`#confirm-modal`)),
 		chromedp.Navigate(s.URL+"/users/"+f.ID("memberA")),
 		chromedp.WaitVisible(css(`#lock button`)),
 	)

@@ -125,6 +125,6 @@ const flashOK = `!!document.querySelector("#flash .flash.ok")`
 // confirmDialog accepts the confirmation dialog a money-moving or destructive button opens.
 func confirmDialog(t *testing.T, ctx context.Context) {
 	t.Helper()
-	waitUntil(t, ctx, `!!document.querySelector("#confirm-modal.show [data-confirm-accept]")`)
+	waitUntil(t, ctx, e2e.DialogShown)
 	e2e.Do(t, ctx, chromedp.Click(css(`#confirm-modal [data-confirm-accept]`)))
 }
