@@ -20,6 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/send"
+	"teamfund/internal/server"
 	"teamfund/internal/testutil"
 	"teamfund/internal/transfer"
 	"teamfund/internal/webhook"
@@ -276,6 +277,57 @@ func TestWebhooks(t *testing.T) {
 		alphaEP.waitCalls(t, 2)
 		if n := len(deliveriesOf(t, app, betaID)); n != 1 {
 			t.Errorf("beta's endpoint has %d deliveries, want only the move into beta", n)
+		}
+	})
+
+	t.Run("two processes on one data folder never deliver the same event twice", func(t *testing.T) {
+		app := testutil.NewApp(t)
+		defer app.Cleanup()
+		ep := newEndpoint(t, func(int, http.ResponseWriter, *http.Request) { time.Sleep(20 * time.Millisecond) })
+		id, _ := register(t, app, ep.srv.URL, "", webhook.BudgetRun)
+		// A second app on the same folder, as a CLI command beside the server: its own
+		// worker sees the same queue.
+		cli := core.NewBaseApp(core.BaseAppConfig{DataDir: app.DataDir(), EncryptionEnv: "pb_test_env", DBConnect: server.DBConnect})
+		if err := cli.Bootstrap(); err != nil {
+			t.Fatal(err)
+		}
+		server.Bind(cli)
+		defer cli.OnTerminate().Trigger(&core.TerminateEvent{App: cli}, func(e *core.TerminateEvent) error { return cli.ResetBootstrapState() })
+
+		const events = 24
+		err := app.RunInTransaction(func(tx core.App) error {
+			for i := range events {
+				if err := webhook.Emit(tx, webhook.Event{Type: webhook.BudgetRun, Data: map[string]any{"n": i}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}) // the server's worker starts on the commit; the CLI's races it
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := webhook.DeliverDue(cli, time.Now()); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		ep.waitCalls(t, events)
+		time.Sleep(300 * time.Millisecond) // a duplicate would arrive with the last ones
+		seen := map[string]int{}
+		for _, c := range ep.received() {
+			seen[c.Header.Get("X-Teamfund-Delivery")]++
+		}
+		if len(ep.received()) != events || len(seen) != events {
+			t.Errorf("the endpoint got %d requests for %d deliveries (%d queued): %v", len(ep.received()), len(seen), events, seen)
+		}
+		if n, _ := app.CountRecords(webhook.DeliveriesCollection, dbx.HashExp{"webhook": id, "status": webhook.Sent}); n != events {
+			t.Errorf("%d deliveries recorded as sent, want %d", n, events)
 		}
 	})
 

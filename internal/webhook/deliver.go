@@ -135,14 +135,15 @@ func DeliverDue(app core.App, now time.Time) (int, error) {
 }
 
 type dueRow struct {
-	ID       string `db:"id"`
-	Webhook  string `db:"webhook"`
-	Event    string `db:"event"`
-	Payload  string `db:"payload"`
-	Attempts int    `db:"attempts"`
-	URL      string `db:"url"`
-	Secret   string `db:"secret"`
-	Active   bool   `db:"active"`
+	ID          string `db:"id"`
+	Webhook     string `db:"webhook"`
+	Event       string `db:"event"`
+	Payload     string `db:"payload"`
+	Attempts    int    `db:"attempts"`
+	NextAttempt string `db:"next_attempt_at"`
+	URL         string `db:"url"`
+	Secret      string `db:"secret"`
+	Active      bool   `db:"active"`
 }
 
 func (w *worker) deliverDue(now time.Time) (int, error) {
@@ -154,7 +155,7 @@ func (w *worker) deliverDue(now time.Time) (int, error) {
 			return total, nil
 		}
 		var rows []dueRow
-		err := w.app.DB().NewQuery(`SELECT d.id, d.webhook, d.event, d.payload, d.attempts, h.url, h.secret, h.active
+		err := w.app.DB().NewQuery(`SELECT d.id, d.webhook, d.event, d.payload, d.attempts, d.next_attempt_at, h.url, h.secret, h.active
 			FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook
 			WHERE d.status = {:pending} AND d.next_attempt_at <= {:now}
 			ORDER BY d.next_attempt_at, d.id LIMIT 50`).
@@ -170,11 +171,32 @@ func (w *worker) deliverDue(now time.Time) (int, error) {
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				w.attempt(r)
+				if w.claim(r) {
+					w.attempt(r)
+				}
 			}()
 		}
 		wg.Wait()
 	}
+}
+
+// claimLease is how long a claimed delivery is left to its worker before another one may
+// take it (the worker's process may have died mid-attempt); longer than any attempt.
+const claimLease = 2 * time.Minute
+
+// claim takes r for this worker: a CLI command's worker and the server's (two processes)
+// may see the same due delivery, and only the one whose compare-and-set on its
+// next_attempt_at succeeds POSTs it, so an endpoint never gets it twice from them.
+func (w *worker) claim(r dueRow) bool {
+	lease := time.Now().UTC().Add(claimLease).Format(types.DefaultDateLayout)
+	res, err := w.app.DB().Update(DeliveriesCollection, dbx.Params{"next_attempt_at": lease},
+		dbx.HashExp{"id": r.ID, "status": Pending, "next_attempt_at": r.NextAttempt}).Execute()
+	if err != nil {
+		w.app.Logger().Error("webhooks: cannot claim a delivery", slog.String("id", r.ID), slog.Any("error", err))
+		return false
+	}
+	n, err := res.RowsAffected()
+	return err == nil && n == 1
 }
 
 // attempt POSTs one delivery and records the answer; a failure is retried after the next
