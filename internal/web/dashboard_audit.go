@@ -1,8 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -37,6 +40,8 @@ func bindDashboardAudit(app core.App) {
 		}
 		return e.Next()
 	})
+
+	app.OnSettingsUpdateRequest().BindFunc(auditServerSettings)
 
 	app.OnRecordCreateRequest().BindFunc(func(e *core.RecordRequestEvent) error { return auditSuperuserWrite(e, "create") })
 	app.OnRecordUpdateRequest().BindFunc(func(e *core.RecordRequestEvent) error { return auditSuperuserWrite(e, "update") })
@@ -165,4 +170,34 @@ func recordLabel(r *core.Record) string {
 		}
 	}
 	return r.Id
+}
+
+// auditServerSettings records which sections of PocketBase's settings (mail, backups,
+// rate limits, application URL, ...) a superuser changed in the dashboard. Values are left
+// out: they hold passwords and keys.
+func auditServerSettings(e *core.SettingsUpdateRequestEvent) error {
+	before, _ := json.Marshal(e.OldSettings) // PocketBase leaves the secrets out
+	if err := e.Next(); err != nil {
+		return err
+	}
+	after, _ := json.Marshal(e.NewSettings)
+	var old, cur map[string]json.RawMessage
+	_ = json.Unmarshal(before, &old)
+	_ = json.Unmarshal(after, &cur)
+	var changed []string
+	for section, v := range cur {
+		if string(old[section]) != string(v) {
+			changed = append(changed, section)
+		}
+	}
+	if len(changed) == 0 || e.Auth == nil {
+		return nil
+	}
+	slices.Sort(changed)
+	err := audit.RecordBySuperuser(e.App, e.Auth.Email(), audit.Entry{Action: "server.settings", TargetType: "server",
+		TargetLabel: "PocketBase settings", After: map[string]any{"sections": changed}})
+	if err != nil {
+		e.App.Logger().Error("audit: cannot record a settings change", slog.Any("error", err))
+	}
+	return nil
 }

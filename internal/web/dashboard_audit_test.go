@@ -166,6 +166,21 @@ func TestDashboardWritesAreAudited(t *testing.T) {
 			},
 		},
 		{
+			Name: "a change of PocketBase's settings names the changed sections, not their values", Method: http.MethodPatch,
+			URL: "/api/settings", Body: jsonBody(`{"meta":{"appName":"Acme Outreach"},"smtp":{"enabled":true,"host":"smtp.example.com","port":587,"username":"u","password":"s3cret-pass"}}`),
+			Headers: su, TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Acme Outreach"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				rows, err := app.FindAllRecords("audit_log", dbx.HashExp{"action": "server.settings"})
+				if err != nil || len(rows) != 1 {
+					t.Fatalf("%d server.settings entries (%v), want 1", len(rows), err)
+				}
+				after := rows[0].GetString("after")
+				if after != `{"sections":["meta","smtp"]}` || rows[0].GetString("actor_email") != "root@acme.com (dashboard)" {
+					t.Errorf("entry by %q: %s", rows[0].GetString("actor_email"), after)
+				}
+			},
+		},
+		{
 			Name: "the audit log cannot be edited, even by a superuser", Method: http.MethodDelete,
 			URL: "/api/collections/audit_log/records/{entry}", Headers: su, TestAppFactory: newSendsAppWithSends,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"The audit log is append-only"},
