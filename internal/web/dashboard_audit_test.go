@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/invite"
 	"teamfund/internal/testutil"
 )
 
@@ -207,6 +208,93 @@ func TestDashboardWritesAreAudited(t *testing.T) {
 				}
 			}
 		}
+		withURLFromApp(&s, fill)
+		s.Test(t)
+	}
+}
+
+// The dashboard cannot add people or invitations around the Invites page, which applies the
+// seat limit and the domain rule, mails the link and keeps only its hash.
+func TestDashboardCannotBypassInvitations(t *testing.T) {
+	f := testutil.Fixtures(t)
+	su := f.AuthHeaders("superuser")
+	var inviteID, keyID string
+	withInvite := func(tb testing.TB) *tests.TestApp {
+		app := testutil.NewApp(tb)
+		admin := testutil.Member(tb, app, f.ID("admin"))
+		inv, err := invite.Create(app, admin, invite.Candidate{Email: "new.hire@acme.com", Name: "New Hire", Role: "member", Team: f.ID("alpha")})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		key, _, err := invite.CreateKey(app, admin, f.ID("alpha"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		inviteID, keyID = inv.Id, key.Id
+		return app
+	}
+	inviteIs := func(field, want string) func(testing.TB, *tests.TestApp, *http.Response) {
+		return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			if r, err := app.FindRecordById("invites", inviteID); err != nil || r.GetString(field) != want {
+				t.Errorf("invite %s = %q (%v), want %q", field, r.GetString(field), err, want)
+			}
+		}
+	}
+	noUser := func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+		if _, err := app.FindAuthRecordByEmail("users", "made.up@acme.com"); err == nil {
+			t.Error("the dashboard created a user")
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "no user is created in the dashboard: it names the Invites page", Method: http.MethodPost, URL: "/api/collections/users/records",
+			Body:    jsonBody(`{"email":"made.up@acme.com","password":"password123","passwordConfirm":"password123","role":"admin","status":"active","record_visibility":"own"}`),
+			Headers: su, TestAppFactory: testutil.NewApp, AfterTestFunc: noUser,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Add people on Teamfund", "seat limit"},
+		},
+		{
+			Name: "no invite is created in the dashboard", Method: http.MethodPost, URL: "/api/collections/invites/records",
+			Body:    jsonBody(`{"email":"made.up@acme.com","role":"admin","status":"pending","expires":"2099-01-01 00:00:00.000Z"}`),
+			Headers: su, TestAppFactory: testutil.NewApp, AfterTestFunc: expectCount("invites", 0),
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Invites are sent, resent and revoked on Teamfund"},
+		},
+		{
+			Name: "a pending invite's role cannot be raised in the dashboard", Method: http.MethodPatch, URL: "/api/collections/invites/records/{invite}",
+			Body: jsonBody(`{"role":"admin"}`), Headers: su, TestAppFactory: withInvite, AfterTestFunc: inviteIs("role", "member"),
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Invites are sent"},
+		},
+		{
+			Name: "a pending invite's expiry cannot be pushed out in the dashboard", Method: http.MethodPatch, URL: "/api/collections/invites/records/{invite}",
+			Body: jsonBody(`{"expires":"2099-01-01 00:00:00.000Z"}`), Headers: su, TestAppFactory: withInvite,
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if r, _ := app.FindRecordById("invites", inviteID); r == nil || strings.HasPrefix(r.GetString("expires"), "2099") {
+					t.Error("the invite's expiry changed")
+				}
+			},
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Invites are sent"},
+		},
+		{
+			Name: "an invite's name may be corrected", Method: http.MethodPatch, URL: "/api/collections/invites/records/{invite}",
+			Body: jsonBody(`{"name":"Newton Hire"}`), Headers: su, TestAppFactory: withInvite, AfterTestFunc: inviteIs("name", "Newton Hire"),
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Newton Hire"},
+		},
+		{
+			Name: "no invite key is created in the dashboard", Method: http.MethodPost, URL: "/api/collections/invite_links/records",
+			Body:    jsonBody(`{"team":"` + f.ID("alpha") + `","expires":"2099-01-01 00:00:00.000Z","token_hash":"abc"}`),
+			Headers: su, TestAppFactory: testutil.NewApp, AfterTestFunc: expectCount("invite_links", 0),
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Invite keys are created and revoked on Teamfund"},
+		},
+		{
+			Name: "an invite key's expiry cannot be pushed out in the dashboard", Method: http.MethodPatch, URL: "/api/collections/invite_links/records/{key}",
+			Body: jsonBody(`{"expires":"2099-01-01 00:00:00.000Z"}`), Headers: su, TestAppFactory: withInvite,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Invite keys are created and revoked on Teamfund"},
+		},
+	}
+	fill := map[string]func(testing.TB, *tests.TestApp) string{
+		"{invite}": func(testing.TB, *tests.TestApp) string { return inviteID },
+		"{key}":    func(testing.TB, *tests.TestApp) string { return keyID },
+	}
+	for _, s := range scenarios {
 		withURLFromApp(&s, fill)
 		s.Test(t)
 	}

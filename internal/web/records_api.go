@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"teamfund/internal/invite"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
 	"teamfund/internal/team"
@@ -23,6 +24,10 @@ var (
 	errDeleteTeamHere  = errors.New("delete teams on Teamfund's team page: it returns every member's balance to the company")
 	errSendsHere       = errors.New("sends are created, approved, rejected and cancelled in Teamfund (Sends and Approvals pages), which move the money with them; here only the recipient's name and email may be corrected")
 	errRequestsHere    = errors.New("money requests are filed and decided on Teamfund's Money page, which moves the money with them")
+	errAddUserHere     = errors.New("add people on Teamfund's Invites page (an invite, an invite key or a CSV file): it applies the seat limit and the domain rule and mails them a link")
+	errInvitesHere     = errors.New("invites are sent, resent and revoked on Teamfund's Invites page, which mails the link, keeps only a hash of it and applies the seat limit; here only the name may be corrected, or the invite deleted")
+	errInviteKeysHere  = errors.New("invite keys are created and revoked on Teamfund's Invites page, which keeps only a hash of the link; here a key may only be deleted")
+	inviteFields       = []string{"email", "role", "team", "status", "token_hash", "expires", "invited_by", "accepted_user", "sent_at"}
 	sendMoneyFields    = []string{"status", "cost", "sender", "touch", "team", "decided_by"}
 	requestMoneyFields = []string{"status", "amount", "requester", "giver", "team"}
 )
@@ -44,6 +49,16 @@ func bindRecordsAPIRules(app core.App) {
 		}
 		return e.Next()
 	})
+	app.OnRecordCreateRequest(member.Collection).BindFunc(refuse(errAddUserHere))
+	app.OnRecordCreateRequest(invite.Collection).BindFunc(refuse(errInvitesHere))
+	app.OnRecordUpdateRequest(invite.Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if changed(e.Record, inviteFields...) {
+			return errInvitesHere
+		}
+		return e.Next()
+	})
+	app.OnRecordCreateRequest(invite.KeyCollection).BindFunc(refuse(errInviteKeysHere))
+	app.OnRecordUpdateRequest(invite.KeyCollection).BindFunc(refuse(errInviteKeysHere))
 	app.OnRecordDeleteRequest(team.Collection).BindFunc(refuse(errDeleteTeamHere))
 	app.OnRecordCreateRequest(send.Collection).BindFunc(refuse(errSendsHere))
 	app.OnRecordDeleteRequest(send.Collection).BindFunc(refuse(errSendsHere))
