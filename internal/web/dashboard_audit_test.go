@@ -299,3 +299,64 @@ func TestDashboardCannotBypassInvitations(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+// A dashboard edit of the company keeps the settings page's rules; the company is neither
+// created nor deleted there.
+func TestDashboardKeepsTheCompanySettingsRules(t *testing.T) {
+	f := testutil.Fixtures(t)
+	su := f.AuthHeaders("superuser")
+	var companyID string
+	app := func(tb testing.TB) *tests.TestApp {
+		a := testutil.NewApp(tb)
+		_ = a.DB().NewQuery("SELECT id FROM company LIMIT 1").Row(&companyID)
+		return a
+	}
+	unchanged := func(t testing.TB, a *tests.TestApp, _ *http.Response) {
+		if n, _ := a.CountRecords("company"); n != 1 {
+			t.Fatalf("%d company records, want 1", n)
+		}
+		r, _ := a.FindRecordById("company", companyID)
+		if r.GetString("timezone") == "Mars/Olympus" || r.GetInt("seat_limit") < 0 || r.GetInt("invite_ttl_hours") == 0 || r.GetBool("sso_required") {
+			t.Errorf("a refused edit was saved: %v", r)
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "an unknown time zone is refused with the field named", Method: http.MethodPatch, URL: "/api/collections/company/records/{company}",
+			Body: jsonBody(`{"timezone":"Mars/Olympus"}`), Headers: su, TestAppFactory: app, AfterTestFunc: unchanged,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"timezone"`, "known time zone"},
+		},
+		{
+			Name: "a negative seat limit and an invite lifetime of 0 are refused", Method: http.MethodPatch, URL: "/api/collections/company/records/{company}",
+			Body: jsonBody(`{"seat_limit":-5,"invite_ttl_hours":0}`), Headers: su, TestAppFactory: app, AfterTestFunc: unchanged,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{`"seat_limit"`, `"invite_ttl_hours"`},
+		},
+		{
+			Name: "single sign-on cannot be required without a provider", Method: http.MethodPatch, URL: "/api/collections/company/records/{company}",
+			Body: jsonBody(`{"sso_required":true}`), Headers: su, TestAppFactory: app, AfterTestFunc: unchanged,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"provider is enabled"},
+		},
+		{
+			Name: "the name may be changed", Method: http.MethodPatch, URL: "/api/collections/company/records/{company}",
+			Body: jsonBody(`{"name":"Acme Outreach"}`), Headers: su, TestAppFactory: app,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Acme Outreach"},
+			AfterTestFunc: func(t testing.TB, a *tests.TestApp, res *http.Response) {
+				auditedBySuperuser("company.settings", companyID, "name")(t, a, res)
+			},
+		},
+		{
+			Name: "the company is not deleted in the dashboard", Method: http.MethodDelete, URL: "/api/collections/company/records/{company}",
+			Headers: su, TestAppFactory: app, AfterTestFunc: unchanged,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"Close the company on Teamfund"},
+		},
+		{
+			Name: "a second company is not created in the dashboard", Method: http.MethodPost, URL: "/api/collections/company/records",
+			Body: jsonBody(`{"name":"Other","currency":"EUR","timezone":"UTC","invite_ttl_hours":72}`), Headers: su, TestAppFactory: app, AfterTestFunc: unchanged,
+			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"created once"},
+		},
+	}
+	for _, s := range scenarios {
+		withURLFromApp(&s, map[string]func(testing.TB, *tests.TestApp) string{"{company}": func(testing.TB, *tests.TestApp) string { return companyID }})
+		s.Test(t)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"teamfund/internal/company"
 	"teamfund/internal/invite"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
@@ -27,6 +28,8 @@ var (
 	errAddUserHere     = errors.New("add people on Teamfund's Invites page (an invite, an invite key or a CSV file): it applies the seat limit and the domain rule and mails them a link")
 	errInvitesHere     = errors.New("invites are sent, resent and revoked on Teamfund's Invites page, which mails the link, keeps only a hash of it and applies the seat limit; here only the name may be corrected, or the invite deleted")
 	errInviteKeysHere  = errors.New("invite keys are created and revoked on Teamfund's Invites page, which keeps only a hash of the link; here a key may only be deleted")
+	errCompanyOnce     = errors.New("the company is created once, by the first-run setup")
+	errCloseHere       = errors.New("close the company on Teamfund's Settings page (Close the company…): it offers the download of everything first and deletes every record and file together")
 	inviteFields       = []string{"email", "role", "team", "status", "token_hash", "expires", "invited_by", "accepted_user", "sent_at"}
 	sendMoneyFields    = []string{"status", "cost", "sender", "touch", "team", "decided_by"}
 	requestMoneyFields = []string{"status", "amount", "requester", "giver", "team"}
@@ -59,6 +62,9 @@ func bindRecordsAPIRules(app core.App) {
 	})
 	app.OnRecordCreateRequest(invite.KeyCollection).BindFunc(refuse(errInviteKeysHere))
 	app.OnRecordUpdateRequest(invite.KeyCollection).BindFunc(refuse(errInviteKeysHere))
+	app.OnRecordCreateRequest(company.Collection).BindFunc(refuse(errCompanyOnce))
+	app.OnRecordDeleteRequest(company.Collection).BindFunc(refuse(errCloseHere))
+	app.OnRecordUpdateRequest(company.Collection).BindFunc(checkCompanySettings)
 	app.OnRecordDeleteRequest(team.Collection).BindFunc(refuse(errDeleteTeamHere))
 	app.OnRecordCreateRequest(send.Collection).BindFunc(refuse(errSendsHere))
 	app.OnRecordDeleteRequest(send.Collection).BindFunc(refuse(errSendsHere))
@@ -76,6 +82,22 @@ func bindRecordsAPIRules(app core.App) {
 		}
 		return e.Next()
 	})
+}
+
+// checkCompanySettings holds a dashboard edit of the company to the rules of the owner's
+// settings page (name, currency, time zone, seat limit, invite lifetime; single sign-on
+// required only with a provider).
+func checkCompanySettings(e *core.RecordRequestEvent) error {
+	r := e.Record
+	s := company.Settings{Name: r.GetString("name"), Currency: r.GetString("currency"), Timezone: r.GetString("timezone"),
+		SeatLimit: r.GetInt("seat_limit"), InviteTTLHours: r.GetInt("invite_ttl_hours"), SSORequired: r.GetBool("sso_required")}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	if s.SSORequired && !r.Original().GetBool("sso_required") && len(member.SSOProviders(e.App)) == 0 {
+		return company.ErrNoSSOProvider
+	}
+	return e.Next()
 }
 
 func refuse(err error) func(*core.RecordRequestEvent) error {
