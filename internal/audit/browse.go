@@ -192,11 +192,16 @@ func jsonObject(s string) (map[string]json.RawMessage, bool) {
 	return m, true
 }
 
-// jsonText shows a JSON value without quotes around strings.
+// jsonText shows a JSON value without quotes around strings, and a list of strings as
+// "a, b".
 func jsonText(v json.RawMessage) string {
 	var s string
 	if json.Unmarshal(v, &s) == nil {
 		return s
+	}
+	var list []string
+	if json.Unmarshal(v, &list) == nil && list != nil {
+		return strings.Join(list, ", ")
 	}
 	return string(v)
 }

@@ -42,7 +42,7 @@ var auditActionLabels = map[string]string{
 	"money.request":                 "Money requested",
 	"money.transfer":                "Money given",
 	"webhook.test":                  "Webhook test event sent",
-	"server.settings":               "Server settings changed (dashboard)",
+	"server.settings":               "Server settings changed",
 	"user.password_changed":         "Password changed",
 	"user.password_reset":           "Password reset",
 	"user.password_reset_requested": "Password reset requested",

@@ -172,6 +172,13 @@ func recordLabel(r *core.Record) string {
 	return r.Id
 }
 
+// settingsSections name the sections of PocketBase's settings as its dashboard does.
+var settingsSections = map[string]string{
+	"meta": "Application", "smtp": "Mail", "s3": "File storage", "backups": "Backups",
+	"rateLimits": "Rate limits", "trustedProxy": "Trusted proxy", "batch": "Batch API",
+	"logs": "Logs", "superuserIPs": "Superuser IPs",
+}
+
 // auditServerSettings records which sections of PocketBase's settings (mail, backups,
 // rate limits, application URL, ...) a superuser changed in the dashboard. Values are left
 // out: they hold passwords and keys.
@@ -187,7 +194,11 @@ func auditServerSettings(e *core.SettingsUpdateRequestEvent) error {
 	var changed []string
 	for section, v := range cur {
 		if string(old[section]) != string(v) {
-			changed = append(changed, section)
+			name := settingsSections[section]
+			if name == "" {
+				name = section
+			}
+			changed = append(changed, name)
 		}
 	}
 	if len(changed) == 0 || e.Auth == nil {

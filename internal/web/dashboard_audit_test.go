@@ -176,7 +176,7 @@ func TestDashboardWritesAreAudited(t *testing.T) {
 					t.Fatalf("%d server.settings entries (%v), want 1", len(rows), err)
 				}
 				after := rows[0].GetString("after")
-				if after != `{"sections":["meta","smtp"]}` || rows[0].GetString("actor_email") != "root@acme.com (dashboard)" {
+				if after != `{"sections":["Application","Mail"]}` || rows[0].GetString("actor_email") != "root@acme.com (dashboard)" {
 					t.Errorf("entry by %q: %s", rows[0].GetString("actor_email"), after)
 				}
 			},
