@@ -84,7 +84,7 @@ func auditSuperuserWrite(e *core.RecordRequestEvent, op string) error {
 		if err := audit.RecordBySuperuser(tx, e.Auth.Email(), entry); err != nil {
 			return err
 		}
-		if entry.Action == "user.deactivate" {
+		if kind == "user" && after["status"] == member.StatusDeactivated {
 			u := member.Wrap(e.Record)
 			return webhook.Emit(tx, webhook.Event{Type: webhook.UserDeactivated, TeamID: u.TeamID(), Data: map[string]any{
 				"user": u.Id, "email": u.Email(), "name": u.Name(), "team": u.TeamID(), "by": e.Auth.Email()}})
