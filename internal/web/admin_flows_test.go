@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,7 +21,15 @@ import (
 // do sends one request to srv with headers and returns the response (body closed).
 func do(t *testing.T, srvURL, method, path, body string, headers map[string]string) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(method, srvURL+path, strings.NewReader(body))
+	res, _ := exchange(t, method, srvURL+path, body, headers)
+	return res
+}
+
+// exchange sends one request without following redirects and returns the response with
+// its body read (and closed).
+func exchange(t *testing.T, method, u, payload string, headers map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(payload))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,8 +41,9 @@ func do(t *testing.T, srvURL, method, path, body string, headers map[string]stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
-	return res
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
 }
 
 func TestDeactivationEndsAnExistingBrowserSession(t *testing.T) {

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,20 +34,7 @@ func takeoverApp(t *testing.T) (core.App, string, string, string) {
 // body sends one request and returns its status and body.
 func body(t *testing.T, method, u, payload string, headers map[string]string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, u, strings.NewReader(payload))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := exchange(t, method, u, payload, headers)
 	return res.StatusCode, string(b)
 }
 

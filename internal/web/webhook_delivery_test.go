@@ -169,7 +169,7 @@ func TestWebhooks(t *testing.T) {
 				break
 			}
 		}
-		status, page := getPage(t, srv.URL+"/webhooks", f.CookieHeaders("admin"))
+		status, page := body(t, "GET", srv.URL+"/webhooks", "", f.CookieHeaders("admin"))
 		if status != http.StatusOK || !strings.Contains(page, "Send approved") || !strings.Contains(page, ">sent<") || !strings.Contains(page, `<td data-label="Response"><div>200`) {
 			t.Errorf("webhooks page %d does not list the deliveries with status and code", status)
 		}
@@ -370,7 +370,7 @@ func TestWebhooks(t *testing.T) {
 		if r := callAPI(t, &http.Client{}, srv.URL, "POST", "/api/tf/webhooks/"+id+"/test", f.Token("managerA"), nil); r.Status != http.StatusForbidden {
 			t.Errorf("a manager sending a test event: %d", r.Status)
 		}
-		status, _ := postForm(t, srv.URL+"/webhooks/"+id+"/test", f.FormHeaders("admin"), "csrf_token="+testutil.CSRF)
+		status, _ := body(t, "POST", srv.URL+"/webhooks/"+id+"/test", "csrf_token="+testutil.CSRF, f.FormHeaders("admin"))
 		if status != http.StatusSeeOther {
 			t.Fatalf("test from the page: %d", status)
 		}
@@ -387,7 +387,7 @@ func TestWebhooks(t *testing.T) {
 		if n := len(other.received()); n != 0 {
 			t.Errorf("the other endpoint got %d test events", n)
 		}
-		status, page := getPage(t, srv.URL+"/webhooks", f.FormHeaders("admin"))
+		status, page := body(t, "GET", srv.URL+"/webhooks", "", f.FormHeaders("admin"))
 		if status != http.StatusOK || !strings.Contains(page, "Test event") || !strings.Contains(page, "Send test event") {
 			t.Errorf("webhooks page %d does not list the test delivery", status)
 		}
@@ -403,20 +403,20 @@ func TestWebhooks(t *testing.T) {
 		old, moved := newEndpoint(t, nil), newEndpoint(t, nil)
 		id, secret := register(t, app, old.srv.URL+"/old", "", webhook.MoneyMoved)
 
-		status, page := getPage(t, srv.URL+"/webhooks/"+id+"/edit", f.FormHeaders("admin"))
+		status, page := body(t, "GET", srv.URL+"/webhooks/"+id+"/edit", "", f.FormHeaders("admin"))
 		if status != http.StatusOK || !strings.Contains(page, "Edit endpoint") || !strings.Contains(page, `value="`+old.srv.URL+`/old"`) {
 			t.Fatalf("edit page %d does not show the endpoint's settings", status)
 		}
-		status, page = postForm(t, srv.URL+"/webhooks/"+id, f.FormHeaders("admin"), "url=nope&events=money.moved&csrf_token="+testutil.CSRF)
+		status, page = body(t, "POST", srv.URL+"/webhooks/"+id, "url=nope&events=money.moved&csrf_token="+testutil.CSRF, f.FormHeaders("admin"))
 		if status != http.StatusUnprocessableEntity || !strings.Contains(page, `value="nope"`) || !strings.Contains(page, "Edit endpoint") {
 			t.Errorf("a bad URL on the edit form: %d", status)
 		}
-		body := "url=" + moved.srv.URL + "/new&events=money.moved&events=webhook.test&description=CRM&csrf_token=" + testutil.CSRF
-		if status, _ := postForm(t, srv.URL+"/webhooks/"+id, f.FormHeaders("admin"), body); status != http.StatusUnprocessableEntity {
+		form := "url=" + moved.srv.URL + "/new&events=money.moved&events=webhook.test&description=CRM&csrf_token=" + testutil.CSRF
+		if status, _ := body(t, "POST", srv.URL+"/webhooks/"+id, form, f.FormHeaders("admin")); status != http.StatusUnprocessableEntity {
 			t.Errorf("webhook.test is not an event to subscribe to: %d", status)
 		}
-		body = "url=" + moved.srv.URL + "/new&events=money.moved&events=send.created&description=CRM&csrf_token=" + testutil.CSRF
-		if status, _ := postForm(t, srv.URL+"/webhooks/"+id, f.FormHeaders("admin"), body); status != http.StatusSeeOther {
+		form = "url=" + moved.srv.URL + "/new&events=money.moved&events=send.created&description=CRM&csrf_token=" + testutil.CSRF
+		if status, _ := body(t, "POST", srv.URL+"/webhooks/"+id, form, f.FormHeaders("admin")); status != http.StatusSeeOther {
 			t.Fatalf("saving the edit: %d", status)
 		}
 		r := callAPI(t, &http.Client{}, srv.URL, "PATCH", "/api/tf/webhooks/"+id, f.Token("admin"), map[string]any{"description": "CRM (prod)"})
@@ -469,39 +469,9 @@ func TestWebhooks(t *testing.T) {
 		if n, _ := app.CountRecords(webhook.Collection); n != 0 {
 			t.Errorf("%d endpoints written by refused requests", n)
 		}
-		status, page := postForm(t, srv.URL+"/webhooks", f.FormHeaders("admin"), "url=not+a+url&events=send.created&csrf_token="+testutil.CSRF)
+		status, page := body(t, "POST", srv.URL+"/webhooks", "url=not+a+url&events=send.created&csrf_token="+testutil.CSRF, f.FormHeaders("admin"))
 		if status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(page), "enter a full http:// or https:// url") || !strings.Contains(page, `value="not a url"`) {
 			t.Errorf("form with a bad URL: %d", status)
 		}
 	})
-}
-
-func getPage(t *testing.T, url string, headers map[string]string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	return doPage(t, req)
-}
-
-func postForm(t *testing.T, url string, headers map[string]string, body string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	return doPage(t, req)
-}
-
-func doPage(t *testing.T, req *http.Request) (int, string) {
-	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
 }
