@@ -2,45 +2,23 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/audit"
 	"teamfund/internal/member"
-	"teamfund/internal/send"
-	"teamfund/internal/touch"
 	"teamfund/internal/webhook"
-)
-
-var (
-	errAuditAppendOnly = errors.New("the audit log is append-only: its entries cannot be created, changed or deleted by hand")
-	errTouchHasSends   = errors.New("this touch has sends, which keep it in their history: set its status to completed on Teamfund's Touches page instead of deleting it")
 )
 
 // bindDashboardAudit records in the audit log what a superuser writes through the records
 // API (the PocketBase dashboard, or a superuser token): Teamfund's own pages audit their
 // actions, and a role change or deactivation made in the dashboard is just as
-// administrative. The entry commits with the change, or neither does.
+// administrative. The entry commits with the change, or neither does. Bound after
+// bindRecordsAPIRules, so a refused write is neither run nor audited.
 func bindDashboardAudit(app core.App) {
-	app.OnRecordCreateRequest(audit.Collection).BindFunc(refuse(errAuditAppendOnly))
-	app.OnRecordUpdateRequest(audit.Collection).BindFunc(refuse(errAuditAppendOnly))
-	app.OnRecordDeleteRequest(audit.Collection).BindFunc(refuse(errAuditAppendOnly))
-	app.OnRecordDeleteRequest(touch.Collection).BindFunc(func(e *core.RecordRequestEvent) error {
-		n, err := e.App.CountRecords(send.Collection, dbx.HashExp{"touch": e.Record.Id})
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return errTouchHasSends
-		}
-		return e.Next()
-	})
-
 	app.OnSettingsUpdateRequest().BindFunc(auditServerSettings)
 
 	app.OnRecordCreateRequest().BindFunc(func(e *core.RecordRequestEvent) error { return auditSuperuserWrite(e, "create") })

@@ -4,16 +4,19 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"teamfund/internal/audit"
 	"teamfund/internal/company"
 	"teamfund/internal/invite"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
 	"teamfund/internal/team"
+	"teamfund/internal/touch"
 	"teamfund/internal/transfer"
 )
 
@@ -30,6 +33,8 @@ var (
 	errInviteKeysHere  = errors.New("invite keys are created and revoked on Teamfund's Invites page, which keeps only a hash of the link; here a key may only be deleted")
 	errCompanyOnce     = errors.New("the company is created once, by the first-run setup")
 	errCloseHere       = errors.New("close the company on Teamfund's Settings page (Close the company…): it offers the download of everything first and deletes every record and file together")
+	errAuditAppendOnly = errors.New("the audit log is append-only: its entries cannot be created, changed or deleted by hand")
+	errTouchHasSends   = errors.New("this touch has sends, which keep it in their history: set its status to completed on Teamfund's Touches page instead of deleting it")
 	inviteFields       = []string{"email", "role", "team", "status", "token_hash", "expires", "invited_by", "accepted_user", "sent_at"}
 	sendMoneyFields    = []string{"status", "cost", "sender", "touch", "team", "decided_by"}
 	requestMoneyFields = []string{"status", "amount", "requester", "giver", "team"}
@@ -65,6 +70,19 @@ func bindRecordsAPIRules(app core.App) {
 	app.OnRecordCreateRequest(company.Collection).BindFunc(refuse(errCompanyOnce))
 	app.OnRecordDeleteRequest(company.Collection).BindFunc(refuse(errCloseHere))
 	app.OnRecordUpdateRequest(company.Collection).BindFunc(checkCompanySettings)
+	app.OnRecordCreateRequest(audit.Collection).BindFunc(refuse(errAuditAppendOnly))
+	app.OnRecordUpdateRequest(audit.Collection).BindFunc(refuse(errAuditAppendOnly))
+	app.OnRecordDeleteRequest(audit.Collection).BindFunc(refuse(errAuditAppendOnly))
+	app.OnRecordDeleteRequest(touch.Collection).BindFunc(func(e *core.RecordRequestEvent) error {
+		n, err := e.App.CountRecords(send.Collection, dbx.HashExp{"touch": e.Record.Id})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return errTouchHasSends
+		}
+		return e.Next()
+	})
 	app.OnRecordDeleteRequest(team.Collection).BindFunc(refuse(errDeleteTeamHere))
 	app.OnRecordCreateRequest(send.Collection).BindFunc(refuse(errSendsHere))
 	app.OnRecordDeleteRequest(send.Collection).BindFunc(refuse(errSendsHere))

@@ -125,7 +125,8 @@ func (w *worker) poke() {
 }
 
 // DeliverDue delivers every delivery of app due at now (tests pass a later now to run
-// retries without waiting) and returns how many it attempted.
+// retries without waiting) and returns how many were due (another process may have
+// claimed some of them first).
 func DeliverDue(app core.App, now time.Time) (int, error) {
 	w, _ := app.Store().Get(workerKey).(*worker)
 	if w == nil {
