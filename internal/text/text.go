@@ -45,7 +45,7 @@ func BindInvariants(app core.App) {
 	})
 }
 
-// CleanText says whether s is valid UTF-8 without NUL characters.
+// Clean says whether s is valid UTF-8 without NUL characters.
 func Clean(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
