@@ -16,6 +16,7 @@ import (
 	"teamfund/internal/send"
 	"teamfund/internal/testutil"
 	"teamfund/internal/transfer"
+	"teamfund/internal/webhook"
 )
 
 // seedActivity gives the fixture company something on every page: balances, touches in
@@ -65,10 +66,33 @@ func seedActivity(t *testing.T, s *e2e.Server) {
 				return err
 			}
 		}
-		_, err = transfer.Ask(app, who("memberA2"), f.ID("memberA"), 1500, "Lunch with a prospect")
+		if _, err = transfer.Ask(app, who("memberA2"), f.ID("memberA"), 1500, "Lunch with a prospect"); err != nil {
+			return err
+		}
+		hooks, err := app.FindCollectionByNameOrId(webhook.Collection)
+		if err != nil {
+			return err
+		}
+		hook := core.NewRecord(hooks)
+		hook.Id = seededWebhookID
+		hook.Load(map[string]any{"url": "https://hooks.zapier.com/hooks/catch/123/abcdef/", "secret": "whsec_0123456789abcdef",
+			"events": []string{webhook.SendCreated, webhook.MoneyMoved}, "active": true, "description": "Zapier → CRM"})
+		if err := app.Save(hook); err != nil {
+			return err
+		}
+		// One answered delivery, listed with its status and code (the worker cannot reach
+		// the URL from a test, so the row is written as it would end).
+		_, err = app.DB().NewQuery(`INSERT INTO webhook_deliveries (id, webhook, event, event_id, payload, status, attempts,
+			next_attempt_at, response_code, error, delivered_at, created)
+			VALUES ('deliveryseed001', {:hook}, 'send.created', 'e1', '{}', 'failed', 6, '', 500,
+			'the endpoint answered 500 Internal Server Error', '', {:now})`).
+			Bind(map[string]any{"hook": seededWebhookID, "now": time.Now().UTC().Format("2006-01-02 15:04:05.000Z")}).Execute()
 		return err
 	})
 }
+
+// seededWebhookID is the endpoint seedActivity adds, for the webhook pages.
+const seededWebhookID = "webhookseed0001"
 
 // pagesOf lists what each role can open: every menu page plus the pages behind buttons.
 var pagesOf = map[string][]string{
@@ -78,8 +102,8 @@ var pagesOf = map[string][]string{
 		"/sends/new", "/approvals/sends", "/approvals/money", "/approvals/leave", "/money", "/money/team", "/usage", "/ledger"},
 	"admin": {"/", "/profile", "/teams", "/users", "/invites", "/touches", "/touches/new", "/touches/touchmug0000001/edit",
 		"/touches/assignments", "/sends", "/approvals/sends", "/money", "/money/team", "/money/admin", "/usage", "/ledger",
-		"/audit", "/outbox"},
-	"owner": {"/", "/profile", "/settings", "/users", "/usage", "/money/admin"},
+		"/audit", "/outbox", "/webhooks", "/webhooks/" + seededWebhookID + "/edit"},
+	"owner": {"/", "/profile", "/settings", "/users", "/usage", "/money/admin", "/webhooks", "/company/close"},
 }
 
 // TestEveryPageFitsAndPassesAxe opens every page of every role at 1280 px and 390 px and
