@@ -226,3 +226,28 @@ func TestRecordsAPIDoesNotLetAnAdminTakeOverTheOwner(t *testing.T) {
 		t.Errorf("records API outbox list shows bodies to an admin: %.300s", got)
 	}
 }
+
+// TestAnAdminCannotDemoteAnotherAdmin on every interface an admin has: the user page, its
+// JSON twin and PocketBase's records API (the dashboard is a superuser's, audited). A
+// demoted admin could then be sent a password reset by the admin who demoted them.
+func TestAnAdminCannotDemoteAnotherAdmin(t *testing.T) {
+	app, base, admin2, _ := takeoverApp(t)
+	f := testutil.Fixtures(t)
+	page, pageBody := body(t, "POST", base+"/users/"+admin2+"/role", "role=member&csrf_token="+url.QueryEscape(f.CSRFToken("admin")), f.FormHeaders("admin"))
+	api, apiBody := body(t, "POST", base+"/api/tf/users/"+admin2+"/role", `{"role":"member"}`, jsonHeaders(f.Token("admin")))
+	records, _ := body(t, "PATCH", base+"/api/collections/users/records/"+admin2, `{"role":"member"}`, jsonHeaders(f.Token("admin")))
+	if page != http.StatusForbidden || api != http.StatusForbidden || records != http.StatusNotFound {
+		t.Errorf("admin demoting an admin: page %d, JSON %d (%s), records API %d; want 403, 403, 404", page, api, apiBody, records)
+	}
+	for name, answer := range map[string]string{"page": pageBody, "JSON": apiBody} {
+		if !strings.Contains(strings.ToLower(answer), "only the owner can change an admin") {
+			t.Errorf("the %s answer does not say who may: %s", name, answer)
+		}
+	}
+	if m, _ := member.Find(app, admin2); m.Role() != member.RoleAdmin {
+		t.Errorf("admin2 is now %s", m.Role())
+	}
+	if code, _ := body(t, "POST", base+"/api/tf/users/"+admin2+"/role", `{"role":"member"}`, jsonHeaders(f.Token("owner"))); code != http.StatusOK {
+		t.Errorf("the owner demoting an admin: %d, want 200", code)
+	}
+}
