@@ -24,6 +24,7 @@ type SetupInput struct {
 	PasswordConfirm string
 	Superuser       bool   // also create a dashboard superuser with the same credentials
 	AppURL          string // where people reach Teamfund (scheme://host), used in mailed links
+	Token           string // the one-time setup link's secret (NewSetupToken)
 }
 
 // Validate names the field and the reason of each problem.
@@ -40,7 +41,8 @@ func (in *SetupInput) Validate() error {
 	}.Filter()
 }
 
-// Setup creates the company and its owner in one transaction; it refuses once a company exists.
+// Setup creates the company and its owner in one transaction; it refuses once a company
+// exists, and without a valid setup link (ErrSetupLinkInvalid), which it uses up.
 func Setup(app core.App, in SetupInput) (*member.Member, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -49,6 +51,9 @@ func Setup(app core.App, in SetupInput) (*member.Member, error) {
 	err := app.RunInTransaction(func(tx core.App) error {
 		if IsSetUp(tx) {
 			return ErrAlreadySetUp
+		}
+		if err := consumeSetupToken(tx, in.Token); err != nil {
+			return err
 		}
 		col, err := tx.FindCollectionByNameOrId(Collection)
 		if err != nil {

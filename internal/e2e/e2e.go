@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -193,6 +194,36 @@ func startOn(t testing.TB, dataDir string) *Server {
 	}
 	t.Fatalf("server did not answer /api/health on %s", addr)
 	return nil
+}
+
+// setupLinkPattern finds a setup link in the server's console output.
+var setupLinkPattern = regexp.MustCompile(`https?://\S+/setup\?token=\S+`)
+
+// ConsoleOutput is what the server printed so far (standard output and error).
+func (s *Server) ConsoleOutput(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(s.DataDir), "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// SetupLink waits for the server to print a setup link on its console after the first
+// `after` links, and returns it: the operator's way to the first-run form.
+func (s *Server) SetupLink(t testing.TB, after int) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		links := setupLinkPattern.FindAllString(s.ConsoleOutput(t), -1)
+		if len(links) > after {
+			return links[len(links)-1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server printed no setup link (%d seen):\n%s", len(links), tail(s.ConsoleOutput(t), 2000))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func tail(s string, n int) string {

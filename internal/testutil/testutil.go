@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/company"
 	"teamfund/internal/member"
 	"teamfund/internal/server"
 	"teamfund/internal/web"
@@ -90,6 +91,20 @@ func NewEmptyApp(tb testing.TB) *tests.TestApp {
 		tb.Fatal(err)
 	}
 	server.Bind(app)
+	return app
+}
+
+// SetupToken is the setup link's secret in apps made by NewEmptyAppWithSetupLink.
+const SetupToken = "test-setup-link-secret"
+
+// NewEmptyAppWithSetupLink is NewEmptyApp with a working setup link (SetupToken), as the
+// operator has it from the server's console.
+func NewEmptyAppWithSetupLink(tb testing.TB) *tests.TestApp {
+	tb.Helper()
+	app := NewEmptyApp(tb)
+	if err := company.StoreSetupToken(app, SetupToken); err != nil {
+		tb.Fatal(err)
+	}
 	return app
 }
 

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/company"
 	"teamfund/internal/testutil"
 )
 
@@ -20,7 +22,26 @@ func guestForm() map[string]string {
 
 func TestFirstRunSetup(t *testing.T) {
 	good := url.Values{"company_name": {"Acme"}, "owner_name": {"Olivia"}, "email": {" Olivia@Acme.COM "},
-		"password": {"password123"}, "password_confirm": {"password123"}, "superuser": {"on"}}
+		"password": {"password123"}, "password_confirm": {"password123"}, "superuser": {"on"}, "token": {testutil.SetupToken}}
+	without := func(key string) url.Values {
+		v := url.Values{}
+		for k, vs := range good {
+			if k != key {
+				v[k] = vs
+			}
+		}
+		return v
+	}
+	with := func(key, value string) url.Values {
+		v := without(key)
+		v.Set(key, value)
+		return v
+	}
+	expireLink := func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+		if _, err := app.DB().NewQuery("UPDATE setup_links SET expires = '2000-01-01T00:00:00Z'").Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	scenarios := []tests.ApiScenario{
 		{
 			Name:            "guest on an empty install is sent to the setup form",
@@ -41,22 +62,85 @@ func TestFirstRunSetup(t *testing.T) {
 			AfterTestFunc:   testutil.ExpectLocation("/setup"),
 		},
 		{
-			Name:            "setup form is shown on an empty install",
+			Name:            "setup form is shown through the setup link on an empty install",
 			Method:          http.MethodGet,
-			URL:             "/setup",
-			TestAppFactory:  testutil.NewEmptyApp,
+			URL:             "/setup?token=" + testutil.SetupToken,
+			TestAppFactory:  testutil.NewEmptyAppWithSetupLink,
 			ExpectedStatus:  http.StatusOK,
-			ExpectedContent: []string{`name="company_name"`, `name="csrf_token"`},
+			ExpectedContent: []string{`name="company_name"`, `name="csrf_token"`, `name="token" value="` + testutil.SetupToken + `"`},
 		},
 		{
-			Name:               "setup with bad input names every field and writes nothing",
+			Name:               "a guest without the setup link sees no form on an empty install",
+			Method:             http.MethodGet,
+			URL:                "/setup",
+			TestAppFactory:     testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus:     http.StatusForbidden,
+			ExpectedContent:    []string{"waiting to be set up", "teamfund setup-link"},
+			NotExpectedContent: []string{`name="company_name"`, "already used"},
+		},
+		{
+			Name:               "a guest with a wrong setup link sees no form",
+			Method:             http.MethodGet,
+			URL:                "/setup?token=guessed",
+			TestAppFactory:     testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus:     http.StatusForbidden,
+			ExpectedContent:    []string{"invalid, already used or expired"},
+			NotExpectedContent: []string{`name="company_name"`},
+		},
+		{
+			Name:               "an expired setup link opens nothing",
+			Method:             http.MethodGet,
+			URL:                "/setup?token=" + testutil.SetupToken,
+			TestAppFactory:     testutil.NewEmptyAppWithSetupLink,
+			BeforeTestFunc:     expireLink,
+			ExpectedStatus:     http.StatusForbidden,
+			ExpectedContent:    []string{"invalid, already used or expired"},
+			NotExpectedContent: []string{`name="company_name"`},
+		},
+		{
+			Name:               "setup posted without the setup link is refused and writes nothing",
 			Method:             http.MethodPost,
 			URL:                "/setup",
-			Body:               form(url.Values{"company_name": {strings.Repeat("x", 101)}, "email": {"not-an-email"}, "password": {"short"}, "password_confirm": {"other"}}),
+			Body:               form(without("token")),
 			Headers:            guestForm(),
-			TestAppFactory:     testutil.NewEmptyApp,
+			TestAppFactory:     testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus:     http.StatusForbidden,
+			ExpectedContent:    []string{"waiting to be set up"},
+			NotExpectedContent: []string{`name="company_name"`},
+			ExpectedEvents:     map[string]int{"*": 0},
+		},
+		{
+			Name:            "setup posted with a wrong setup link is refused and writes nothing",
+			Method:          http.MethodPost,
+			URL:             "/setup",
+			Body:            form(with("token", "guessed")),
+			Headers:         guestForm(),
+			TestAppFactory:  testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus:  http.StatusForbidden,
+			ExpectedContent: []string{"invalid, already used or expired"},
+			ExpectedEvents:  map[string]int{"*": 0},
+		},
+		{
+			Name:            "setup posted with an expired setup link is refused and writes nothing",
+			Method:          http.MethodPost,
+			URL:             "/setup",
+			Body:            form(good),
+			Headers:         guestForm(),
+			TestAppFactory:  testutil.NewEmptyAppWithSetupLink,
+			BeforeTestFunc:  expireLink,
+			ExpectedStatus:  http.StatusForbidden,
+			ExpectedContent: []string{"invalid, already used or expired"},
+			ExpectedEvents:  map[string]int{"*": 0},
+		},
+		{
+			Name:               "setup with bad input names every field, keeps the link and writes nothing",
+			Method:             http.MethodPost,
+			URL:                "/setup",
+			Body:               form(url.Values{"company_name": {strings.Repeat("x", 101)}, "email": {"not-an-email"}, "password": {"short"}, "password_confirm": {"other"}, "token": {testutil.SetupToken}}),
+			Headers:            guestForm(),
+			TestAppFactory:     testutil.NewEmptyAppWithSetupLink,
 			ExpectedStatus:     http.StatusUnprocessableEntity,
-			ExpectedContent:    []string{"The length must be between 1 and 100", "Cannot be blank", "Must be a valid email address", "Does not match the password"},
+			ExpectedContent:    []string{"The length must be between 1 and 100", "Cannot be blank", "Must be a valid email address", "Does not match the password", `name="token" value="` + testutil.SetupToken + `"`},
 			NotExpectedContent: []string{"short"},
 			ExpectedEvents:     map[string]int{"*": 0},
 		},
@@ -66,7 +150,7 @@ func TestFirstRunSetup(t *testing.T) {
 			URL:             "/setup",
 			Body:            form(good),
 			Headers:         map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
-			TestAppFactory:  testutil.NewEmptyApp,
+			TestAppFactory:  testutil.NewEmptyAppWithSetupLink,
 			ExpectedStatus:  http.StatusForbidden,
 			ExpectedContent: []string{"Reload the page"},
 			ExpectedEvents:  map[string]int{"*": 0},
@@ -78,7 +162,7 @@ func TestFirstRunSetup(t *testing.T) {
 			Body:   form(good),
 			Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded",
 				"Cookie": "tf_csrf=" + testutil.CSRF, "X-CSRF-Token": "forged-forged-forged-forged-forged-forged"},
-			TestAppFactory:  testutil.NewEmptyApp,
+			TestAppFactory:  testutil.NewEmptyAppWithSetupLink,
 			ExpectedStatus:  http.StatusForbidden,
 			ExpectedContent: []string{"Reload the page"},
 			ExpectedEvents:  map[string]int{"*": 0},
@@ -89,7 +173,7 @@ func TestFirstRunSetup(t *testing.T) {
 			URL:             "/setup",
 			Body:            form(good),
 			Headers:         guestForm(),
-			TestAppFactory:  testutil.NewEmptyApp,
+			TestAppFactory:  testutil.NewEmptyAppWithSetupLink,
 			ExpectedStatus:  http.StatusSeeOther,
 			ExpectedContent: []string{""},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
@@ -108,6 +192,9 @@ func TestFirstRunSetup(t *testing.T) {
 				}
 				if m := app.Settings().Meta; m.AppName != "Acme" || m.AppURL != "http://example.com" {
 					t.Errorf("app name %q, url %q; want Acme and the address setup was reached at", m.AppName, m.AppURL)
+				}
+				if company.ValidSetupToken(app, testutil.SetupToken) {
+					t.Error("the setup link still works after it was used")
 				}
 			},
 		},

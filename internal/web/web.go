@@ -22,6 +22,7 @@ func Register(app core.App) {
 	bindAuthGuards(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
+		announceSetupLink(se)
 		se.Router.Bind(htmlLimitErrors())
 		se.Router.Bind(loadSessionCookie())
 		se.Router.Bind(dropInactiveAuth())
