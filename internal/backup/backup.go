@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,20 +129,35 @@ var (
 	ErrNotEmpty    = errors.New("the data folder is not empty: restore into a new, empty folder (--dir)")
 	ErrNotABackup  = errors.New("the file is not a Teamfund backup (a ZIP with data.db at its root)")
 	ErrNewerSchema = errors.New("the backup comes from a newer Teamfund than this program")
+	ErrUnsafe      = errors.New("the backup is refused as unsafe to unpack")
 )
+
+// Limits bound what a restore unpacks, so a hostile or broken ZIP cannot fill the disk.
+type Limits struct {
+	MaxBytes int64 // all files together, uncompressed
+	MaxRatio int64 // uncompressed:compressed of one file larger than 1 MiB
+}
+
+// DefaultLimits fit any real company (a database of years of history is a few GB) with
+// room to spare. SQLite files and photos compress far less than 100:1; a ZIP bomb is
+// ~1000:1.
+var DefaultLimits = Limits{MaxBytes: 64 << 30, MaxRatio: 200}
 
 // Restore puts the backup ZIP at zipPath into app's data folder, which must be empty: app
 // is bootstrapped on it (PocketBase does that before any command, creating empty
-// databases), with no migration of ours applied and nothing but those databases in it.
-// It refuses a backup whose schema has a migration this program does not know (made by a
-// newer version: this one would not know its tables), leaving the folder as it was.
-// On success app is bootstrapped again on the restored data.
-func Restore(app core.App, zipPath string) (Info, error) {
+// databases and the JS hooks' types.d.ts), with no migration of ours applied and nothing
+// but those files in it. Every entry is checked before anything is unpacked: names that
+// leave the folder, links and other special files, sizes over limits and extreme
+// compression are refused; so is a backup whose schema has a migration this program does
+// not know (made by a newer version: this one would not know its tables).
+// On a refusal the folder is left as it was before the bootstrap (Forget); on success app
+// is bootstrapped again on the restored data.
+func Restore(app core.App, zipPath string, limits Limits) (Info, error) {
 	var info Info
-	if err := checkZip(zipPath); err != nil {
+	if err := checkEmpty(app); err != nil {
 		return info, err
 	}
-	if err := checkEmpty(app); err != nil {
+	if err := checkZip(zipPath, limits); err != nil {
 		return info, err
 	}
 	dir := app.DataDir()
@@ -156,7 +172,7 @@ func Restore(app core.App, zipPath string) (Info, error) {
 		return info, err
 	}
 	defer os.RemoveAll(staging)
-	if info, err = extract(zipPath, staging); err != nil {
+	if info, err = extract(zipPath, staging, limits); err != nil {
 		return info, err
 	}
 	applied, err := appliedMigrations(filepath.Join(staging, dataDB))
@@ -175,12 +191,8 @@ func Restore(app core.App, zipPath string) (Info, error) {
 	if err != nil {
 		return info, err
 	}
-	for _, name := range []string{dataDB, auxDB} {
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			if err := os.Remove(filepath.Join(dir, name+suffix)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return info, err
-			}
-		}
+	if err := removeBootstrapFiles(dir); err != nil {
+		return info, err
 	}
 	for _, e := range entries {
 		if err := os.Rename(filepath.Join(staging, e.Name()), filepath.Join(dir, e.Name())); err != nil {
@@ -190,12 +202,53 @@ func Restore(app core.App, zipPath string) (Info, error) {
 	return info, app.Bootstrap()
 }
 
+// Forget undoes what bootstrapping app wrote into its data folder, after a refused
+// restore into a folder that held nothing: the empty databases and types file go, and the
+// folder itself when the bootstrap created it. A folder that holds anything else is left
+// alone.
+func Forget(app core.App, folderWasNew bool) error {
+	if err := checkEmpty(app); err != nil {
+		return nil
+	}
+	if err := app.ResetBootstrapState(); err != nil {
+		return err
+	}
+	dir := app.DataDir()
+	if err := removeBootstrapFiles(dir); err != nil {
+		return err
+	}
+	for name := range runtimeDirs {
+		if name != "lost+found" {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				return err
+			}
+		}
+	}
+	if folderWasNew {
+		return os.Remove(dir) // only if empty: anything else stays
+	}
+	return nil
+}
+
+// bootstrapFiles are what PocketBase's bootstrap writes into a data folder: the two
+// databases with their WAL and shared-memory files, and the JS hooks' type declarations.
+var bootstrapFiles = []string{dataDB, dataDB + "-wal", dataDB + "-shm", auxDB, auxDB + "-wal", auxDB + "-shm", "types.d.ts"}
+
+func removeBootstrapFiles(dir string) error {
+	for _, name := range bootstrapFiles {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
 // runtimeDirs are what PocketBase makes in a data folder when it starts, holding nothing.
 var runtimeDirs = map[string]bool{core.LocalTempDirName: true, core.LocalNotifyDirName: true,
 	core.LocalAutocertCacheDirName: true, "lost+found": true}
 
-// checkEmpty refuses a data folder that holds anything but the empty databases PocketBase
-// created when it started.
+// checkEmpty refuses a data folder that holds anything but the files PocketBase's
+// bootstrap created (whose database has no migration beyond PocketBase's own).
 func checkEmpty(app core.App) error {
 	entries, err := os.ReadDir(app.DataDir())
 	if err != nil {
@@ -203,7 +256,7 @@ func checkEmpty(app core.App) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, dataDB) || strings.HasPrefix(name, auxDB) || runtimeDirs[name] {
+		if slices.Contains(bootstrapFiles, name) || runtimeDirs[name] {
 			continue
 		}
 		return fmt.Errorf("%w (it holds %s)", ErrNotEmpty, name)
@@ -219,23 +272,58 @@ func checkEmpty(app core.App) error {
 	return nil
 }
 
-// checkZip refuses a file that is not a ZIP with data.db at its root.
-func checkZip(zipPath string) error {
+// mib is where the compression-ratio check starts: tiny files compress wildly (an empty
+// table's pages) and cannot fill a disk.
+const mib = 1 << 20
+
+// checkZip refuses, before anything is unpacked, a file that is not a ZIP with data.db at
+// its root, or that has an entry that is unsafe to unpack: a name outside the folder (`..`,
+// absolute), a link or other special file, or sizes beyond limits as its headers declare
+// them (extract also counts what really comes out).
+func checkZip(zipPath string, limits Limits) error {
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrNotABackup, err)
 	}
 	defer zr.Close()
+	var total uint64
+	hasData := false
 	for _, f := range zr.File {
 		if f.Name == dataDB {
-			return nil
+			hasData = true
+		}
+		if err := checkEntry(f, limits); err != nil {
+			return err
+		}
+		total += f.UncompressedSize64
+		if total > uint64(limits.MaxBytes) {
+			return fmt.Errorf("%w: it unpacks to more than %d MB (the limit; raise it with --max-size-mb)", ErrUnsafe, limits.MaxBytes>>20)
 		}
 	}
-	return ErrNotABackup
+	if !hasData {
+		return ErrNotABackup
+	}
+	return nil
 }
 
-// extract unpacks the ZIP into dir, refusing entries that would land outside it.
-func extract(zipPath, dir string) (Info, error) {
+func checkEntry(f *zip.File, limits Limits) error {
+	name := filepath.FromSlash(f.Name)
+	if !filepath.IsLocal(name) || strings.Contains(f.Name, "\\") {
+		return fmt.Errorf("%w: it names a file outside the folder (%s)", ErrUnsafe, f.Name)
+	}
+	if mode := f.Mode(); mode&fs.ModeType != 0 && !mode.IsDir() {
+		return fmt.Errorf("%w: %s is a link or special file, not a plain file", ErrUnsafe, f.Name)
+	}
+	if f.UncompressedSize64 > mib && f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(limits.MaxRatio) {
+		return fmt.Errorf("%w: %s is compressed more than %d:1, like a ZIP bomb", ErrUnsafe, f.Name, limits.MaxRatio)
+	}
+	return nil
+}
+
+// extract unpacks the ZIP (checked by checkZip) into dir, counting what really comes out:
+// an entry that yields more than its header declared is refused, so lying headers cannot
+// get past the limits.
+func extract(zipPath, dir string, limits Limits) (Info, error) {
 	var info Info
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
@@ -246,16 +334,15 @@ func extract(zipPath, dir string) (Info, error) {
 		if f.FileInfo().IsDir() {
 			continue
 		}
-		name := filepath.FromSlash(f.Name)
-		if !filepath.IsLocal(name) {
-			return info, fmt.Errorf("%w: it names a file outside the folder (%s)", ErrNotABackup, f.Name)
-		}
-		n, err := extractFile(f, filepath.Join(dir, name))
+		n, err := extractFile(f, filepath.Join(dir, filepath.FromSlash(f.Name)))
 		if err != nil {
 			return info, err
 		}
 		info.Files++
 		info.Bytes += n
+		if info.Bytes > limits.MaxBytes {
+			return info, fmt.Errorf("%w: it unpacks to more than %d MB", ErrUnsafe, limits.MaxBytes>>20)
+		}
 	}
 	return info, nil
 }
@@ -273,9 +360,12 @@ func extractFile(f *zip.File, path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := io.Copy(out, r)
+	n, err := io.Copy(out, io.LimitReader(r, int64(f.UncompressedSize64)+1))
 	if cerr := out.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil && uint64(n) > f.UncompressedSize64 {
+		err = fmt.Errorf("%w: %s holds more than its header declares", ErrUnsafe, f.Name)
 	}
 	return n, err
 }

@@ -64,7 +64,7 @@ func TestCreateWhileWritingIsConsistent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.ResetBootstrapState()
-	if _, err := backup.Restore(dst, zipPath); err != nil {
+	if _, err := backup.Restore(dst, zipPath, backup.DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
 	if bad, err := ledger.Reconcile(dst); err != nil || len(bad) > 0 {

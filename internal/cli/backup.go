@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	"teamfund/internal/backup"
@@ -47,18 +50,34 @@ func newBackupCommand(app *pocketbase.PocketBase) *cobra.Command {
 }
 
 func newRestoreCommand(app *pocketbase.PocketBase) *cobra.Command {
-	return &cobra.Command{
+	// PocketBase bootstraps the data folder (creating it and its empty databases) before any
+	// command runs: a refused restore removes that again, so it leaves nothing behind.
+	folderWasNew := false
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if _, err := os.Stat(e.App.DataDir()); errors.Is(err, fs.ErrNotExist) {
+			folderWasNew = true
+		}
+		return e.Next()
+	})
+	limits := backup.DefaultLimits
+	var maxMB int64
+	cmd := &cobra.Command{
 		Use:   "restore FILE.zip --dir NEWDIR",
 		Short: "Restore a backup into a new, empty data folder (to move to another server)",
 		Long: "Unpacks a ZIP made by `teamfund backup` (or a PocketBase dashboard backup) into the data folder given with\n" +
-			"--dir, which must be new or empty. A backup made by a newer Teamfund (its schema has migrations this program\n" +
-			"does not know) is refused and nothing is written. Then start the server on that folder:\n" +
+			"--dir, which must be new or empty. Refused, with nothing written: a backup made by a newer Teamfund (its schema\n" +
+			"has migrations this program does not know), entries with `..` or absolute paths, links, more than --max-size-mb\n" +
+			"unpacked, or a file compressed like a ZIP bomb. Then start the server on that folder:\n" +
 			"`teamfund serve --dir NEWDIR`; everyone signs in with their old password.",
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			info, err := backup.Restore(app, args[0])
+			limits.MaxBytes = maxMB << 20
+			info, err := backup.Restore(app, args[0], limits)
 			if err != nil {
+				if ferr := backup.Forget(app, folderWasNew); ferr != nil {
+					return errors.Join(err, ferr)
+				}
 				return err
 			}
 			name := "(not set up)"
@@ -71,4 +90,6 @@ func newRestoreCommand(app *pocketbase.PocketBase) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().Int64Var(&maxMB, "max-size-mb", backup.DefaultLimits.MaxBytes>>20, "refuse a backup that unpacks to more than this many MB")
+	return cmd
 }
