@@ -10,10 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/inflight"
 	"teamfund/internal/member"
 	"teamfund/internal/realtime"
 )
@@ -69,11 +71,19 @@ func Close(app core.App, owner *member.Member, in CloseInput) error {
 	if len(errs) > 0 {
 		return errs
 	}
-	if err := markClosing(app, closing{KeepBackups: in.KeepBackups, By: owner.Email(), At: time.Now().UTC()}); err != nil {
-		return err
-	}
-	return FinishClosing(app)
+	// Requests in flight finish first (or the close is refused with inflight.ErrBusy); new
+	// ones are refused until the wipe is done, so nothing writes after it.
+	return inflight.For(app).Exclusive(1, closeWait, "The company is being closed.", func() error {
+		if err := markClosing(app, closing{KeepBackups: in.KeepBackups, By: owner.Email(), At: time.Now().UTC()}); err != nil {
+			return err
+		}
+		return FinishClosing(app)
+	})
 }
+
+// closeWait bounds how long a close waits for the requests in flight (the close request
+// itself is one of them).
+const closeWait = 30 * time.Second
 
 // Closing reports whether a closing was decided and is not finished yet.
 func Closing(app core.App) bool {
@@ -156,24 +166,68 @@ func FinishClosing(app core.App) error {
 	if err := deleteFiles(app, cols, c.KeepBackups); err != nil {
 		return err
 	}
+	if err := forgetTheName(app); err != nil {
+		return err
+	}
+	// Log lines of requests that started before now are dropped even when the logger writes
+	// them later (dropLogsOfTheClosedCompany).
+	app.Store().Set(closedAtKey, time.Now())
 	if _, err := app.AuxDB().NewQuery("DELETE FROM {{_logs}}").Execute(); err != nil {
 		return fmt.Errorf("emptying the logs: %w", err)
 	}
-	// Deleted rows stay readable in the database file's free pages until it is rewritten.
-	for _, db := range []func() error{
-		func() error { _, err := app.DB().NewQuery("VACUUM").Execute(); return err },
-		func() error { _, err := app.AuxDB().NewQuery("VACUUM").Execute(); return err },
-	} {
-		if err := db(); err != nil {
-			app.Logger().Warn("closing the company: vacuum", slog.Any("error", err))
-		}
-	}
+	scrub(app)
 	if err := os.Remove(markerPath); err != nil {
 		return err
 	}
-	app.Logger().Info("the company was closed: every record, upload and log deleted", slog.String("by", c.By),
-		slog.Bool("backups kept", c.KeepBackups))
+	// note: no name or email here: this line outlives the company in the logs.
+	app.Logger().Info("the company was closed: every record, upload and log deleted", slog.Bool("backups kept", c.KeepBackups))
 	return nil
+}
+
+// forgetTheName puts PocketBase's application and sender names (the company's since setup,
+// in the settings table that survives the close) back to PocketBase's defaults.
+func forgetTheName(app core.App) error {
+	s := app.Settings()
+	s.Meta.AppName = "Acme"       // PocketBase's default
+	s.Meta.SenderName = "Support" // PocketBase's default
+	return app.Save(s)
+}
+
+// scrub makes the deleted rows unreadable on disk: they stay in free pages until VACUUM
+// rewrites the file, and VACUUM itself goes through the write-ahead log, which keeps
+// every old page until a checkpoint copies it back and TRUNCATE empties it.
+func scrub(app core.App) {
+	for name, db := range map[string]dbx.Builder{"data.db": app.NonconcurrentDB(), "auxiliary.db": app.AuxNonconcurrentDB()} {
+		for _, sql := range []string{"VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+			if _, err := db.NewQuery(sql).Execute(); err != nil {
+				app.Logger().Warn("closing the company: scrubbing the database", slog.String("db", name),
+					slog.String("step", sql), slog.Any("error", err))
+			}
+		}
+	}
+}
+
+// closedAtKey is the app store entry holding when the company was last closed.
+const closedAtKey = "teamfund.closedAt"
+
+// dropLogsOfTheClosedCompany keeps out of the logs table what PocketBase's logger writes
+// after a close about work that started before it: the logger batches lines and writes
+// them seconds later, so the close request's own line (and any other in flight) would land
+// in the emptied table.
+func dropLogsOfTheClosedCompany(e *core.ModelEvent) error {
+	closedAt, ok := e.App.Store().Get(closedAtKey).(time.Time)
+	l, isLog := e.Model.(*core.Log)
+	if !ok || !isLog {
+		return e.Next()
+	}
+	started := l.Created.Time()
+	if ms, ok := l.Data["execTime"].(float64); ok {
+		started = started.Add(-time.Duration(ms * float64(time.Millisecond)))
+	}
+	if started.Before(closedAt) {
+		return nil // not written
+	}
+	return e.Next()
 }
 
 // deleteFiles removes every uploaded file (on local disk or S3) and, unless keepBackups,
@@ -209,8 +263,10 @@ func deleteFiles(app core.App, cols []*core.Collection, keepBackups bool) error 
 	return nil
 }
 
-// BindClosing finishes, when the app starts, a closing that a crash interrupted.
+// BindClosing finishes, when the app starts, a closing that a crash interrupted, and keeps
+// late log lines of a closed company out of the logs.
 func BindClosing(app core.App) {
+	app.OnModelCreate(core.LogsTableName).BindFunc(dropLogsOfTheClosedCompany)
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
 			return err

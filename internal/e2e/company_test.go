@@ -45,10 +45,15 @@ func TestOwnerClosesTheCompany(t *testing.T) {
 	e2e.Do(t, b,
 		chromedp.SendKeys(css(`#close-password`), testutil.Password),
 		chromedp.Click(css(`#close-submit`)),
-		chromedp.WaitVisible(css(`form[action="/setup"]`)),
+		chromedp.WaitVisible(css(`h1`)),
 	)
-	e2e.Screenshot(t, b, "company-closed-setup")
 	if loc := e2e.Get(t, b, chromedp.Location()); !strings.HasSuffix(loc, "/setup") {
 		t.Errorf("after closing: %s, want /setup", loc)
 	}
+	// The closed server opens its setup form only through the new link on its console.
+	if text := e2e.Text(t, b, `main`); !strings.Contains(text, "waiting to be set up") {
+		t.Errorf("after closing, a visitor without the link sees %q", text)
+	}
+	e2e.Do(t, b, chromedp.Navigate(s.SetupLink(t, 0)), chromedp.WaitVisible(css(`form[action="/setup"]`)))
+	e2e.Screenshot(t, b, "company-closed-setup")
 }

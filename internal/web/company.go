@@ -62,6 +62,7 @@ func closeCompany(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	clearSession(e)
+	printNewSetupLink(e.App, "The company was closed.")
 	return redirect(e, "/setup")
 }
 

@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/audit"
 	"teamfund/internal/company"
+	"teamfund/internal/inflight"
 	"teamfund/internal/testutil"
 )
 
@@ -202,6 +205,10 @@ func TestCloseCompany(t *testing.T) {
 				if c := res.Header.Get("Set-Cookie"); !strings.Contains(c, "tf_session=;") {
 					t.Errorf("Set-Cookie = %q, want the session cleared", c)
 				}
+				var links int
+				if err := app.DB().NewQuery("SELECT COUNT(*) FROM setup_links WHERE expires > strftime('%Y-%m-%dT%H:%M:%fZ','now')").Row(&links); err != nil || links != 1 {
+					t.Errorf("working setup links after the close: %d (%v), want the one printed on the console", links, err)
+				}
 				for _, table := range []string{"users", "teams", "company", "ledger_entries", "audit_log", "_superusers"} {
 					if n, _ := app.CountRecords(table); n != 0 {
 						t.Errorf("%s: %d records left", table, n)
@@ -213,9 +220,18 @@ func TestCloseCompany(t *testing.T) {
 			},
 		},
 		{
-			Name:   "after closing, the server shows the first-run setup again",
+			Name:   "after closing, a guest without the new setup link sees no setup form",
 			Method: http.MethodGet, URL: "/setup", TestAppFactory: closedApp,
-			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`action="/setup"`, `name="company_name"`},
+			ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"waiting to be set up"},
+			NotExpectedContent: []string{`name="company_name"`},
+		},
+		{
+			Name:   "after closing, a guest cannot set the server up again (nor become a dashboard superuser) without the link",
+			Method: http.MethodPost, URL: "/setup", TestAppFactory: closedApp, Headers: guestForm(),
+			Body: form(url.Values{"company_name": {"Intruder"}, "owner_name": {"Eve"}, "email": {"eve@evil.example"},
+				"password": {"password123"}, "password_confirm": {"password123"}, "superuser": {"on"}}),
+			ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"waiting to be set up"},
+			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
 			Name:   "after closing, a member's old session is signed out and sent to the setup",
@@ -247,5 +263,56 @@ func TestCloseCompany(t *testing.T) {
 			s.TestAppFactory = testutil.NewApp
 		}
 		s.Test(t)
+	}
+}
+
+// TestCloseWaitsForRequestsInFlight: a request that is still running when the owner closes
+// the company (an export that writes its audit row at the end) finishes before the wipe,
+// new requests are refused meanwhile, and nothing it wrote survives the close.
+func TestCloseWaitsForRequestsInFlight(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app)
+	leave, ok, _ := inflight.For(app).Enter() // the export, still streaming
+	if !ok {
+		t.Fatal("the gate is shut")
+	}
+	closed := make(chan int, 1)
+	go func() {
+		res, _ := exchange(t, http.MethodPost, srv.URL+"/company/close", url.Values{"company_name": {"Acme"}, "password": {testutil.Password}}.Encode(), f.FormHeaders("owner"))
+		closed <- res.StatusCode
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, body := exchange(t, http.MethodGet, srv.URL+"/login", "", nil)
+		if res.StatusCode == http.StatusServiceUnavailable {
+			if !strings.Contains(string(body), "being closed") {
+				t.Errorf("refusal during the close: %s", body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("new requests were never refused while the close waited")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !company.IsSetUp(app) {
+		t.Fatal("the company was wiped while a request was still running")
+	}
+	// The export's last act, still before the wipe.
+	owner := testutil.Member(t, app, f.ID("owner"))
+	if err := audit.Record(app, owner, audit.Entry{Action: "export.ledger", TargetType: "ledger"}); err != nil {
+		t.Fatal(err)
+	}
+	leave()
+	if status := <-closed; status != http.StatusSeeOther {
+		t.Fatalf("close: %d, want 303", status)
+	}
+	if n, _ := app.CountRecords("audit_log"); n != 0 {
+		t.Errorf("%d audit rows outlived the close", n)
+	}
+	if res, _ := exchange(t, http.MethodGet, srv.URL+"/login", "", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("after the close: %d, want the redirect to the setup (requests let in again)", res.StatusCode)
 	}
 }

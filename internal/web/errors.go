@@ -13,6 +13,7 @@ import (
 	"teamfund/internal/budget"
 	"teamfund/internal/company"
 	"teamfund/internal/export"
+	"teamfund/internal/inflight"
 	"teamfund/internal/invite"
 	"teamfund/internal/leave"
 	"teamfund/internal/ledger"
@@ -33,6 +34,8 @@ var errorStatus = []struct {
 	status int
 }{
 	{access.ErrForbidden, http.StatusForbidden},
+	{inflight.ErrBusy, http.StatusConflict},
+	{company.ErrSetupLinkInvalid, http.StatusForbidden},
 	{member.ErrOwnerProtected, http.StatusConflict},
 	{member.ErrSecondOwner, http.StatusConflict},
 	{member.ErrBalanceByHand, http.StatusConflict},
