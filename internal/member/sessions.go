@@ -1,6 +1,10 @@
 package member
 
 import (
+	"database/sql"
+	"errors"
+
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/realtime"
@@ -33,4 +37,40 @@ func BindSessionEnd(app core.App) {
 		realtime.Disconnect(e.App, e.Record.Id)
 		return nil
 	})
+}
+
+// newTokenKey is SQL for a fresh token key: randomblob runs once per row, so every user
+// gets their own 200-bit key, in the 50-character alphabet of PocketBase's own keys. One
+// UPDATE signs out thousands at once, without a record hook or an audit entry per user.
+const newTokenKey = "tokenKey = lower(hex(randomblob(25)))"
+
+// EndSessionsOfAllButOwner ends every session of every user but the owner: each gets a new
+// token key, and their open event streams close after the commit. Single sign-on becoming
+// required uses it: a token does not record how its session started, so everyone it now
+// covers signs in again, through the provider.
+func EndSessionsOfAllButOwner(app core.App) error {
+	var ownerID string
+	err := app.DB().Select("id").From(Collection).Where(dbxRoleIs(RoleOwner)).Limit(1).Row(&ownerID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	_, err = app.DB().NewQuery("UPDATE " + Collection + " SET " + newTokenKey + " WHERE role != {:owner}").
+		Bind(dbx.Params{"owner": string(RoleOwner)}).Execute()
+	if err != nil {
+		return err
+	}
+	realtime.DisconnectAllBut(app, ownerID)
+	return nil
+}
+
+// EndSessions ends every session of one user (a new token key, their event streams closed
+// after the commit), for changes written with SQL that BindSessionEnd does not see.
+func EndSessions(app core.App, userID string) error {
+	_, err := app.DB().NewQuery("UPDATE " + Collection + " SET " + newTokenKey + " WHERE id = {:id}").
+		Bind(dbx.Params{"id": userID}).Execute()
+	if err != nil {
+		return err
+	}
+	realtime.Disconnect(app, userID)
+	return nil
 }

@@ -83,6 +83,36 @@ func DisconnectAll(app core.App) {
 	})
 }
 
+// DisconnectAllBut ends the open event streams of every user except keepID after the
+// surrounding transaction commits, like Disconnect for each (single sign-on becoming
+// required signs out everyone but the owner). Guests' and superusers' streams stay.
+func DisconnectAllBut(app core.App, keepID string) {
+	picked := clientsOfAllBut(app, keepID)
+	afterCommit(app, func() {
+		broker := app.SubscriptionsBroker()
+		for _, id := range append(picked, clientsOfAllBut(app, keepID)...) {
+			broker.Unregister(id)
+		}
+	})
+}
+
+// clientsOfAllBut lists the ids of the realtime clients of every user but keepID.
+func clientsOfAllBut(app core.App, keepID string) []string {
+	var ids []string
+	for _, c := range app.SubscriptionsBroker().Clients() {
+		auth, _ := c.Get(apis.RealtimeClientAuthKey).(*core.Record)
+		other := auth != nil && auth.Id != keepID && auth.Collection().Name == usersCollection
+		for sub := range c.Subscriptions(topicPrefix) {
+			topic, _, _ := strings.Cut(sub, "?") // a subscription may carry "?options=…"
+			other = other || topic != Topic(keepID)
+		}
+		if other {
+			ids = append(ids, c.Id())
+		}
+	}
+	return ids
+}
+
 // clientsOf lists the ids of the realtime clients that belong to userID.
 func clientsOf(app core.App, userID string) []string {
 	var ids []string

@@ -25,6 +25,7 @@ func Bind(app core.App) {
 	ledger.BindInvariants(app)
 	ledger.BindAmountBounds(app)
 	company.BindInvariants(app)
+	company.BindSSOSessionEnd(app)
 	text.BindInvariants(app)
 	realtime.Bind(app)
 	budget.BindSchedule(app)

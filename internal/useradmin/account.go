@@ -114,11 +114,26 @@ func TransferOwnership(app core.App, actor *member.Member, newOwnerID string) er
 		if n, _ := res.RowsAffected(); n != 2 {
 			return access.ErrForbidden
 		}
+		if err := endSessionsUnderSSO(tx, actor.Id); err != nil {
+			return err
+		}
 		return audit.Record(tx, actor, audit.Entry{Action: "company.transfer_ownership", TargetType: "user",
 			TargetID: target.Id, TargetLabel: target.Email(),
 			Before: map[string]any{"owner": actor.Email(), target.Email(): string(target.Role())},
 			After:  map[string]any{"owner": target.Email(), actor.Email(): string(member.RoleAdmin)}})
 	})
+}
+
+// endSessionsUnderSSO ends the sessions of a former owner while the company requires
+// single sign-on: they are an admin now, whom it covers, so the session they started with
+// the owner's password must not go on (company.BindSSOSessionEnd does the same for everyone
+// else when the requirement is switched on).
+func endSessionsUnderSSO(tx core.App, formerOwnerID string) error {
+	c, err := company.Load(tx)
+	if err != nil || !c.SSORequired() {
+		return err
+	}
+	return member.EndSessions(tx, formerOwnerID)
 }
 
 // ChangeEmail changes a user's login email (the owner anyone's, admins those of managers

@@ -124,6 +124,19 @@ func showUserPhoto(e *core.RequestEvent) error {
 	return nil
 }
 
+// keepProtectedFilesPrivate stops browsers and shared caches from keeping a protected file
+// (a profile photo fetched from /api/files/… with a file token): PocketBase's default is
+// "max-age=2592000" (30 days), which a shared cache may serve to anyone with the URL, and
+// a person's browser would keep showing it after they signed out.
+func keepProtectedFilesPrivate(app core.App) {
+	app.OnFileDownloadRequest().BindFunc(func(e *core.FileDownloadRequestEvent) error {
+		if e.FileField.Protected {
+			e.Response.Header().Set("Cache-Control", "private, no-store")
+		}
+		return e.Next()
+	})
+}
+
 // photoURL is where the page shows the photo of u (a *member.Member or a member.Row), ""
 // when they have none. The layout's avatar and the users table call it as "photo".
 func photoURL(u any) string {

@@ -20,6 +20,7 @@ func Register(app core.App) {
 	bindRecordsAPIRules(app)
 	bindDashboardAudit(app)
 	bindAuthGuards(app)
+	keepProtectedFilesPrivate(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		announceSetupLink(se)
