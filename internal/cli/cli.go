@@ -6,7 +6,10 @@ import (
 	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
+
+	"teamfund/internal/web"
 )
 
 // failed records that a Teamfund command returned an error.
@@ -16,6 +19,20 @@ var failed atomic.Bool
 func Register(app *pocketbase.PocketBase) {
 	for _, add := range commands {
 		app.RootCmd.AddCommand(trackFailure(add(app)))
+	}
+	app.RootCmd.PersistentPreRunE = noteServeTLS(app)
+}
+
+// noteServeTLS tells the web layer whether `serve` will speak HTTPS, from the same flag
+// and arguments PocketBase's serve command reads, so mailed links get the right scheme.
+func noteServeTLS(app core.App) func(cmd *cobra.Command, args []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if cmd.Name() != "serve" {
+			return nil
+		}
+		httpsAddr, _ := cmd.Flags().GetString("https")
+		web.NoteServeTLS(app, httpsAddr, args)
+		return nil
 	}
 }
 

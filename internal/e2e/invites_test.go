@@ -57,6 +57,11 @@ func TestInviteIsAcceptedFromTheOutboxLink(t *testing.T) {
 	if err != nil || !strings.HasPrefix(u.Path, "/invite/") {
 		t.Fatalf("no invite link in the outbox: %q (%v)", link, err)
 	}
+	// The server speaks plain HTTP and no app URL is set: the mailed link must point at
+	// the address it listens on, scheme included, or the invitee's browser finds nothing.
+	if !strings.HasPrefix(link, s.URL+"/invite/") {
+		t.Errorf("mailed link %q does not start with the server's address %s", link, s.URL)
+	}
 
 	invitee := s.NewBrowser(t)
 	e2e.Do(t, invitee,

@@ -19,9 +19,27 @@ func followListenAddress(se *core.ServeEvent) {
 	if settings.Meta.AppURL != pocketBaseDefaultAppURL || se.Server == nil {
 		return
 	}
-	if u := listenURL(se.Server.Addr, se.CertManager != nil); u != "" {
+	// note: se.CertManager and se.Server.TLSConfig are set on every serve, TLS or not;
+	// only the serve command's --https flag or domain arguments turn TLS on.
+	if u := listenURL(se.Server.Addr, ServesTLS(se.App)); u != "" {
 		settings.Meta.AppURL = u
 	}
+}
+
+// servesTLSKey is the app store entry in which NoteServeTLS records whether serve speaks HTTPS.
+const servesTLSKey = "teamfund.servesTLS"
+
+// NoteServeTLS records, before the serve command starts, whether it will serve HTTPS:
+// PocketBase does when --https is given or domains are named (`serve example.com`), and
+// the ServeEvent does not say so. Mailed links follow it while no app URL is set.
+func NoteServeTLS(app core.App, httpsAddr string, domains []string) {
+	app.Store().Set(servesTLSKey, httpsAddr != "" || len(domains) > 0)
+}
+
+// ServesTLS reports what NoteServeTLS recorded (false when serve was not started by it).
+func ServesTLS(app core.App) bool {
+	servesTLS, _ := app.Store().Get(servesTLSKey).(bool)
+	return servesTLS
 }
 
 // listenURL is the base URL a browser on this machine reaches addr at ("" if unreadable).
