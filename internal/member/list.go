@@ -296,7 +296,7 @@ func (k indexedFilter) list(app core.App, f ListFilter, out *ListPage) error {
 	params := dbx.Params{"limit": f.PerPage, "offset": (f.Page - 1) * f.PerPage}
 	maps.Copy(params, k.params)
 	return app.DB().NewQuery(`SELECT u.id, u.email, u.name, u.role, u.status, u.team, COALESCE(t.name, '') AS team_name,
-		u.balance, u.may_export, u.record_visibility, u.created
+		u.balance, u.may_export, u.record_visibility, u.created, u.avatar
 		FROM (` + keys + ` ORDER BY email LIMIT {:limit} OFFSET {:offset}) k
 		JOIN ` + Collection + ` u ON u.rowid = k.rowid LEFT JOIN teams t ON t.id = u.team
 		ORDER BY k.email`).Bind(params).All(&out.Rows)
