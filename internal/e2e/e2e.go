@@ -315,12 +315,17 @@ func Text(t testing.TB, ctx context.Context, css string) string {
 // Login signs in fixture user key through the login form and waits for the dashboard.
 func Login(t testing.TB, ctx context.Context, s *Server, key string) {
 	t.Helper()
-	f := testutil.Fixtures(t)
+	LoginAs(t, ctx, s, testutil.Fixtures(t).Emails[key], testutil.Password)
+}
+
+// LoginAs signs in with email and password through the login form and waits for the dashboard.
+func LoginAs(t testing.TB, ctx context.Context, s *Server, email, password string) {
+	t.Helper()
 	Do(t, ctx,
 		chromedp.Navigate(s.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), f.Emails[key]),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), testutil.Password),
+		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#dashboard`)),
 	)

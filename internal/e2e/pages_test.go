@@ -113,6 +113,8 @@ var pagesOf = map[string][]string{
 func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 	s := e2e.Start(t)
 	seedActivity(t, s)
+	f := testutil.Fixtures(t)
+	s.Seed(t, func(app core.App) error { return e2e.SeedLongValues(app, f.ID("alpha"), f.ID("memberA")) })
 	checked := map[string]int{} // link → status, shared by every page
 	for _, who := range []string{"memberA", "managerA", "admin", "owner"} {
 		for _, width := range []int{1280, 390} {
@@ -135,6 +137,7 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 					if wide > 1 {
 						t.Errorf("%s is %d px wider than the %d px window", path, wide, width)
 					}
+					checkTablesFit(t, ctx, path, width)
 					for _, v := range e2e.Axe(t, ctx) {
 						if known(v) {
 							t.Logf("%s: axe (known, reported): %s", path, v)
@@ -146,6 +149,19 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// checkTablesFit fails when a table of the page open in ctx scrolls inside its card: at a
+// laptop's width every column (who, what, amount, status, the row's actions) shows side
+// by side, and on a phone the rows stack.
+func checkTablesFit(t *testing.T, ctx context.Context, path string, width int) {
+	t.Helper()
+	over := e2e.Get(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".table-responsive"))
+		.filter(box => box.querySelector("table") && box.scrollWidth > box.clientWidth + 1)
+		.map(box => (box.querySelector("table").id || box.getAttribute("aria-label") || "a table") + ": " + box.scrollWidth + " px in " + box.clientWidth)`))
+	for _, o := range over {
+		t.Errorf("%s at %d px: %s scrolls inside its card", path, width, o)
 	}
 }
 

@@ -29,6 +29,7 @@ var (
 	ErrHasInvite         = errors.New("this email already has a pending invite; use the link in that email")
 	ErrNoInvite          = errors.New("no pending invite for this email")
 	ErrEmptyFile         = errors.New("the file has no rows")
+	ErrNoFile            = errors.New("choose a CSV file to upload")
 	ErrFileTooLarge      = errors.New("the file is too large")
 	ErrBadCSV            = errors.New("the file is not valid CSV")
 	ErrBadHeader         = errors.New("the first line must name the columns: email is required; name, role and team are optional, in any order")

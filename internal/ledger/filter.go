@@ -130,6 +130,7 @@ type Row struct {
 	Amount       int64          `db:"amount" json:"amount"`
 	Kind         string         `db:"kind" json:"kind"`
 	Reason       string         `db:"reason" json:"reason"`
+	Actor        string         `db:"actor" json:"actor"` // user id; "" for the system or a deleted user
 	ActorEmail   string         `db:"actor_email" json:"actor_email"`
 	Period       string         `db:"period" json:"period"`
 	BalanceAfter int64          `db:"balance_after" json:"balance_after"`
@@ -138,7 +139,7 @@ type Row struct {
 }
 
 // RowColumns are the columns Row reads, in export order.
-const RowColumns = "id, account, user_email, team, amount, kind, reason, actor_email, period, balance_after, ref, created"
+const RowColumns = "id, account, user_email, team, amount, kind, reason, actor, actor_email, period, balance_after, ref, created"
 
 // Query selects the filtered entries viewer may see, newest first. Exports iterate it with
 // Rows() so 100,000 entries never sit in memory at once.

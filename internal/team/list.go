@@ -80,7 +80,7 @@ type MemberRow struct {
 func Members(app core.App, viewer *member.Member, teamID string) ([]MemberRow, error) {
 	rows := []member.Row{}
 	err := app.DB().Select("u.id", "u.email", "u.name", "u.role", "u.status", "u.team", "u.balance", "u.may_export",
-		"u.record_visibility", "u.created").
+		"u.record_visibility", "u.created", "u.avatar").
 		From(member.Collection + " u").Where(dbx.HashExp{"u.team": teamID}).AndWhere(dbx.NewExp("u.email != ''")).
 		OrderBy("u.email").All(&rows)
 	seesAll := viewer != nil && (viewer.Role().IsAdmin() || (viewer.InTeam(teamID) && viewer.SeesTeamRecords()))
@@ -90,7 +90,8 @@ func Members(app core.App, viewer *member.Member, teamID string) ([]MemberRow, e
 			out = append(out, MemberRow{Row: r})
 			continue
 		}
-		out = append(out, MemberRow{Row: member.Row{ID: r.ID, Name: r.Name, Role: r.Role, Status: r.Status, TeamID: r.TeamID}, Private: true})
+		out = append(out, MemberRow{Row: member.Row{ID: r.ID, Name: r.Name, Role: r.Role, Status: r.Status, TeamID: r.TeamID,
+			Avatar: r.Avatar}, Private: true}) // teammates see each other's photos (GET /users/{id}/photo)
 	}
 	return out, err
 }

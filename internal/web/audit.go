@@ -55,7 +55,7 @@ func showAuditLog(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	data := &auditPage{Page: Page{Title: "Audit log"}, Filter: f, Entries: auditEntries(e.App, list.Rows, currencyOf(e.App))}
+	data := &auditPage{Page: Page{Title: "Audit log"}, Filter: f, Entries: auditEntries(e.App, currentUser(e), list.Rows, currencyOf(e.App))}
 	for _, a := range actions {
 		data.Actions = append(data.Actions, auditAction{a, auditActionLabel(a)})
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/audit"
+	"teamfund/internal/member"
 	"teamfund/internal/money"
 )
 
@@ -17,6 +18,7 @@ type auditEntry struct {
 	audit.Row
 	ActionLabel string
 	ActorHref   string
+	Who         personRef // the actor by name and photo ("" ID: the system, or a deleted user)
 	TargetKind  string
 	TargetHref  string
 	Changes     []audit.Change
@@ -149,8 +151,13 @@ var auditTargetPaths = map[string]func(id string) string{
 
 // auditEntries prepares rows for the page. Links go only to records that still exist, so
 // an entry about a deleted user shows the label it kept but no dead link.
-func auditEntries(app core.App, rows []audit.Row, currency string) []auditEntry {
+func auditEntries(app core.App, viewer *member.Member, rows []audit.Row, currency string) []auditEntry {
 	var ids []any
+	actors := make([]string, len(rows))
+	for i, r := range rows {
+		actors[i] = r.Actor
+	}
+	people := loadPeople(app, viewer, actors)
 	changes := make([][]audit.Change, len(rows))
 	for i, r := range rows {
 		ids = append(ids, r.Actor, r.TargetID)
@@ -170,6 +177,7 @@ func auditEntries(app core.App, rows []audit.Row, currency string) []auditEntry 
 		if r.Actor != "" && names[r.Actor] != "" {
 			e.ActorHref = "/users/" + r.Actor
 		}
+		e.Who = people.Of(r.Actor, r.ActorEmail)
 		if path, ok := auditTargetPaths[r.TargetType]; ok && names[r.TargetID] != "" {
 			e.TargetHref = path(r.TargetID)
 		}

@@ -100,6 +100,7 @@ var errorStatus = []struct {
 	{invite.ErrBadCSV, http.StatusBadRequest},
 	{invite.ErrBadHeader, http.StatusBadRequest},
 	{invite.ErrEmptyFile, http.StatusBadRequest},
+	{invite.ErrNoFile, http.StatusBadRequest},
 	{company.ErrWebmailDomainRule, http.StatusBadRequest},
 	{company.ErrNoSSOProvider, http.StatusBadRequest},
 	{invite.ErrNoInvite, http.StatusNotFound},

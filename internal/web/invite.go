@@ -236,7 +236,7 @@ func inviteMessage(err error) (int, string) {
 
 func isInviteError(err error) bool {
 	for _, known := range []error{invite.ErrNotAllowed, invite.ErrFileTooLarge, invite.ErrBadCSV, invite.ErrBadHeader,
-		invite.ErrEmptyFile, invite.ErrNotPending, invite.ErrSeatLimit} {
+		invite.ErrEmptyFile, invite.ErrNoFile, invite.ErrNotPending, invite.ErrSeatLimit} {
 		if errors.Is(err, known) {
 			return true
 		}

@@ -36,12 +36,16 @@ func downloadInviteTemplate(e *core.RequestEvent) error {
 	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(invite.Template()))
 }
 
-// uploadedCSV reads the "file" upload, or else the "csv" text field.
+// uploadedCSV reads the "file" upload, or else the "csv" text field; neither is
+// invite.ErrNoFile (a form sent without choosing a file).
 func uploadedCSV(e *core.RequestEvent) (string, error) {
 	if f, _, err := e.Request.FormFile("file"); err == nil {
 		defer f.Close()
 		b, err := io.ReadAll(io.LimitReader(f, invite.MaxCSVBytes+1))
 		return string(b), err
+	}
+	if _, sent := e.Request.Form["csv"]; !sent {
+		return "", invite.ErrNoFile
 	}
 	return e.Request.FormValue("csv"), nil
 }

@@ -48,7 +48,22 @@ func TestCSVPages(t *testing.T) {
 	badRole, badRoleCT := upload(t, "team,email,role\nAlpha,boss.person@acme.com,boss\nNowhere,nowhere@acme.com,member\n")
 	badRoleHeaders := f.CookieHeaders("admin")
 	badRoleHeaders["Content-Type"] = badRoleCT
+	var empty bytes.Buffer
+	emptyForm := multipart.NewWriter(&empty)
+	_ = emptyForm.WriteField("csrf_token", testutil.CSRF)
+	_, _ = emptyForm.CreateFormFile("file", "") // what a browser sends when no file was chosen
+	_ = emptyForm.Close()
+	emptyHeaders := f.CookieHeaders("admin")
+	emptyHeaders["Content-Type"] = emptyForm.FormDataContentType()
 	scenarios := []tests.ApiScenario{
+		{
+			Name:   "an upload without a file asks to choose one, under the file field",
+			Method: http.MethodPost, URL: "/invites/preview", Body: &empty, Headers: emptyHeaders, TestAppFactory: inviteApp,
+			ExpectedStatus:     http.StatusBadRequest,
+			ExpectedContent:    []string{`class="form-control is-invalid" type="file"`, "Choose a CSV file to upload"},
+			NotExpectedContent: []string{"has no rows"},
+			ExpectedEvents:     map[string]int{"*": 0},
+		},
 		{
 			Name:   "a file without the email column keeps the admin on the invites page with the reason under the file field",
 			Method: http.MethodPost, URL: "/invites/preview", Body: noEmail, Headers: noEmailHeaders, TestAppFactory: inviteApp,

@@ -28,6 +28,7 @@ type ledgerPage struct {
 	Export   *ExportLinks // CSV/XLSX of exactly these filters (nil: no export permission)
 	Errors   FormErrors
 	Rows     []ledger.Row
+	People   peopleIndex // members and who moved the money
 	PageNo   int
 	NewerURL string
 	OlderURL string
@@ -62,7 +63,11 @@ func showLedgerPage(e *core.RequestEvent) error {
 	if p.PageNo > 1 {
 		p.NewerURL = ledgerPageURL(f, p.PageNo-1)
 	}
-	p.Rows = rows
+	ids := make([]string, 0, 2*len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.Account, r.Actor)
+	}
+	p.Rows, p.People = rows, loadPeople(e.App, u, ids)
 	return render(e, http.StatusOK, "ledger/list", p)
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"teamfund/internal/access"
 	"teamfund/internal/member"
 	"teamfund/internal/notify"
 	"teamfund/internal/useradmin"
@@ -101,7 +100,7 @@ func showUserPhoto(e *core.RequestEvent) error {
 	viewer := currentUser(e)
 	target, err := member.Find(e.App, e.Request.PathValue("id"))
 	if err != nil || target.Photo() == "" ||
-		(target.Id != viewer.Id && !viewer.InTeam(target.TeamID()) && !access.Can(viewer, access.ViewUsers, target.TeamID())) {
+		!mayViewPhoto(viewer, target.Id, target.TeamID()) {
 		return renderError(e, http.StatusNotFound, "There is no photo here.")
 	}
 	fsys, err := e.App.NewFilesystem()

@@ -64,6 +64,7 @@ type sendsPage struct {
 	Teams     []option // empty: the viewer sees one team at most, no team filter shown
 	Members   []option // empty: the viewer sees only their own sends
 	Rows      []*send.Send
+	People    peopleIndex // the senders
 	TeamNames map[string]string
 	PageNo    int
 	PrevURL   string
@@ -107,9 +108,18 @@ func showSendsPage(e *core.RequestEvent) error {
 		q.Set("page", strconv.Itoa(data.PageNo-1))
 		data.PrevURL = "/sends?" + q.Encode()
 	}
-	data.Rows = rows
+	data.Rows, data.People = rows, loadPeople(e.App, u, sendersOf(rows))
 	fillSendFilterOptions(e.App, u, data)
 	return render(e, http.StatusOK, "send/list", data)
+}
+
+// sendersOf lists who sent rows, for loadPeople.
+func sendersOf(rows []*send.Send) []string {
+	ids := make([]string, len(rows))
+	for i, s := range rows {
+		ids[i] = s.SenderID()
+	}
+	return ids
 }
 
 // fillSendFilterOptions offers the teams and members whose sends the viewer may see.

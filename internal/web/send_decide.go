@@ -13,6 +13,7 @@ import (
 type sendApprovalsPage struct {
 	Page
 	Rows      []*send.Send
+	People    peopleIndex
 	TeamNames map[string]string
 }
 
@@ -25,7 +26,8 @@ func showSendApprovals(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	return render(e, http.StatusOK, "send/approvals", &sendApprovalsPage{Page: Page{Title: "Approvals · Sends"}, Rows: rows, TeamNames: teamNames(e.App)})
+	return render(e, http.StatusOK, "send/approvals", &sendApprovalsPage{Page: Page{Title: "Approvals · Sends"}, Rows: rows,
+		TeamNames: teamNames(e.App), People: loadPeople(e.App, currentUser(e), sendersOf(rows))})
 }
 
 type sendDecision func(core.App, *member.Member, string) (*send.Send, error)

@@ -14,6 +14,7 @@ import (
 // assignmentCell is one touch × team cell of the assignment view.
 type assignmentCell struct {
 	TouchID, TeamID string
+	TeamName        string // labels the cell when the table stacks on a phone
 	Assigned        bool
 	CanChange       bool
 }
@@ -66,7 +67,7 @@ func assignmentsData(app core.App, u *member.Member, csrf string) (*assignmentsP
 func assignmentRowOf(u *member.Member, t *touch.Touch, teams []*team.Team, csrf string) assignmentRow {
 	row := assignmentRow{Touch: t, CSRF: csrf}
 	for _, tm := range teams {
-		row.Cells = append(row.Cells, assignmentCell{TouchID: t.Id, TeamID: tm.Id, Assigned: t.AssignedTo(tm.Id),
+		row.Cells = append(row.Cells, assignmentCell{TouchID: t.Id, TeamID: tm.Id, TeamName: tm.Name(), Assigned: t.AssignedTo(tm.Id),
 			CanChange: access.Can(u, access.AssignTouch, tm.Id)})
 	}
 	return row

@@ -24,14 +24,14 @@ func (p *usersPage) RowsHTML() template.HTML {
 		if p.Selected[r.ID] {
 			b.WriteString(" checked")
 		}
-		b.WriteString(`></td>` + "\n" + `<td data-label="User"><div class="d-flex align-items-center gap-2">`)
+		b.WriteString(`></td>` + "\n" + `<td data-label="User"><div class="person">`)
 		if photo := photoURL(r); photo != "" {
 			b.WriteString(`<span class="avatar avatar-sm"><img src="` + html.EscapeString(photo) + `" alt="" loading="lazy"></span>`)
 		} else {
 			b.WriteString(`<span class="avatar avatar-sm" aria-hidden="true">` + html.EscapeString(initials(r.Name)) + `</span>`)
 		}
-		b.WriteString(`<div class="text-start"><a href="/users/` + html.EscapeString(url.PathEscape(r.ID)) + `" class="fw-medium">` + name +
-			`</a><div class="small text-secondary text-break-all">` + email + `</div></div></div></td>` + "\n")
+		b.WriteString(`<div class="person-text"><a href="/users/` + html.EscapeString(url.PathEscape(r.ID)) + `" class="person-name fw-medium" title="` + name + `">` + name +
+			`</a><span class="person-email" title="` + email + `">` + email + `</span></div></div></td>` + "\n")
 		b.WriteString(`<td data-label="Status"><span class="badge ` + badgeClass(r.Status) + `">` + html.EscapeString(label(r.Status)) + "</span></td>\n" +
 			`<td data-label="Role">` + html.EscapeString(r.RoleLabel()) + `</td><td data-label="Team">`)
 		if r.TeamName != "" {
