@@ -57,7 +57,6 @@ func List(app core.App, viewer *member.Member, search string) ([]Summary, error)
 	return out, err
 }
 
-
 // MemberRow is a team member as a viewer may see them: Private rows (teammates of a
 // member who sees only their own records) carry no email, balance or permissions.
 type MemberRow struct {
