@@ -52,6 +52,9 @@ type dashboardPage struct {
 
 func showDashboard(e *core.RequestEvent) error {
 	u := currentUser(e)
+	if seesOverview(u) {
+		return showOverview(e)
+	}
 	loc := time.UTC
 	if c, err := company.Load(e.App); err == nil {
 		loc = c.Location()

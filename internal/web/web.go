@@ -42,6 +42,7 @@ func Register(app core.App) {
 		bindPasswordResetRoutes(pages)
 		bindSetupRoutes(pages)
 		bindDashboardRoutes(pages, api)
+		bindOverviewRoutes(pages, api)
 		bindExportRoutes(pages, api)
 		bindTouchRoutes(pages, api)
 		bindSendRoutes(pages, api)
