@@ -43,9 +43,9 @@ func TestDashboardShowsWhatWaits(t *testing.T) {
 			NotExpectedContent: []string{"Run monthly budgets", "Invite people"},
 		},
 		{
-			Name:   "admin sees the monthly budget action",
+			Name:   "admin lands on the company overview with the budgets action",
 			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Run monthly budgets", "Invite people"},
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Company overview", `id="allocate-action"`, "Invite people"},
 		},
 	}
 	for _, s := range scenarios {
