@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
@@ -16,16 +15,6 @@ import (
 	"teamfund/internal/transfer"
 )
 
-// budgetRun is one row of budget_runs.
-type budgetRun struct {
-	Month      string         `db:"month"`
-	Entries    int            `db:"entries"`
-	Total      money.Cents    `db:"total"`
-	Trigger    string         `db:"trigger"`
-	ActorEmail string         `db:"actor_email"`
-	Updated    types.DateTime `db:"updated"`
-}
-
 // moneyAdminPage is the owner's and admins' page: move money between any users and run
 // the monthly allocation for a month.
 type moneyAdminPage struct {
@@ -34,8 +23,8 @@ type moneyAdminPage struct {
 	MoveInactive bool // the refused move was to a deactivated user: ask to confirm
 	Month        string
 	MonthErrors  FormErrors
-	Runs         []budgetRun
-	CompanyTotal money.Cents
+	Runs         []budget.MonthRun
+	HandedOut    money.Cents // what the company has handed out, net of returns (a positive figure)
 }
 
 func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
@@ -43,12 +32,11 @@ func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
 		return nil, err
 	}
 	p := &moneyAdminPage{Page: Page{Title: "Money administration"}, Month: string(budget.MonthOf(time.Now(), companyLoc(e.App)))}
-	if err := e.App.DB().NewQuery("SELECT month, entries, total, trigger, actor_email, updated FROM budget_runs ORDER BY month DESC LIMIT 12").
-		All(&p.Runs); err != nil {
+	var err error
+	if p.Runs, err = budget.RecentRuns(e.App, 12); err != nil {
 		return nil, err
 	}
-	var err error
-	p.CompanyTotal, err = ledger.CompanyBalance(e.App)
+	p.HandedOut, err = ledger.CompanyHandedOut(e.App)
 	p.Flash = flashNow(e)
 	return p, err
 }

@@ -65,6 +65,9 @@ func loadMoneyPage(e *core.RequestEvent) (*moneyPage, error) {
 }
 
 func showMoneyPage(e *core.RequestEvent) error {
+	if currentUser(e).Role().IsAdmin() && e.Request.URL.Query().Get("view") != "mine" {
+		return showCompanyMoneyPage(e)
+	}
 	p, err := loadMoneyPage(e)
 	if err != nil {
 		return pageError(e, err)

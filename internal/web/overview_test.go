@@ -58,6 +58,54 @@ func overviewApp(t testing.TB) *tests.TestApp {
 	return app
 }
 
+// TestTheOwnersMoneyPageIsTheCompanys: the Money page of the owner and admins shows what the
+// company handed out as a positive figure, the teams and the monthly budgets the ledger
+// really paid (also without a recorded run, as `teamfund demo` writes them); the admin page
+// no longer says "No allocation has run yet".
+func TestTheOwnersMoneyPageIsTheCompanys(t *testing.T) {
+	f := testutil.Fixtures(t)
+	month := string(budget.MonthOf(time.Now(), time.UTC))
+	withMonthly := func(t testing.TB) *tests.TestApp {
+		app := overviewApp(t)
+		if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA2"), Amount: 10000, Kind: ledger.KindMonthly,
+			Period: month, Reason: "Monthly budget " + month}); err != nil {
+			t.Fatal(err)
+		}
+		return app
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name:   "owner's Money page is the company's money, funding as a positive figure",
+			Method: http.MethodGet, URL: "/money", Headers: f.CookieHeaders("owner"), TestAppFactory: withMonthly,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{"Company money", `id="funding-handed-out">$240.00`, `id="funding-spent">$10.00`,
+				`id="funding-held">$30.00`, `id="funding-available">$200.00`, "Alpha", "Beta", `id="company-runs"`,
+				`<td data-label="Month">` + month, "on joining, no run recorded"},
+			NotExpectedContent: []string{"-$", "−$", "ask your manager or an admin to add you to a team", "No monthly budget has been paid yet"},
+		},
+		{
+			Name:   "admin's own wallet stays one click away",
+			Method: http.MethodGet, URL: "/money?view=mine", Headers: f.CookieHeaders("admin"), TestAppFactory: withMonthly,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`id="balance"`, `href="/money" class="btn">Company money`},
+		},
+		{
+			Name:   "money administration shows the handed-out total and the month paid by the ledger",
+			Method: http.MethodGet, URL: "/money/admin", Headers: f.CookieHeaders("admin"), TestAppFactory: withMonthly,
+			ExpectedStatus:     http.StatusOK,
+			ExpectedContent:    []string{`id="company-handed-out">$240.00`, `<td data-label="Month">` + month, "paid without a recorded run"},
+			NotExpectedContent: []string{"No allocation has run yet", "negative balance"},
+		},
+		{
+			Name:   "a manager's Money page stays their wallet",
+			Method: http.MethodGet, URL: "/money", Headers: f.CookieHeaders("managerA"), TestAppFactory: withMonthly,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`id="balance"`, `id="month-handed-out"`}, NotExpectedContent: []string{"Company money"},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
 func TestOverviewPagesAndJSON(t *testing.T) {
 	f := testutil.Fixtures(t)
 	month := string(budget.MonthOf(time.Now(), time.UTC))
