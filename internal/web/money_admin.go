@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -25,6 +26,7 @@ type moneyAdminPage struct {
 	MonthErrors  FormErrors
 	Runs         []budget.MonthRun
 	HandedOut    money.Cents // what the company has handed out, net of returns (a positive figure)
+	People       []pickable  // the first people of the pickers; typing searches for more
 }
 
 func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
@@ -34,6 +36,9 @@ func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
 	p := &moneyAdminPage{Page: Page{Title: "Money administration"}, Month: string(budget.MonthOf(time.Now(), companyLoc(e.App)))}
 	var err error
 	if p.Runs, err = budget.RecentRuns(e.App, 12); err != nil {
+		return nil, err
+	}
+	if p.People, err = people(e.App, currentUser(e), ""); err != nil {
 		return nil, err
 	}
 	p.HandedOut, err = ledger.CompanyHandedOut(e.App)
@@ -62,9 +67,15 @@ func moveMoneyAsAdmin(e *core.RequestEvent) error {
 	in := readAmountForm(e, "to")
 	amount, err := in.cents("to", true)
 	if err == nil {
-		from, to := userByEmail(e.App, in.From), userByEmail(e.App, in.Who)
+		from, to := resolvePerson(e.App, in.From), resolvePerson(e.App, in.Who)
 		if from == "" || to == "" {
-			err = ledger.ErrUnknownAccount
+			unknown := validation.Errors{}
+			for field, id := range map[string]string{"from": from, "to": to} {
+				if id == "" {
+					unknown[field] = validation.NewError("unknown_person", "no active user has that email or name; pick someone from the list")
+				}
+			}
+			err = unknown
 		} else if e.Request.PostFormValue("confirm_inactive") != "on" && len(inactiveRecipients(e.App, []string{to})) > 0 {
 			p, lerr := loadMoneyAdminPage(e)
 			if lerr != nil {

@@ -43,6 +43,7 @@ func Register(app core.App) {
 		bindSetupRoutes(pages)
 		bindDashboardRoutes(pages, api)
 		bindOverviewRoutes(pages, api)
+		bindPeopleRoutes(pages)
 		bindExportRoutes(pages, api)
 		bindTouchRoutes(pages, api)
 		bindSendRoutes(pages, api)
