@@ -72,8 +72,8 @@ func TestThePersonPickerSearchesByNameOrEmail(t *testing.T) {
 		{
 			Name:   "an unknown person is named on the field, nothing moves",
 			Method: http.MethodPost, URL: "/money/admin/move", Headers: f.FormHeaders("admin"), TestAppFactory: funded,
-			Body:           move("member.a@acme.com", "Nobody Here"),
-			ExpectedStatus: http.StatusUnprocessableEntity,
+			Body:            move("member.a@acme.com", "Nobody Here"),
+			ExpectedStatus:  http.StatusUnprocessableEntity,
 			ExpectedContent: []string{`value="Nobody Here"`, "No active user has that email or name"},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
 				m, _ := member.Find(app, f.ID("memberA"))
