@@ -27,6 +27,20 @@ type Filter struct {
 // Kinds lists every ledger kind, for validation and filter menus.
 var Kinds = []Kind{KindGrant, KindMonthly, KindReturn, KindAdjust, KindTransferIn, KindTransferOut, KindSpend, KindRefund}
 
+// Money words that stand for several kinds (docs/MONEY.md), so a figure on the overview
+// can link to exactly the entries it sums: ?kind=handed_out lists monthly budgets, grants
+// and adjustments.
+const (
+	KindsHandedOut   Kind = "handed_out"
+	KindsTransferred Kind = "transferred"
+)
+
+// kindGroups are the kinds each money word sums.
+var kindGroups = map[Kind][]Kind{
+	KindsHandedOut:   {KindMonthly, KindGrant, KindAdjust},
+	KindsTransferred: {KindTransferIn, KindTransferOut},
+}
+
 const dateLayout = "2006-01-02"
 
 // ParseFilter reads member, team, kind, from and to from a query string. Errors name the
@@ -42,9 +56,12 @@ func ParseFilter(v url.Values) (Filter, error) {
 	if strings.Contains(f.Member, "@") {
 		f.Member = member.NormalizeEmail(f.Member)
 	}
-	kinds := make([]any, len(Kinds))
-	for i, k := range Kinds {
-		kinds[i] = k
+	kinds := make([]any, 0, len(Kinds)+len(kindGroups))
+	for _, k := range Kinds {
+		kinds = append(kinds, k)
+	}
+	for k := range kindGroups {
+		kinds = append(kinds, k)
 	}
 	err := validation.Errors{
 		"member": validation.Validate(f.Member, validation.Length(0, 255)),
@@ -89,7 +106,13 @@ func (f Filter) Where(viewer *member.Member, loc *time.Location) dbx.Expression 
 	if f.Team != "" {
 		conds = append(conds, dbx.HashExp{"team": f.Team})
 	}
-	if f.Kind != "" {
+	if group, ok := kindGroups[f.Kind]; ok {
+		in := make([]any, len(group))
+		for i, k := range group {
+			in[i] = string(k)
+		}
+		conds = append(conds, dbx.In("kind", in...))
+	} else if f.Kind != "" {
 		conds = append(conds, dbx.HashExp{"kind": string(f.Kind)})
 	}
 	if loc == nil {
@@ -156,7 +179,7 @@ func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, lim
 }
 
 // kindLabels name the kinds for people.
-var kindLabels = map[Kind]string{KindGrant: "Grant", KindMonthly: "Monthly budget", KindReturn: "Returned",
+var kindLabels = map[Kind]string{KindsHandedOut: "Handed out", KindsTransferred: "Transferred", KindGrant: "Grant", KindMonthly: "Monthly budget", KindReturn: "Returned",
 	KindAdjust: "Adjustment", KindTransferIn: "Transfer in", KindTransferOut: "Transfer out", KindSpend: "Send",
 	KindRefund: "Refund"}
 

@@ -150,13 +150,21 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 	return out, err
 }
 
-// CompanyBalance is what the company has handed out, as a (usually negative) balance:
-// minus the sum of every entry whose counterparty is the company.
+// CompanyBalance is the company account's balance in the ledger: minus the sum of every
+// entry whose counterparty is the company, so usually negative. Pages never show it; they
+// show CompanyHandedOut.
 func CompanyBalance(app core.App) (money.Cents, error) {
+	handed, err := CompanyHandedOut(app)
+	return -handed, err
+}
+
+// CompanyHandedOut is what the company has handed out to members, net of what came back
+// to it (returns, negative adjustments): the positive figure the pages show for funding.
+func CompanyHandedOut(app core.App) (money.Cents, error) {
 	var row struct {
 		Total int64 `db:"total"`
 	}
 	err := app.DB().NewQuery(`SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_entries
 		WHERE kind IN ('grant', 'monthly', 'return', 'adjust')`).One(&row)
-	return money.Cents(-row.Total), err
+	return money.Cents(row.Total), err
 }

@@ -1,7 +1,7 @@
 // Package stats computes the team statistics that managers and admins read on the usage
-// page: what each member did in a billing period, the last months as a trend, and which
-// touches were sent. Money comes from budget's usage (the ledger); counts come from sends,
-// money requests and invites.
+// page: what each member did in a billing period and which touches were sent. Money comes
+// from internal/figures (the one place that computes the money words); counts come from
+// sends, money requests and invites.
 package stats
 
 import (
@@ -11,12 +11,13 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/budget"
+	"teamfund/internal/figures"
 	"teamfund/internal/money"
 )
 
 // Activity is one member's money and activity in a billing period.
 type Activity struct {
-	budget.Usage
+	figures.Row
 	// Sends counts the member's sends made in the period that went out.
 	Sends int `db:"sends" json:"sends"`
 	// PendingApprovals counts the member's sends waiting for approval now.
@@ -51,10 +52,10 @@ const countsSQL = `SELECT u.id AS id,
 		AND i.updated >= {:start} AND i.updated < {:end}) AS invites_accepted
 	FROM users u WHERE u.team = {:team}`
 
-// MemberActivity lists every current member of teamID with their money (as in
-// budget.MemberUsage) and activity in month, by name.
+// MemberActivity lists the members of teamID with their money (figures.MemberRows: current
+// members, then those who left but had entries on the team in the month) and activity in month.
 func MemberActivity(app core.App, teamID string, month budget.Month, loc *time.Location) ([]Activity, error) {
-	usage, err := budget.MemberUsage(app, teamID, month, loc)
+	usage, err := figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc))
 	if err != nil {
 		return nil, err
 	}
@@ -70,39 +71,9 @@ func MemberActivity(app core.App, teamID string, month budget.Month, loc *time.L
 	}
 	out := make([]Activity, len(usage))
 	for i, u := range usage {
-		c := byID[u.UserID]
-		out[i] = Activity{Usage: u, Sends: c.Sends, PendingApprovals: c.PendingApprovals,
+		c := byID[u.ID]
+		out[i] = Activity{Row: u, Sends: c.Sends, PendingApprovals: c.PendingApprovals,
 			RequestsMade: c.RequestsMade, RequestsAnswered: c.RequestsAnswered, InvitesAccepted: c.InvitesAccepted}
-	}
-	return out, nil
-}
-
-// MonthTotal is the money of one team (or of every team) in one month of a trend.
-type MonthTotal struct {
-	Month     budget.Month `json:"month"`
-	Allocated money.Cents  `json:"allocated"`
-	Spent     money.Cents  `json:"spent"`
-	Remaining money.Cents  `json:"remaining"`
-}
-
-// Trend is the money of teamID ("" for every team) in the n months that end with last,
-// oldest first. Like the usage page it sums the team's current members.
-func Trend(app core.App, teamID string, last budget.Month, n int, loc *time.Location) ([]MonthTotal, error) {
-	out := make([]MonthTotal, n)
-	m := last
-	for i := n - 1; i >= 0; i-- {
-		teams, err := budget.TeamUsage(app, teamID, m, loc)
-		if err != nil {
-			return nil, err
-		}
-		t := MonthTotal{Month: m}
-		for _, u := range teams {
-			t.Allocated += u.Allocated
-			t.Spent += u.Spent
-			t.Remaining += u.Remaining
-		}
-		out[i] = t
-		m = m.Prev()
 	}
 	return out, nil
 }

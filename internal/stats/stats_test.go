@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/budget"
+	"teamfund/internal/figures"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
@@ -125,13 +126,13 @@ func TestMemberActivity(t *testing.T) {
 	}
 	type want struct {
 		sends, pending, made, answered, invites int
-		allocated, spent, remaining             money.Cents
+		handedOut, spent, held, available       money.Cents
 	}
 	wants := map[string]want{
 		// 100.00 granted; two mugs (20.00) and a pending hamper (30.00 held); +5.00 from memberA2.
-		"memberA": {sends: 2, pending: 1, made: 2, answered: 0, invites: 0, allocated: 10000, spent: 5000, remaining: 5500},
+		"memberA": {sends: 2, pending: 1, made: 2, answered: 0, invites: 0, handedOut: 10000, spent: 2000, held: 3000, available: 5500},
 		// 50.00 granted; an approved hamper (30.00); gave 5.00 to memberA; last month's mug is not this month's.
-		"memberA2": {sends: 1, pending: 0, made: 1, answered: 2, invites: 0, allocated: 5000, spent: 3000, remaining: 500},
+		"memberA2": {sends: 1, pending: 0, made: 1, answered: 2, invites: 0, handedOut: 5000, spent: 3000, available: 500},
 		"managerA": {invites: 2},
 		"locked":   {},
 	}
@@ -141,7 +142,7 @@ func TestMemberActivity(t *testing.T) {
 	for _, r := range rows {
 		var key string
 		for k := range wants {
-			if f.ID(k) == r.UserID {
+			if f.ID(k) == r.ID {
 				key = k
 			}
 		}
@@ -150,9 +151,12 @@ func TestMemberActivity(t *testing.T) {
 			t.Errorf("unexpected row %s", r.Email)
 			continue
 		}
-		got := want{r.Sends, r.PendingApprovals, r.RequestsMade, r.RequestsAnswered, r.InvitesAccepted, r.Allocated, r.Spent, r.Remaining}
+		got := want{r.Sends, r.PendingApprovals, r.RequestsMade, r.RequestsAnswered, r.InvitesAccepted, r.HandedOut, r.Spent, r.Held, r.Available}
 		if got != w {
 			t.Errorf("%s: got %+v, want %+v", key, got, w)
+		}
+		if !r.Balanced() {
+			t.Errorf("%s: statement %+v does not balance", key, r.Statement)
 		}
 	}
 }
@@ -194,24 +198,26 @@ func TestSendsPerTouch(t *testing.T) {
 	}
 }
 
-func TestTrend(t *testing.T) {
+func TestTrendOfATeam(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app, month := statsApp(t)
-	got, err := stats.Trend(app, f.ID("alpha"), month, 12, time.UTC)
+	got, err := figures.Trend(app, figures.Scope{Team: f.ID("alpha")}, month, 12, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 12 || got[11].Month != month || got[10].Month != month.Prev() || got[0].Month >= got[1].Month {
 		t.Fatalf("got months %v, want the 12 months ending %s, oldest first", got, month)
 	}
-	if got[11].Allocated != 15000 || got[11].Spent != 8000 || got[11].Remaining != 6000 {
-		t.Errorf("this month: got %+v, want allocated 150.00, spent 80.00, remaining 60.00", got[11])
+	// Spent counts what went out (two mugs and the approved hamper); the pending hamper is
+	// held; the rejected one came back (refunded) and is in neither.
+	if got[11].HandedOut != 15000 || got[11].Spent != 5000 || got[11].Held != 3000 || got[11].Refunded != 3000 || got[11].Available != 6000 {
+		t.Errorf("this month: got %+v, want handed out 150.00, spent 50.00, held 30.00, refunded 30.00, available 60.00", got[11])
 	}
 	if got[10].Spent != 1000 {
 		t.Errorf("last month: got %+v, want spent 10.00 (memberA2's mug)", got[10])
 	}
 	for _, m := range got[:10] {
-		if m.Allocated != 0 || m.Spent != 0 {
+		if m.HandedOut != 0 || m.Spent != 0 {
 			t.Errorf("%s: got %+v, want nothing", m.Month, m)
 		}
 	}

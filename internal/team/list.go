@@ -7,7 +7,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/member"
-	"teamfund/internal/money"
 )
 
 // Summary is one line of the teams list.
@@ -56,14 +55,6 @@ func List(app core.App, viewer *member.Member, search string) ([]Summary, error)
 	out := []Summary{}
 	err := q.All(&out)
 	return out, err
-}
-
-// TotalBalance is the sum of the balances of team teamID's members (shown with the team,
-// like on the teams list).
-func TotalBalance(app core.App, teamID string) (money.Cents, error) {
-	var total int64
-	err := app.DB().Select("COALESCE(SUM(balance), 0)").From(member.Collection).Where(dbx.HashExp{"team": teamID}).Row(&total)
-	return money.Cents(total), err
 }
 
 // MemberRow is a team member as a viewer may see them: Private rows (teammates of a

@@ -9,6 +9,7 @@ import (
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
 	"teamfund/internal/company"
+	"teamfund/internal/figures"
 	"teamfund/internal/leave"
 	"teamfund/internal/member"
 	"teamfund/internal/send"
@@ -41,7 +42,7 @@ type dashboardPage struct {
 	Me          *member.Member
 	TeamName    string
 	Month       budget.Month
-	Usage       budget.Usage
+	Usage       figures.Statement
 	Todos       []todo
 	CanSend     bool
 	CanInvite   bool
@@ -51,6 +52,9 @@ type dashboardPage struct {
 
 func showDashboard(e *core.RequestEvent) error {
 	u := currentUser(e)
+	if seesOverview(u) {
+		return showOverview(e)
+	}
 	loc := time.UTC
 	if c, err := company.Load(e.App); err == nil {
 		loc = c.Location()
@@ -60,7 +64,7 @@ func showDashboard(e *core.RequestEvent) error {
 		CanInvite:   access.ScopeOf(u.Role(), access.InviteMember) != access.Nowhere,
 		CanAllocate: access.Can(u, access.RunAllocation, ""),
 		Tour:        tourFor(u, e.Request.URL.Query().Get("tour") == "start")}
-	usage, err := budget.UserUsage(e.App, u.Id, data.Month, loc)
+	usage, err := figures.OfMonth(e.App, figures.Scope{Member: u.Id}, data.Month, loc)
 	if err != nil {
 		return pageError(e, err)
 	}

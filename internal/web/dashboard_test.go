@@ -33,7 +33,7 @@ func TestDashboardShowsWhatWaits(t *testing.T) {
 			Name:   "member asked for money sees the request waiting and this month's figures",
 			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("memberA"), TestAppFactory: withRequest,
 			ExpectedStatus:  http.StatusOK,
-			ExpectedContent: []string{"1 money request to answer", "$50.00", "Given to you in", "Send a touch"},
+			ExpectedContent: []string{"1 money request to answer", "$50.00", "Handed out to you in", "Send a touch"},
 		},
 		{
 			Name:   "the asker has nothing to answer and no admin actions",
@@ -43,9 +43,9 @@ func TestDashboardShowsWhatWaits(t *testing.T) {
 			NotExpectedContent: []string{"Run monthly budgets", "Invite people"},
 		},
 		{
-			Name:   "admin sees the monthly budget action",
+			Name:   "admin lands on the company overview with the budgets action",
 			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Run monthly budgets", "Invite people"},
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Company overview", `id="allocate-action"`, "Invite people"},
 		},
 	}
 	for _, s := range scenarios {

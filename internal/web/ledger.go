@@ -39,7 +39,7 @@ type ledgerPage struct {
 
 func showLedgerPage(e *core.RequestEvent) error {
 	u := currentUser(e)
-	p := &ledgerPage{Page: Page{Title: "Ledger"}, PageNo: pageNumber(e), Kinds: ledger.Kinds,
+	p := &ledgerPage{Page: Page{Title: "Ledger"}, PageNo: pageNumber(e), Kinds: append([]ledger.Kind{ledger.KindsHandedOut, ledger.KindsTransferred}, ledger.Kinds...),
 		SeesTeam: u.Role().IsAdmin() || u.SeesTeamRecords()}
 	if u.Role().IsAdmin() {
 		p.Teams = allTeams(e.App)

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
@@ -16,16 +16,6 @@ import (
 	"teamfund/internal/transfer"
 )
 
-// budgetRun is one row of budget_runs.
-type budgetRun struct {
-	Month      string         `db:"month"`
-	Entries    int            `db:"entries"`
-	Total      money.Cents    `db:"total"`
-	Trigger    string         `db:"trigger"`
-	ActorEmail string         `db:"actor_email"`
-	Updated    types.DateTime `db:"updated"`
-}
-
 // moneyAdminPage is the owner's and admins' page: move money between any users and run
 // the monthly allocation for a month.
 type moneyAdminPage struct {
@@ -34,8 +24,9 @@ type moneyAdminPage struct {
 	MoveInactive bool // the refused move was to a deactivated user: ask to confirm
 	Month        string
 	MonthErrors  FormErrors
-	Runs         []budgetRun
-	CompanyTotal money.Cents
+	Runs         []budget.MonthRun
+	HandedOut    money.Cents // what the company has handed out, net of returns (a positive figure)
+	People       []pickable  // the first people of the pickers; typing searches for more
 }
 
 func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
@@ -43,12 +34,14 @@ func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
 		return nil, err
 	}
 	p := &moneyAdminPage{Page: Page{Title: "Money administration"}, Month: string(budget.MonthOf(time.Now(), companyLoc(e.App)))}
-	if err := e.App.DB().NewQuery("SELECT month, entries, total, trigger, actor_email, updated FROM budget_runs ORDER BY month DESC LIMIT 12").
-		All(&p.Runs); err != nil {
+	var err error
+	if p.Runs, err = budget.RecentRuns(e.App, 12); err != nil {
 		return nil, err
 	}
-	var err error
-	p.CompanyTotal, err = ledger.CompanyBalance(e.App)
+	if p.People, err = people(e.App, currentUser(e), ""); err != nil {
+		return nil, err
+	}
+	p.HandedOut, err = ledger.CompanyHandedOut(e.App)
 	p.Flash = flashNow(e)
 	return p, err
 }
@@ -74,9 +67,15 @@ func moveMoneyAsAdmin(e *core.RequestEvent) error {
 	in := readAmountForm(e, "to")
 	amount, err := in.cents("to", true)
 	if err == nil {
-		from, to := userByEmail(e.App, in.From), userByEmail(e.App, in.Who)
+		from, to := resolvePerson(e.App, in.From), resolvePerson(e.App, in.Who)
 		if from == "" || to == "" {
-			err = ledger.ErrUnknownAccount
+			unknown := validation.Errors{}
+			for field, id := range map[string]string{"from": from, "to": to} {
+				if id == "" {
+					unknown[field] = validation.NewError("unknown_person", "no active user has that email or name; pick someone from the list")
+				}
+			}
+			err = unknown
 		} else if e.Request.PostFormValue("confirm_inactive") != "on" && len(inactiveRecipients(e.App, []string{to})) > 0 {
 			p, lerr := loadMoneyAdminPage(e)
 			if lerr != nil {

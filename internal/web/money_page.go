@@ -9,6 +9,7 @@ import (
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
 	"teamfund/internal/company"
+	"teamfund/internal/figures"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
@@ -22,7 +23,7 @@ type moneyPage struct {
 	TeamName    string
 	Managers    []string
 	Month       budget.Month
-	Usage       budget.Usage
+	Usage       figures.Statement
 	Incoming    []transfer.Request
 	Outgoing    []transfer.Request
 	Entries     []ledger.Row
@@ -52,7 +53,7 @@ func loadMoneyPage(e *core.RequestEvent) (*moneyPage, error) {
 		Managers: teamManagers(e.App, me.TeamID()), Month: budget.MonthOf(time.Now(), loc),
 		Teammates:   teamPeople(e.App, me.TeamID(), me.Id),
 		ManagesTeam: me.Role() == member.RoleManager && me.TeamID() != "", IsAdmin: me.Role().IsAdmin()}
-	if p.Usage, err = budget.UserUsage(e.App, me.Id, p.Month, loc); err != nil {
+	if p.Usage, err = figures.OfMonth(e.App, figures.Scope{Member: me.Id}, p.Month, loc); err != nil {
 		return nil, err
 	}
 	if p.Incoming, p.Outgoing, err = transfer.Pending(e.App, me.Id); err != nil {
@@ -64,6 +65,9 @@ func loadMoneyPage(e *core.RequestEvent) (*moneyPage, error) {
 }
 
 func showMoneyPage(e *core.RequestEvent) error {
+	if currentUser(e).Role().IsAdmin() && e.Request.URL.Query().Get("view") != "mine" {
+		return showCompanyMoneyPage(e)
+	}
 	p, err := loadMoneyPage(e)
 	if err != nil {
 		return pageError(e, err)
@@ -171,7 +175,7 @@ type myMoneyJSON struct {
 	Balance  money.Cents        `json:"balance"`
 	Team     string             `json:"team"`
 	Month    budget.Month       `json:"month"`
-	Usage    budget.Usage       `json:"usage"`
+	Usage    figures.Statement  `json:"usage"`
 	Incoming []transfer.Request `json:"incoming"`
 	Outgoing []transfer.Request `json:"outgoing"`
 	Entries  []ledger.Row       `json:"entries"`

@@ -609,7 +609,7 @@ func TestMoneyPages(t *testing.T) {
 		{
 			Name:   "usage JSON answers allocated, spent and remaining per member",
 			Method: http.MethodGet, URL: "/api/tf/usage", Headers: f.AuthHeaders("managerA"), TestAppFactory: rich,
-			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"allocated":1000`, `"remaining":1000`, `"members":[`, `"requests_made":0`, `"trend":[`, `"touches":[]`},
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"handed_out":1000`, `"available":1000`, `"members":[`, `"requests_made":0`, `"trend":[`, `"touches":[]`},
 		},
 		{
 			Name:   "member's ledger page shows only their own entries",

@@ -98,6 +98,15 @@ var funcs = template.FuncMap{
 	"initials":   initials,
 	"photo":      photoURL,
 	"dict":       dict,
+	// percent is part of whole in whole percent, for progress bars (0 when whole is 0).
+	"percent": func(part, whole int) int {
+		if whole <= 0 {
+			return 0
+		}
+		return part * 100 / whole
+	},
+	// min100 caps a percentage for the width of a progress bar (a team may use more than its budget).
+	"min100": func(n int) int { return max(0, min(n, 100)) },
 	// chartHeight is the height in px of a horizontal bar chart of n rows.
 	"chartHeight": func(n int) int { return max(180, 44*n+80) },
 }

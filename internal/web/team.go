@@ -4,11 +4,14 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/budget"
+	"teamfund/internal/figures"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/team"
@@ -118,7 +121,9 @@ type teamPage struct {
 	Page
 	Team          *team.Team
 	Members       []team.MemberRow
-	Total         money.Cents
+	Month         budget.Month
+	Figures       figures.Statement // the team's money this month (figures.Scope{Team})
+	SeesFigures   bool              // managers of the team and admins see the month's statement
 	Form          team.Input
 	Errors        FormErrors
 	CanEdit       bool
@@ -161,11 +166,14 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 	if err != nil {
 		return pageError(e, err)
 	}
-	total, err := team.TotalBalance(e.App, t.Id)
+	loc := companyLoc(e.App)
+	month := budget.MonthOf(time.Now(), loc)
+	stmt, err := figures.OfMonth(e.App, figures.Scope{Team: t.Id}, month, loc)
 	if err != nil {
 		return pageError(e, err)
 	}
-	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, Total: total, Form: form, Errors: errs,
+	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, Month: month, Figures: stmt,
+		SeesFigures: access.Can(u, access.ViewUsage, t.Id), Form: form, Errors: errs,
 		CanEdit: access.Can(u, access.EditTeam, t.Id), CanManage: access.Can(u, access.ManageTeamMembers, t.Id),
 		CanDelete: access.Can(u, access.DeleteTeam, t.Id), IsMember: u.InTeam(t.Id),
 		ManagesPerms: access.Can(u, access.SetPermissions, t.Id), CanAudit: access.Can(u, access.ViewAudit, ""),

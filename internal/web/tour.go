@@ -41,6 +41,9 @@ type tour struct {
 // Autostart is set on the first sign-in in this role, or when the user asked for it.
 func tourFor(u *member.Member, asked bool) tour {
 	steps := []tourStep{{"#balance", "Your balance", "This is the money you can spend on touches. It updates live when someone gives you money or a send is decided."}}
+	if seesOverview(u) {
+		steps = []tourStep{{"#overview-figures", "The month at a glance", "What was handed out, spent and held for approval, and what is left in balances — last month beside it. Every figure opens the rows behind it."}}
+	}
 	if u.TeamID() != "" {
 		steps = append(steps, tourStep{"#send-action", "Send a touch", "Pick a gift, type who receives it, and Teamfund sends it from your balance. Costly touches wait for a manager's approval."})
 	}
@@ -49,7 +52,7 @@ func tourFor(u *member.Member, asked bool) tour {
 		steps = append(steps,
 			tourStep{`a[href="/approvals/sends"]`, "Approvals", "Sends above a team's threshold, money requests and leave requests wait here; a badge counts them."},
 			tourStep{`a[href="/invites"]`, "Invites", "Invite people by email, by CSV file or with an invite key for a whole team."},
-			tourStep{"#allocate-action", "Budgets", "Monthly budgets are given out at each month start; here you can run them by hand, move money and see usage per team."})
+			tourStep{"#allocate-action", "Budgets", "Monthly budgets are given out at each month start; the Money page shows the company's funding and the runs, and moves money."})
 	case access.ScopeOf(u.Role(), access.DecideSend) != access.Nowhere:
 		steps = append(steps,
 			tourStep{`a[href="/approvals/sends"]`, "Approvals", "Your team's sends above the approval threshold and money requests wait here for you."},

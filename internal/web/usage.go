@@ -8,6 +8,7 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
+	"teamfund/internal/figures"
 	"teamfund/internal/money"
 	"teamfund/internal/stats"
 )
@@ -34,9 +35,9 @@ type usagePage struct {
 	TeamID       string
 	TeamLabel    string
 	TeamChoice   []person // admins pick a team; managers see their own
-	Teams        []budget.Usage
+	Teams        []figures.Row
 	Members      []stats.Activity
-	Trend        []stats.MonthTotal
+	Trend        []figures.MonthFigures
 	Touches      []stats.TouchSends
 	TeamsChart   chart
 	MembersChart chart
@@ -68,15 +69,15 @@ func usageQuery(e *core.RequestEvent) (month budget.Month, teamID string, err er
 
 // usageData is what the page and the JSON share.
 type usageData struct {
-	Teams   []budget.Usage
+	Teams   []figures.Row
 	Members []stats.Activity
-	Trend   []stats.MonthTotal
+	Trend   []figures.MonthFigures
 	Touches []stats.TouchSends
 }
 
 func loadUsage(app core.App, teamID string, month budget.Month) (d usageData, err error) {
 	loc := companyLoc(app)
-	if d.Teams, err = budget.TeamUsage(app, teamID, month, loc); err != nil {
+	if d.Teams, err = figures.TeamRows(app, teamID, figures.MonthPeriod(month, loc)); err != nil {
 		return d, err
 	}
 	if teamID != "" {
@@ -84,7 +85,7 @@ func loadUsage(app core.App, teamID string, month budget.Month) (d usageData, er
 			return d, err
 		}
 	}
-	if d.Trend, err = stats.Trend(app, teamID, month, trendMonths, loc); err != nil {
+	if d.Trend, err = figures.Trend(app, figures.Scope{Team: teamID}, month, trendMonths, loc); err != nil {
 		return d, err
 	}
 	d.Touches, err = stats.SendsPerTouch(app, teamID, month, loc)
@@ -110,9 +111,9 @@ func showUsagePage(e *core.RequestEvent) error {
 		p.TeamLabel = teamName(e.App, teamID)
 	}
 	p.TeamsChart = moneyChart(d.Teams)
-	members := make([]budget.Usage, len(d.Members))
+	members := make([]figures.Row, len(d.Members))
 	for i, m := range d.Members {
-		members[i] = m.Usage
+		members[i] = m.Row
 	}
 	p.MembersChart = moneyChart(members)
 	p.TrendChart = trendChart(d.Trend)
@@ -122,11 +123,11 @@ func showUsagePage(e *core.RequestEvent) error {
 
 // usageJSON is GET /api/tf/usage.
 type usageJSON struct {
-	Month   budget.Month       `json:"month"`
-	Teams   []budget.Usage     `json:"teams"`
-	Members []stats.Activity   `json:"members"`
-	Trend   []stats.MonthTotal `json:"trend"`
-	Touches []stats.TouchSends `json:"touches"`
+	Month   budget.Month           `json:"month"`
+	Teams   []figures.Row          `json:"teams"`
+	Members []stats.Activity       `json:"members"`
+	Trend   []figures.MonthFigures `json:"trend"`
+	Touches []stats.TouchSends     `json:"touches"`
 }
 
 func apiUsage(e *core.RequestEvent) error {
@@ -158,42 +159,48 @@ type chartDataset struct {
 	Color string    `json:"color"`
 }
 
-// Colours of the three money series, the same in every chart (Tabler's blue, orange, green).
+// Colours of the money series, the same in every chart (Tabler's blue, orange, yellow, green).
 const (
-	colorAllocated = "#206bc4"
+	colorHandedOut = "#206bc4"
 	colorSpent     = "#f76707"
-	colorRemaining = "#2fb344"
+	colorHeld      = "#f59f00"
+	colorAvailable = "#2fb344"
 )
 
 func major(c money.Cents) float64 { return float64(c) / 100 }
 
-// moneyChart draws allocated, spent and remaining of each row side by side on one scale.
-func moneyChart(rows []budget.Usage) chart {
-	c := chart{Type: "bar", Horizontal: true, Money: true, Datasets: []chartDataset{
-		{Label: "Allocated", Color: colorAllocated}, {Label: "Spent", Color: colorSpent}, {Label: "Remaining", Color: colorRemaining}}}
+// moneySeries are the words each money chart draws, in the order of docs/MONEY.md.
+func moneySeries() []chartDataset {
+	return []chartDataset{{Label: "Handed out", Color: colorHandedOut}, {Label: "Spent", Color: colorSpent},
+		{Label: "Held", Color: colorHeld}, {Label: "Available", Color: colorAvailable}}
+}
+
+func addMoney(c *chart, label string, s figures.Statement) {
+	c.Labels = append(c.Labels, label)
+	for i, v := range []money.Cents{s.HandedOut, s.Spent, s.Held, s.Available} {
+		c.Datasets[i].Data = append(c.Datasets[i].Data, major(v))
+	}
+}
+
+// moneyChart draws handed out, spent, held and available of each row side by side on one scale.
+func moneyChart(rows []figures.Row) chart {
+	c := chart{Type: "bar", Horizontal: true, Money: true, Datasets: moneySeries()}
 	for _, r := range rows {
-		c.Labels = append(c.Labels, r.Name)
-		c.Datasets[0].Data = append(c.Datasets[0].Data, major(r.Allocated))
-		c.Datasets[1].Data = append(c.Datasets[1].Data, major(r.Spent))
-		c.Datasets[2].Data = append(c.Datasets[2].Data, major(r.Remaining))
+		addMoney(&c, r.Name, r.Statement)
 	}
 	return c
 }
 
-func trendChart(months []stats.MonthTotal) chart {
-	c := chart{Type: "line", Money: true, Datasets: []chartDataset{
-		{Label: "Allocated", Color: colorAllocated}, {Label: "Spent", Color: colorSpent}, {Label: "Remaining", Color: colorRemaining}}}
+func trendChart(months []figures.MonthFigures) chart {
+	c := chart{Type: "line", Money: true, Datasets: moneySeries()}
 	for _, m := range months {
-		c.Labels = append(c.Labels, m.Month.Short())
-		c.Datasets[0].Data = append(c.Datasets[0].Data, major(m.Allocated))
-		c.Datasets[1].Data = append(c.Datasets[1].Data, major(m.Spent))
-		c.Datasets[2].Data = append(c.Datasets[2].Data, major(m.Remaining))
+		addMoney(&c, m.Month.Short(), m.Statement)
 	}
 	return c
 }
 
 func touchChart(rows []stats.TouchSends) chart {
-	c := chart{Type: "bar", Horizontal: true, Datasets: []chartDataset{{Label: "Sends", Color: colorAllocated}}}
+	c := chart{Type: "bar", Horizontal: true, Datasets: []chartDataset{{Label: "Sends", Color: colorHandedOut}}}
 	for _, r := range rows {
 		c.Labels = append(c.Labels, r.Name)
 		c.Datasets[0].Data = append(c.Datasets[0].Data, float64(r.Sends))

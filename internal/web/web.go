@@ -44,6 +44,8 @@ func Register(app core.App) {
 		bindPasswordResetRoutes(pages)
 		bindSetupRoutes(pages)
 		bindDashboardRoutes(pages, api)
+		bindOverviewRoutes(pages, api)
+		bindPeopleRoutes(pages)
 		bindExportRoutes(pages, api)
 		bindTouchRoutes(pages, api)
 		bindSendRoutes(pages, api)

@@ -1,0 +1,37 @@
+package budget
+
+import (
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/money"
+)
+
+// MonthRun is what a month's budget paid, as the allocation card shows it.
+type MonthRun struct {
+	Month      string         `db:"month" json:"month"`
+	Entries    int            `db:"entries" json:"entries"` // members who got the month's budget
+	Total      money.Cents    `db:"total" json:"total"`
+	Trigger    string         `db:"trigger" json:"trigger"` // "" when no run is recorded (paid on joining)
+	ActorEmail string         `db:"actor_email" json:"actor_email"`
+	Updated    types.DateTime `db:"updated" json:"updated"`
+}
+
+// RecentRuns lists the last n months that paid monthly budgets, newest first. Members and
+// total come from the ledger's monthly entries — the money really paid, also by mid-month
+// joins and by data loaded without a run (the demo) — and trigger and actor from
+// budget_runs when a run is recorded. (The card used to read budget_runs alone and said
+// "No allocation has run yet" while the ledger held three months of budgets.)
+func RecentRuns(app core.App, n int) ([]MonthRun, error) {
+	var out []MonthRun
+	err := app.DB().NewQuery(`SELECT m.month AS month, COALESCE(l.entries, 0) AS entries, COALESCE(l.total, 0) AS total,
+		COALESCE(r.trigger, '') AS trigger, COALESCE(r.actor_email, '') AS actor_email,
+		COALESCE(MAX(r.updated, l.last), r.updated, l.last) AS updated
+		FROM (SELECT month FROM budget_runs UNION SELECT period AS month FROM ledger_entries WHERE kind = 'monthly') m
+		LEFT JOIN (SELECT period, COUNT(*) AS entries, SUM(amount) AS total, MAX(created) AS last
+			FROM ledger_entries WHERE kind = 'monthly' GROUP BY period) l ON l.period = m.month
+		LEFT JOIN budget_runs r ON r.month = m.month
+		ORDER BY m.month DESC LIMIT {:n}`).Bind(dbx.Params{"n": n}).All(&out)
+	return out, err
+}

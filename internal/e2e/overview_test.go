@@ -1,0 +1,76 @@
+package e2e_test
+
+import (
+	"fmt"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"teamfund/internal/e2e"
+)
+
+// TestOwnerLandsOnTheOverviewOfTheDemoCompany loads `teamfund demo` with the built binary,
+// signs in as its owner at 1280 and 390 px, and checks the dashboard is the company
+// overview (figures, one row per team, what waits), that it fits the window and passes axe,
+// and that the Spent figure opens the list of the sends behind it (status sent, the month's
+// days). Screenshots: overview-demo-<width>.png.
+func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	out, err := exec.Command(e2e.Binary(t), "demo", "--dir", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("teamfund demo: %v\n%s", err, out)
+	}
+	s := e2e.StartOn(t, dir)
+	for _, width := range []int{1280, 390} {
+		t.Run(fmt.Sprintf("%d px", width), func(t *testing.T) {
+			ctx := s.NewBrowser(t)
+			e2e.Do(t, ctx, chromedp.EmulateViewport(int64(width), 900),
+				chromedp.Navigate(s.URL+"/login"),
+				chromedp.WaitVisible(css(`input[name=email]`)),
+				chromedp.SendKeys(css(`input[name=email]`), "owner@northwind.example"),
+				chromedp.SendKeys(css(`input[name=password]`), "demo-password"),
+				chromedp.Click(css(`form[action="/login"] button[type=submit]`)),
+				chromedp.WaitVisible(css(`#overview-figures`)))
+			// The demo's first sign-in starts the guided tour; close it before looking.
+			e2e.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector(".tf-tour-skip")?.click()`))
+			waitUntil(t, ctx, `!document.querySelector(".driver-popover")`)
+			e2e.Screenshot(t, ctx, fmt.Sprintf("overview-demo-%d", width))
+			if title := e2e.Text(t, ctx, `.page-pretitle`); !strings.HasPrefix(strings.ToLower(title), "company overview") {
+				t.Errorf("pretitle = %q, want the company overview", title)
+			}
+			teams := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#overview-teams-table tbody tr").length`))
+			if teams != 4 {
+				t.Errorf("got %d team rows, want the demo's 4 teams", teams)
+			}
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("the overview is %d px wider than the %d px window", wide, width)
+			}
+			for _, v := range e2e.Axe(t, ctx) {
+				t.Errorf("axe: %s", v)
+			}
+			spent := strings.TrimSpace(e2e.Text(t, ctx, `#kpi-spent`))
+			if spent == "" || spent == "€0.00" {
+				t.Errorf("Spent = %q, want the demo's sends of this month", spent)
+			}
+			e2e.Do(t, ctx, chromedp.Click(css(`#kpi-spent`)), chromedp.WaitVisible(css(`main`)))
+			loc := e2e.Get(t, ctx, chromedp.Location())
+			u, err := url.Parse(loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Path != "/sends" || u.Query().Get("status") != "sent" || u.Query().Get("from") == "" || u.Query().Get("to") == "" {
+				t.Errorf("Spent links to %s, want /sends filtered to this month's sent sends", loc)
+			}
+			if sel := e2e.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector("select[name=status]")?.value || ""`)); sel != "sent" {
+				t.Errorf("the sends list shows status filter %q, want sent", sel)
+			}
+			if rows := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("main table tbody tr").length`)); rows == 0 {
+				t.Error("the sends behind Spent are not listed")
+			}
+		})
+	}
+}

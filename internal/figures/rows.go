@@ -1,0 +1,141 @@
+package figures
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Row is one line of a table of statements: a team, or a member of a team, with a name.
+type Row struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Email  string `json:"email,omitempty"`
+	TeamID string `json:"team,omitempty"`
+	// Members counts a team's active members now.
+	Members int `json:"members,omitempty"`
+	// MonthlyLimit is a monthly team's limit per member (0 for one-time teams).
+	MonthlyLimit int64 `json:"monthly_limit,omitempty"`
+	// Former marks a member row of someone no longer in the team (moved, left, deleted):
+	// their entries of the period still count for the team, so the rows add up to it.
+	Former bool `json:"former,omitempty"`
+	Statement
+}
+
+// Budget is a monthly team's budget for a month: the limit for every active member.
+func (r Row) Budget() int64 { return r.MonthlyLimit * int64(r.Members) }
+
+// UsedPercent is spent plus held as a share of the month's budget (monthly teams), or of
+// the money the team had in the month (opening + held at the start + handed out) for one-time
+// teams; -1 when there is nothing to measure against.
+func (r Row) UsedPercent() int {
+	base := r.Budget()
+	if base <= 0 {
+		base = int64(r.Opening + r.HeldBefore + r.HandedOut)
+	}
+	if base <= 0 {
+		return -1
+	}
+	return int((int64(r.Spent+r.Held)*100 + base/2) / base)
+}
+
+type teamInfo struct {
+	ID      string `db:"id"`
+	Name    string `db:"name"`
+	Mode    string `db:"budget_mode"`
+	Limit   int64  `db:"monthly_limit"`
+	Members int    `db:"members"`
+}
+
+// TeamRows is the statement of every team (or only teamID) in p, by name, with its active
+// member count and monthly limit. Teams without entries have a zero statement.
+func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
+	var teams []teamInfo
+	err := app.DB().NewQuery(`SELECT t.id AS id, t.name AS name, t.budget_mode AS budget_mode, t.monthly_limit AS monthly_limit,
+		(SELECT COUNT(*) FROM users u WHERE u.team = t.id AND u.status = 'active') AS members
+		FROM teams t WHERE {:team} = '' OR t.id = {:team} ORDER BY t.name COLLATE NOCASE`).
+		Bind(dbx.Params{"team": teamID}).All(&teams)
+	if err != nil {
+		return nil, err
+	}
+	scope := Company
+	if teamID != "" {
+		scope = Scope{Team: teamID}
+	}
+	byTeam, err := Statements(app, scope, ByTeam, p)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Row, len(teams))
+	for i, t := range teams {
+		out[i] = Row{ID: t.ID, Name: t.Name, TeamID: t.ID, Members: t.Members, Statement: byTeam[t.ID]}
+		if t.Mode == "monthly" {
+			out[i].MonthlyLimit = t.Limit
+		}
+	}
+	return out, nil
+}
+
+type person struct {
+	ID    string `db:"id"`
+	Name  string `db:"name"`
+	Email string `db:"email"`
+	Team  string `db:"team"`
+}
+
+// MemberRows is the statement of every member of teamID in p, counting only the entries
+// booked on the team: its current members (also those without entries) and anyone who had
+// entries on it in p and has left since (Former), by name. The rows add up to the team's
+// statement.
+func MemberRows(app core.App, teamID string, p Period) ([]Row, error) {
+	byAccount, err := Statements(app, Scope{Team: teamID}, ByAccount, p)
+	if err != nil {
+		return nil, err
+	}
+	var people []person
+	err = app.DB().NewQuery(`SELECT id, COALESCE(NULLIF(name, ''), email) AS name, email, COALESCE(team, '') AS team
+		FROM users WHERE team = {:team}`).Bind(dbx.Params{"team": teamID}).All(&people)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(people))
+	for _, u := range people {
+		seen[u.ID] = true
+	}
+	for id, s := range byAccount {
+		if seen[id] || s == (Statement{}) {
+			continue
+		}
+		former, err := formerPerson(app, id)
+		if err != nil {
+			return nil, err
+		}
+		people = append(people, former)
+	}
+	out := make([]Row, len(people))
+	for i, u := range people {
+		out[i] = Row{ID: u.ID, Name: u.Name, Email: u.Email, TeamID: teamID, Former: u.Team != teamID, Statement: byAccount[u.ID]}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Former != out[j].Former {
+			return !out[i].Former
+		}
+		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
+	})
+	return out, nil
+}
+
+// formerPerson names an account that left a team: the user when they still exist, else the
+// email the ledger kept.
+func formerPerson(app core.App, id string) (person, error) {
+	var p person
+	err := app.DB().NewQuery(`SELECT {:id} AS id,
+		COALESCE((SELECT COALESCE(NULLIF(name, ''), email) FROM users WHERE id = {:id}),
+			(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), {:id}) AS name,
+		COALESCE((SELECT email FROM users WHERE id = {:id}),
+			(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), '') AS email,
+		COALESCE((SELECT team FROM users WHERE id = {:id}), '') AS team`).Bind(dbx.Params{"id": id}).One(&p)
+	return p, err
+}

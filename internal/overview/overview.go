@@ -1,0 +1,234 @@
+// Package overview answers what the people who run the company ask first: how much was
+// handed out and spent this month, per team and against budget, how much is held, what is
+// left, who spends most, how it compares with last month, and what waits for a decision.
+// Owners and admins see the company, managers their own team. The money comes from
+// internal/figures, so the overview, Money, Usage and the team page never disagree.
+package overview
+
+import (
+	"sort"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/budget"
+	"teamfund/internal/figures"
+	"teamfund/internal/money"
+)
+
+// TrendMonths is how many months each team's trend shows, the chosen month last.
+const TrendMonths = 6
+
+// TopSpenders is how many people the top spenders list shows.
+const TopSpenders = 5
+
+// Overview is the overview of the company (Team "") or of one team for one month. The page
+// and GET /api/tf/overview render this same value.
+type Overview struct {
+	Month         budget.Month      `json:"month"`
+	PreviousMonth budget.Month      `json:"previous_month"`
+	Team          string            `json:"team,omitempty"`
+	TeamName      string            `json:"team_name,omitempty"`
+	Figures       figures.Statement `json:"figures"`
+	Previous      figures.Statement `json:"previous"`
+	Teams         []Team            `json:"teams"`
+	TopSpenders   []Spender         `json:"top_spenders"`
+	Waiting       Waiting           `json:"waiting"`
+	Checklist     *Checklist        `json:"checklist,omitempty"`
+}
+
+// Team is one team's row: its figures for the month, budget, share used and trend.
+type Team struct {
+	figures.Row
+	MonthlyBudget money.Cents `json:"monthly_budget"`
+	UsedPercent   int         `json:"used_percent"` // -1 when there is nothing to measure against
+	// Trend is spent and handed out in the last TrendMonths months, oldest first.
+	Trend []TrendPoint `json:"trend"`
+}
+
+// TrendPoint is one month of a team's trend.
+type TrendPoint struct {
+	Month     budget.Month `json:"month"`
+	HandedOut money.Cents  `json:"handed_out"`
+	Spent     money.Cents  `json:"spent"`
+}
+
+// Spender is one of the people who spent most in the month.
+type Spender struct {
+	ID    string      `json:"id" db:"id"`
+	Name  string      `json:"name" db:"name"`
+	Email string      `json:"email" db:"email"`
+	Team  string      `json:"team" db:"team"`
+	Spent money.Cents `json:"spent"`
+	Held  money.Cents `json:"held"`
+}
+
+// Waiting counts what waits for a decision or attention now. Mail and webhook failures are
+// the company's (nil for a team's overview: managers do not handle them).
+type Waiting struct {
+	Sends          int         `json:"sends"`
+	SendsAmount    money.Cents `json:"sends_amount"`
+	MoneyRequests  int         `json:"money_requests"`
+	LeaveRequests  int         `json:"leave_requests"`
+	FailedMails    *int        `json:"failed_mails,omitempty"`
+	FailedWebhooks *int        `json:"failed_webhooks,omitempty"`
+	InvitesPending int         `json:"invites_pending"`
+	RequestsAmount money.Cents `json:"money_requests_amount"`
+}
+
+// Mails is FailedMails for a page (0 for a team's overview).
+func (w Waiting) Mails() int { return deref(w.FailedMails) }
+
+// Webhooks is FailedWebhooks for a page (0 for a team's overview).
+func (w Waiting) Webhooks() int { return deref(w.FailedWebhooks) }
+
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
+
+// count is one COUNT(*) query and where its answer goes.
+type count struct {
+	dst *int
+	sql string
+}
+
+// Load computes the overview of teamID ("" for the company) for month in loc.
+func Load(app core.App, teamID string, month budget.Month, loc *time.Location) (*Overview, error) {
+	o := &Overview{Month: month, PreviousMonth: month.Prev(), Team: teamID}
+	scope := figures.Scope{Team: teamID}
+	var err error
+	if o.Figures, err = figures.OfMonth(app, scope, month, loc); err != nil {
+		return nil, err
+	}
+	if o.Previous, err = figures.OfMonth(app, scope, month.Prev(), loc); err != nil {
+		return nil, err
+	}
+	if o.Teams, err = loadTeams(app, teamID, month, loc); err != nil {
+		return nil, err
+	}
+	if teamID != "" && len(o.Teams) == 1 {
+		o.TeamName = o.Teams[0].Name
+	}
+	if o.TopSpenders, err = topSpenders(app, scope, month, loc); err != nil {
+		return nil, err
+	}
+	if o.Waiting, err = waiting(app, teamID); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// loadTeams is the month's row of every team (or one) with its trend: one figures query
+// per month for all teams, not one per team.
+func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Location) ([]Team, error) {
+	rows, err := figures.TeamRows(app, teamID, figures.MonthPeriod(month, loc))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Team, len(rows))
+	index := make(map[string]int, len(rows))
+	for i, r := range rows {
+		out[i] = Team{Row: r, MonthlyBudget: money.Cents(r.Budget()), UsedPercent: r.UsedPercent(),
+			Trend: make([]TrendPoint, TrendMonths)}
+		index[r.ID] = i
+	}
+	m := month
+	for k := TrendMonths - 1; k >= 0; k-- {
+		var past []figures.Row
+		if m == month {
+			past = rows
+		} else if past, err = figures.TeamRows(app, teamID, figures.MonthPeriod(m, loc)); err != nil {
+			return nil, err
+		}
+		for _, r := range past {
+			if i, ok := index[r.ID]; ok {
+				out[i].Trend[k] = TrendPoint{Month: m, HandedOut: r.HandedOut, Spent: r.Spent}
+			}
+		}
+		for i := range out {
+			out[i].Trend[k].Month = m
+		}
+		m = m.Prev()
+	}
+	return out, nil
+}
+
+// topSpenders are the accounts of scope that spent most in the month (spent, then held).
+func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *time.Location) ([]Spender, error) {
+	byAccount, err := figures.Statements(app, scope, figures.ByAccount, figures.MonthPeriod(month, loc))
+	if err != nil {
+		return nil, err
+	}
+	var out []Spender
+	for id, s := range byAccount {
+		if s.Spent > 0 || s.Held > 0 {
+			out = append(out, Spender{ID: id, Spent: s.Spent, Held: s.Held})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Spent != out[j].Spent {
+			return out[i].Spent > out[j].Spent
+		}
+		if out[i].Held != out[j].Held {
+			return out[i].Held > out[j].Held
+		}
+		return out[i].ID < out[j].ID
+	})
+	if len(out) > TopSpenders {
+		out = out[:TopSpenders]
+	}
+	for i := range out {
+		if err := app.DB().NewQuery(`SELECT
+			COALESCE((SELECT COALESCE(NULLIF(name, ''), email) FROM users WHERE id = {:id}),
+				(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), '') AS name,
+			COALESCE((SELECT email FROM users WHERE id = {:id}),
+				(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), '') AS email,
+			COALESCE((SELECT t.name FROM users u JOIN teams t ON t.id = u.team WHERE u.id = {:id}), '') AS team`).
+			Bind(dbx.Params{"id": out[i].ID}).One(&out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// waiting counts what waits now in teamID ("" for the company).
+func waiting(app core.App, teamID string) (Waiting, error) {
+	var w Waiting
+	p := dbx.Params{"team": teamID}
+	team := "({:team} = '' OR team = {:team})"
+	var sends struct {
+		N   int   `db:"n"`
+		Sum int64 `db:"total"`
+	}
+	if err := app.DB().NewQuery(`SELECT COUNT(*) AS n, COALESCE(SUM(cost), 0) AS total FROM sends
+		WHERE status = 'pending' AND ` + team).Bind(p).One(&sends); err != nil {
+		return w, err
+	}
+	w.Sends, w.SendsAmount = sends.N, money.Cents(sends.Sum)
+	if err := app.DB().NewQuery(`SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM money_requests
+		WHERE status = 'pending' AND ` + team).Bind(p).One(&sends); err != nil {
+		return w, err
+	}
+	w.MoneyRequests, w.RequestsAmount = sends.N, money.Cents(sends.Sum)
+	counts := []count{
+		{&w.LeaveRequests, `SELECT COUNT(*) FROM leave_requests WHERE status = 'pending' AND ` + team},
+		{&w.InvitesPending, `SELECT COUNT(*) FROM invites WHERE status = 'pending' AND expires > {:now} AND ` + team},
+	}
+	if teamID == "" {
+		w.FailedMails, w.FailedWebhooks = new(int), new(int)
+		counts = append(counts,
+			count{w.FailedMails, `SELECT COUNT(*) FROM outbox WHERE delivery = 'failed'`},
+			count{w.FailedWebhooks, `SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'failed'`})
+	}
+	p["now"] = time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
+	for _, c := range counts {
+		if err := app.DB().NewQuery(c.sql).Bind(p).Row(c.dst); err != nil {
+			return w, err
+		}
+	}
+	return w, nil
+}
