@@ -113,7 +113,8 @@ func webhookForm(e *core.RequestEvent) (webhook.Input, error) {
 		return webhook.Input{}, err
 	}
 	f := e.Request.PostForm
-	return webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"), Description: f.Get("description")}, nil
+	return webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"),
+		Description: f.Get("description"), Format: f.Get("format")}, nil
 }
 
 func createWebhook(e *core.RequestEvent) error {
@@ -170,14 +171,18 @@ func updateWebhook(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	_, err = webhook.Update(e.App, currentUser(e), ep.Id, in)
+	_, made, err := webhook.Update(e.App, currentUser(e), ep.Id, in)
 	if errs, ok := formErrors(err); ok {
 		return renderWebhooksEditing(e, http.StatusUnprocessableEntity, ep, in, errs)
 	}
 	if err != nil {
 		return pageError(e, err)
 	}
-	setFlash(e, "ok", "Endpoint saved.")
+	if made != "" {
+		setFlash(e, "ok", "Endpoint saved on the Standard Webhooks format with a new secret: copy it from the list into your receiver.")
+	} else {
+		setFlash(e, "ok", "Endpoint saved.")
+	}
 	return redirect(e, "/webhooks")
 }
 
@@ -204,11 +209,13 @@ type webhookJSON struct {
 	Team        string   `json:"team"`
 	Active      bool     `json:"active"`
 	Description string   `json:"description"`
-	Secret      string   `json:"secret,omitempty"` // only in the answer to a create
+	Format      string   `json:"format"`
+	Secret      string   `json:"secret,omitempty"` // only in the answer to a create, or an update that made one
 }
 
 func toWebhookJSON(ep *webhook.Endpoint) webhookJSON {
-	return webhookJSON{ID: ep.Id, URL: ep.URL(), Events: ep.Events(), Team: ep.TeamID(), Active: ep.Active(), Description: ep.GetString("description")}
+	return webhookJSON{ID: ep.Id, URL: ep.URL(), Events: ep.Events(), Team: ep.TeamID(), Active: ep.Active(),
+		Description: ep.GetString("description"), Format: ep.Format()}
 }
 
 func listWebhooksJSON(e *core.RequestEvent) error {
@@ -259,13 +266,15 @@ func updateWebhookJSON(e *core.RequestEvent) error {
 	}
 	in := webhook.InputOf(ep)
 	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("Send a JSON object with any of url, events, team, description, secret.", nil)
+		return e.BadRequestError("Send a JSON object with any of url, events, team, description, secret, format.", nil)
 	}
-	ep, err = webhook.Update(e.App, currentUser(e), ep.Id, in)
+	ep, made, err := webhook.Update(e.App, currentUser(e), ep.Id, in)
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, toWebhookJSON(ep))
+	out := toWebhookJSON(ep)
+	out.Secret = made
+	return e.JSON(http.StatusOK, out)
 }
 
 func listWebhookDeliveriesJSON(e *core.RequestEvent) error {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"teamfund/internal/send"
 	"teamfund/internal/server"
@@ -96,7 +97,21 @@ func deliveriesOf(t *testing.T, app core.App, id string) []*core.Record {
 	return recs
 }
 
+// verify checks a delivery as a receiver does, with the Standard Webhooks reference
+// library for Go (which also rejects a timestamp more than 5 minutes off).
 func verify(t *testing.T, secret string, c hookCall) {
+	t.Helper()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatalf("secret %q: %v", secret, err)
+	}
+	if err := wh.Verify(c.Body, c.Header); err != nil {
+		t.Errorf("delivery %s does not verify: %v (headers %v)", c.Header.Get("webhook-id"), err, c.Header)
+	}
+}
+
+// verifyLegacy checks a delivery as a receiver written for the legacy format does.
+func verifyLegacy(t *testing.T, secret string, c hookCall) {
 	t.Helper()
 	ts := c.Header.Get("X-Teamfund-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
@@ -107,15 +122,18 @@ func verify(t *testing.T, secret string, c hookCall) {
 	mac.Write([]byte(ts + "." + string(c.Body)))
 	want := "sha256=" + hex.EncodeToString(mac.Sum(nil))
 	if !hmac.Equal([]byte(c.Header.Get("X-Teamfund-Signature")), []byte(want)) {
-		t.Errorf("signature %q, want %q", c.Header.Get("X-Teamfund-Signature"), want)
+		t.Errorf("legacy signature %q, want %q", c.Header.Get("X-Teamfund-Signature"), want)
 	}
 }
 
 type hookBody struct {
-	ID   string         `json:"id"`
-	Type string         `json:"type"`
-	Team string         `json:"team"`
-	Data map[string]any `json:"data"`
+	ID        string         `json:"id"` // legacy body only
+	Type      string         `json:"type"`
+	Timestamp string         `json:"timestamp"`
+	Created   string         `json:"created"` // legacy body only
+	Version   int            `json:"version"`
+	Team      string         `json:"team"`
+	Data      map[string]any `json:"data"`
 }
 
 func decodeHook(t *testing.T, c hookCall) hookBody {
@@ -150,8 +168,11 @@ func TestWebhooks(t *testing.T) {
 			c := calls[i]
 			verify(t, secret, c)
 			b := decodeHook(t, c)
-			if b.Type != want || c.Header.Get("X-Teamfund-Event") != want || c.Header.Get("Content-Type") != "application/json" {
-				t.Errorf("call %d: type %q header %q", i, b.Type, c.Header.Get("X-Teamfund-Event"))
+			if b.Type != want || b.Version != webhook.PayloadVersion || b.Timestamp == "" || c.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("call %d: type %q version %d timestamp %q", i, b.Type, b.Version, b.Timestamp)
+			}
+			if c.Header.Get("X-Teamfund-Signature") != "" {
+				t.Errorf("call %d: a new endpoint got the legacy headers", i)
 			}
 			if b.Data["id"] != sendID || b.Data["recipient_email"] != "pat@example.com" || b.Data["cost"] != float64(3000) || b.Team != f.ID("alpha") {
 				t.Errorf("call %d data: %+v", i, b)
@@ -202,7 +223,7 @@ func TestWebhooks(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := ep.waitCalls(t, 2)
-		if calls[0].Header.Get("X-Teamfund-Delivery") != calls[1].Header.Get("X-Teamfund-Delivery") || decodeHook(t, calls[1]).Data["id"] != s.Id {
+		if calls[0].Header.Get("webhook-id") != calls[1].Header.Get("webhook-id") || decodeHook(t, calls[1]).Data["id"] != s.Id {
 			t.Error("the retry is not the same delivery")
 		}
 		d = deliveriesOf(t, app, id)[0]
@@ -321,7 +342,7 @@ func TestWebhooks(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // a duplicate would arrive with the last ones
 		seen := map[string]int{}
 		for _, c := range ep.received() {
-			seen[c.Header.Get("X-Teamfund-Delivery")]++
+			seen[c.Header.Get("webhook-id")]++
 		}
 		if len(ep.received()) != events || len(seen) != events {
 			t.Errorf("the endpoint got %d requests for %d deliveries (%d queued): %v", len(ep.received()), len(seen), events, seen)
@@ -380,8 +401,8 @@ func TestWebhooks(t *testing.T) {
 		calls := ep.waitCalls(t, 2)
 		for _, c := range calls {
 			verify(t, secret, c)
-			if b := decodeHook(t, c); b.Type != webhook.Test || c.Header.Get("X-Teamfund-Event") != webhook.Test || b.Data["by"] != "admin@acme.com" {
-				t.Errorf("test delivery %+v (event header %q)", b, c.Header.Get("X-Teamfund-Event"))
+			if b := decodeHook(t, c); b.Type != webhook.Test || b.Data["by"] != "admin@acme.com" {
+				t.Errorf("test delivery %+v", b)
 			}
 		}
 		if n := len(other.received()); n != 0 {

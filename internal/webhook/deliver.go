@@ -3,9 +3,6 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,14 +16,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// Headers of every delivery (docs/WEBHOOKS.md shows how to verify them).
-const (
-	HeaderEvent     = "X-Teamfund-Event"     // the event type
-	HeaderDelivery  = "X-Teamfund-Delivery"  // this delivery's id (the same on every retry)
-	HeaderTimestamp = "X-Teamfund-Timestamp" // Unix seconds when this attempt was signed
-	HeaderSignature = "X-Teamfund-Signature" // "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)
-)
-
 // Timeout bounds one delivery attempt: an endpoint that has not answered by then counts
 // as failed and is tried again later.
 const Timeout = 10 * time.Second
@@ -38,15 +27,6 @@ var retryPauses = []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.M
 // parallel is how many deliveries run at once: one hanging endpoint does not hold up
 // the others.
 const parallel = 4
-
-// Sign is the signature header value of body sent at timestamp (Unix seconds) with secret.
-func Sign(secret string, timestamp int64, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(strconv.FormatInt(timestamp, 10)))
-	mac.Write([]byte("."))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
 
 // worker delivers the queue of one app in the background.
 type worker struct {
@@ -139,11 +119,13 @@ type dueRow struct {
 	ID          string `db:"id"`
 	Webhook     string `db:"webhook"`
 	Event       string `db:"event"`
+	EventID     string `db:"event_id"`
 	Payload     string `db:"payload"`
 	Attempts    int    `db:"attempts"`
 	NextAttempt string `db:"next_attempt_at"`
 	URL         string `db:"url"`
 	Secret      string `db:"secret"`
+	Format      string `db:"format"`
 	Active      bool   `db:"active"`
 }
 
@@ -156,7 +138,7 @@ func (w *worker) deliverDue(now time.Time) (int, error) {
 			return total, nil
 		}
 		var rows []dueRow
-		err := w.app.DB().NewQuery(`SELECT d.id, d.webhook, d.event, d.payload, d.attempts, d.next_attempt_at, h.url, h.secret, h.active
+		err := w.app.DB().NewQuery(`SELECT d.id, d.webhook, d.event, d.event_id, d.payload, d.attempts, d.next_attempt_at, h.url, h.secret, h.format, h.active
 			FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook
 			WHERE d.status = {:pending} AND d.next_attempt_at <= {:now}
 			ORDER BY d.next_attempt_at, d.id LIMIT 50`).
@@ -235,18 +217,26 @@ func (w *worker) attempt(r dueRow) {
 // post sends the signed payload and returns the response status and, unless it is 2xx,
 // why the delivery failed.
 func (w *worker) post(r dueRow) (int, string) {
-	body := []byte(r.Payload)
+	body, err := bodyFor(r.Payload, r.Format, r.EventID)
+	if err != nil {
+		return 0, "the queued event cannot be read"
+	}
 	ts := time.Now().Unix()
 	req, err := http.NewRequestWithContext(w.ctx, http.MethodPost, r.URL, bytes.NewReader(body))
 	if err != nil {
 		return 0, "bad endpoint URL: " + err.Error()
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Teamfund-Webhooks/1")
-	req.Header.Set(HeaderEvent, r.Event)
-	req.Header.Set(HeaderDelivery, r.ID)
+	req.Header.Set("User-Agent", "Teamfund-Webhooks/2")
+	req.Header.Set(HeaderID, r.ID)
 	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
-	req.Header.Set(HeaderSignature, Sign(r.Secret, ts, body))
+	req.Header.Set(HeaderSignature, Sign(r.Secret, r.ID, ts, body))
+	if r.Format == FormatLegacy {
+		req.Header.Set(LegacyHeaderEvent, r.Event)
+		req.Header.Set(LegacyHeaderDelivery, r.ID)
+		req.Header.Set(LegacyHeaderTimestamp, strconv.FormatInt(ts, 10))
+		req.Header.Set(LegacyHeaderSignature, SignLegacy(r.Secret, ts, body))
+	}
 	res, err := w.client.Do(req)
 	if err != nil {
 		return 0, err.Error()

@@ -1,8 +1,6 @@
 package webhook
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -40,6 +38,14 @@ func (e *Endpoint) TeamID() string { return e.GetString("team") }
 // Active endpoints get deliveries; a disabled one keeps its history.
 func (e *Endpoint) Active() bool { return e.GetBool("active") }
 
+// Format is the endpoint's signature format: FormatStandard or FormatLegacy.
+func (e *Endpoint) Format() string {
+	if f := e.GetString("format"); f != "" {
+		return f
+	}
+	return FormatStandard
+}
+
 // Events are the event types the endpoint subscribed to.
 func (e *Endpoint) Events() []string {
 	var out []string
@@ -54,15 +60,26 @@ type Input struct {
 	Events      []string `json:"events"`
 	TeamID      string   `json:"team"`
 	Description string   `json:"description"`
+	// Format is the signature format: "" or FormatStandard for a new endpoint; an endpoint
+	// on FormatLegacy may stay there or move to FormatStandard.
+	Format string `json:"format"`
 }
 
-// MinSecretLength keeps typed secrets from being guessable.
+// MinSecretLength keeps typed legacy secrets from being guessable.
 const MinSecretLength = 16
 
-func (in *Input) normalize(app core.App) error {
+// normalize checks the form; current is the format the endpoint has ("" for a new one).
+func (in *Input) normalize(app core.App, current string) error {
 	in.URL = strings.TrimSpace(in.URL)
 	in.Secret = strings.TrimSpace(in.Secret)
 	in.Description = strings.TrimSpace(in.Description)
+	in.Format = strings.TrimSpace(in.Format)
+	if in.Format == "" {
+		in.Format = current
+	}
+	if in.Format == "" {
+		in.Format = FormatStandard
+	}
 	known := make([]any, len(Events))
 	for i, e := range Events {
 		known[i] = e.Type
@@ -70,8 +87,16 @@ func (in *Input) normalize(app core.App) error {
 	return validation.Errors{
 		"url": validation.Validate(in.URL, validation.Required.Error("enter the endpoint's URL"),
 			validation.Length(0, 2000).Error("use at most 2000 characters"), validation.By(checkURL)),
-		"secret": validation.Validate(in.Secret, validation.Length(MinSecretLength, 200).
-			Error("use 16 to 200 characters, or leave it empty to get a random one")),
+		"secret": validation.Validate(in.Secret, validation.By(in.checkSecret)),
+		"format": validation.Validate(in.Format, validation.By(func(any) error {
+			if in.Format == FormatStandard || (in.Format == FormatLegacy && current == FormatLegacy) {
+				return nil
+			}
+			if in.Format == FormatLegacy {
+				return errors.New("new endpoints use the Standard Webhooks format; the legacy format is kept only for endpoints registered before it")
+			}
+			return errors.New(`choose "standard" (or "legacy" for an endpoint already on it)`)
+		})),
 		"events": validation.Validate(in.Events, validation.Required.Error("choose at least one event"),
 			validation.Each(validation.In(known...).Error("unknown event"))),
 		"team": validation.Validate(in.TeamID, validation.By(func(any) error {
@@ -85,6 +110,22 @@ func (in *Input) normalize(app core.App) error {
 		})),
 		"description": validation.Validate(in.Description, validation.Length(0, 200).Error("use at most 200 characters")),
 	}.Filter()
+}
+
+// checkSecret accepts an empty secret (a random one is made, or the current one kept), a
+// Standard Webhooks secret, or on the legacy format any 16 to 200 characters.
+func (in *Input) checkSecret(any) error {
+	switch {
+	case in.Secret == "":
+		return nil
+	case in.Format == FormatLegacy:
+		if n := len(in.Secret); n < MinSecretLength || n > 200 {
+			return errors.New("use 16 to 200 characters, or leave it empty to keep the current one")
+		}
+	case !IsStandardSecret(in.Secret):
+		return errors.New("use whsec_ followed by the base64 of 24 to 64 random bytes, or leave it empty to get a random one")
+	}
+	return nil
 }
 
 func checkURL(v any) error {
@@ -108,13 +149,11 @@ func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, er
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
 		return nil, "", err
 	}
-	if err := in.normalize(app); err != nil {
+	if err := in.normalize(app, ""); err != nil {
 		return nil, "", err
 	}
 	if in.Secret == "" {
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		in.Secret = "whsec_" + hex.EncodeToString(b)
+		in.Secret = NewSecret()
 	}
 	var ep *Endpoint
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -129,6 +168,7 @@ func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, er
 		r.Set("team", in.TeamID)
 		r.Set("description", in.Description)
 		r.Set("active", true)
+		r.Set("format", in.Format)
 		r.Set("created_by", actor.Id)
 		if err := tx.Save(r); err != nil {
 			return err
@@ -145,27 +185,39 @@ func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, er
 
 // InputOf is the endpoint form filled with ep's settings (without its secret).
 func InputOf(ep *Endpoint) Input {
-	return Input{URL: ep.URL(), Events: ep.Events(), TeamID: ep.TeamID(), Description: ep.GetString("description")}
+	return Input{URL: ep.URL(), Events: ep.Events(), TeamID: ep.TeamID(), Description: ep.GetString("description"), Format: ep.Format()}
 }
 
-// Update changes an endpoint's URL, events, scope and description; a non-empty in.Secret
-// replaces its secret (an empty one keeps it). Deliveries already queued go to the new URL.
-func Update(app core.App, actor *member.Member, id string, in Input) (*Endpoint, error) {
+// Update changes an endpoint's URL, events, scope, description and format; a non-empty
+// in.Secret replaces its secret (an empty one keeps it). Deliveries already queued go to
+// the new URL. It returns the new secret when it made one: an endpoint moved to the
+// standard format whose old secret is not a Standard Webhooks one gets a random one.
+func Update(app core.App, actor *member.Member, id string, in Input) (*Endpoint, string, error) {
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if err := in.normalize(app); err != nil {
-		return nil, err
+	current, err := Find(app, actor, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := in.normalize(app, current.Format()); err != nil {
+		return nil, "", err
 	}
 	var ep *Endpoint
-	err := change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
+	made := ""
+	err = change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
 		old := Wrap(r)
-		before := map[string]any{"url": old.URL(), "events": old.Events(), "team": old.TeamID(), "description": r.GetString("description")}
-		after := map[string]any{"url": in.URL, "events": in.Events, "team": in.TeamID, "description": in.Description}
+		before := map[string]any{"url": old.URL(), "events": old.Events(), "team": old.TeamID(), "description": r.GetString("description"), "format": old.Format()}
+		after := map[string]any{"url": in.URL, "events": in.Events, "team": in.TeamID, "description": in.Description, "format": in.Format}
 		r.Set("url", in.URL)
 		r.Set("events", in.Events)
 		r.Set("team", in.TeamID)
 		r.Set("description", in.Description)
+		r.Set("format", in.Format)
+		if in.Secret == "" && in.Format == FormatStandard && !IsStandardSecret(r.GetString("secret")) {
+			in.Secret = NewSecret()
+			made = in.Secret
+		}
 		if in.Secret != "" {
 			r.Set("secret", in.Secret)
 			after["secret"] = "replaced"
@@ -173,7 +225,7 @@ func Update(app core.App, actor *member.Member, id string, in Input) (*Endpoint,
 		ep = Wrap(r)
 		return before, after
 	})
-	return ep, err
+	return ep, made, err
 }
 
 // Find returns endpoint id (owner and admins).

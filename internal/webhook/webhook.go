@@ -82,15 +82,6 @@ type Event struct {
 	Data       any // JSON-encodable details
 }
 
-// payload is the JSON body of every delivery.
-type payload struct {
-	ID      string `json:"id"`      // the same for every endpoint that gets this event
-	Type    string `json:"type"`    // e.g. "send.created"
-	Created string `json:"created"` // RFC 3339, UTC
-	Team    string `json:"team,omitempty"`
-	Data    any    `json:"data"`
-}
-
 // endpointsSQL lists the active endpoints of the company and of teams ?1 and ?2 as
 // "id<US>events" rows joined by RS (empty when there are none).
 const endpointsSQL = `SELECT coalesce(group_concat(id || char(31) || events, char(30)), '') FROM webhooks
@@ -134,7 +125,12 @@ func queue(tx core.App, ev Event, targets []string) error {
 	}
 	eventID := core.GenerateDefaultRandomId()
 	now := time.Now().UTC()
-	body, err := json.Marshal(payload{ID: eventID, Type: ev.Type, Created: now.Format(time.RFC3339), Team: ev.TeamID, Data: ev.Data})
+	data, err := json.Marshal(ev.Data)
+	if err != nil {
+		return fmt.Errorf("webhook: encoding %s: %w", ev.Type, err)
+	}
+	// The queue keeps the standard body; bodyFor turns it into each endpoint's format.
+	body, err := json.Marshal(payload{Type: ev.Type, Timestamp: now.Format(time.RFC3339), Version: PayloadVersion, Team: ev.TeamID, Data: data})
 	if err != nil {
 		return fmt.Errorf("webhook: encoding %s: %w", ev.Type, err)
 	}
