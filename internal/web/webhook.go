@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -21,11 +22,15 @@ import (
 //	POST   /webhooks/{id}                          updateWebhook
 //	POST   /webhooks/deliveries/{id}/redeliver     redeliverWebhook
 //	GET    /api/tf/webhooks                                 listWebhooksJSON
+//	GET    /api/tf/webhooks/{id}                            showWebhookJSON
 //	POST   /api/tf/webhooks                                 createWebhookJSON
 //	DELETE /api/tf/webhooks/{id}                            deleteWebhookJSON
 //	POST   /api/tf/webhooks/{id}/test                       testWebhookJSON
 //	PATCH  /api/tf/webhooks/{id}                            updateWebhookJSON
+//	POST   /api/tf/webhooks/{id}/pause                      pauseWebhookJSON
+//	POST   /api/tf/webhooks/{id}/resume                     resumeWebhookJSON
 //	GET    /api/tf/webhooks/deliveries                      listWebhookDeliveriesJSON
+//	POST   /api/tf/webhooks/deliveries/{id}/redeliver       redeliverWebhookJSON
 func bindWebhookRoutes(pages, api routeGroup) {
 	addNav(96, "Webhooks", "/webhooks", adminsOnly)
 	pages.GET("/webhooks", showWebhooksPage).BindFunc(requireUser)
@@ -37,22 +42,27 @@ func bindWebhookRoutes(pages, api routeGroup) {
 	pages.POST("/webhooks/{id}", updateWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/deliveries/{id}/redeliver", redeliverWebhook).BindFunc(requireUser)
 	api.GET("/webhooks", listWebhooksJSON)
+	api.GET("/webhooks/{id}", showWebhookJSON)
 	api.POST("/webhooks", createWebhookJSON)
 	api.DELETE("/webhooks/{id}", deleteWebhookJSON)
 	api.POST("/webhooks/{id}/test", testWebhookJSON)
 	api.PATCH("/webhooks/{id}", updateWebhookJSON)
+	api.POST("/webhooks/{id}/pause", pauseWebhookJSON)
+	api.POST("/webhooks/{id}/resume", resumeWebhookJSON)
 	api.GET("/webhooks/deliveries", listWebhookDeliveriesJSON)
+	api.POST("/webhooks/deliveries/{id}/redeliver", redeliverWebhookJSON)
 }
 
-// deliveriesShown is how many of the newest deliveries the page lists.
-const deliveriesShown = 100
+// deliveriesPerPage is how many deliveries a page of the list shows (the API's default).
+const deliveriesPerPage = 50
 
 type webhooksPage struct {
 	Page
 	Endpoints  []*webhook.Endpoint
-	Deliveries []webhook.Delivery
+	Deliveries webhook.DeliveryPage
 	Teams      []team.Summary
 	Events     []struct{ Type, Label string }
+	AllEvents  string
 	Form       webhook.Input
 	Errors     FormErrors
 	Editing    *webhook.Endpoint // the endpoint the form changes; nil: the form adds one
@@ -66,6 +76,22 @@ func (p *webhooksPage) Chosen(t string) bool {
 		}
 	}
 	return false
+}
+
+// NewerURL is the previous page of deliveries ("" on the first).
+func (p *webhooksPage) NewerURL() string {
+	if p.Deliveries.Page <= 1 {
+		return ""
+	}
+	return "/webhooks?page=" + strconv.Itoa(p.Deliveries.Page-1) + "#webhook-deliveries"
+}
+
+// OlderURL is the next page of deliveries ("" on the last).
+func (p *webhooksPage) OlderURL() string {
+	if p.Deliveries.Page >= p.Deliveries.TotalPages {
+		return ""
+	}
+	return "/webhooks?page=" + strconv.Itoa(p.Deliveries.Page+1) + "#webhook-deliveries"
 }
 
 // TeamName names an endpoint's team for people.
@@ -88,7 +114,7 @@ func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.En
 	if err != nil {
 		return pageError(e, err)
 	}
-	ds, err := webhook.Deliveries(e.App, u, "", deliveriesShown)
+	ds, err := webhook.Deliveries(e.App, u, "", atoiOr(e.Request.URL.Query().Get("page"), 1), deliveriesPerPage)
 	if err != nil {
 		return pageError(e, err)
 	}
@@ -97,7 +123,7 @@ func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.En
 		return pageError(e, err)
 	}
 	return render(e, status, "webhook/list", &webhooksPage{Page: Page{Title: "Webhooks"}, Endpoints: eps, Deliveries: ds,
-		Teams: teams, Events: webhook.Events, Form: form, Errors: errs, Editing: editing})
+		Teams: teams, Events: webhook.Events, AllEvents: webhook.AllEvents, Form: form, Errors: errs, Editing: editing})
 }
 
 func showWebhooksPage(e *core.RequestEvent) error {
@@ -139,9 +165,9 @@ func toggleWebhook(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	if on {
-		setFlash(e, "ok", "Endpoint enabled.")
+		setFlash(e, "ok", "Endpoint resumed: what was queued while it was paused goes out now.")
 	} else {
-		setFlash(e, "ok", "Endpoint disabled: it gets no deliveries until you enable it again.")
+		setFlash(e, "ok", "Endpoint paused: it gets no new events, and what is queued waits until you resume it.")
 	}
 	return redirect(e, "/webhooks")
 }
@@ -277,10 +303,39 @@ func updateWebhookJSON(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, out)
 }
 
-func listWebhookDeliveriesJSON(e *core.RequestEvent) error {
-	ds, err := webhook.Deliveries(e.App, currentUser(e), e.Request.URL.Query().Get("webhook"), deliveriesShown)
+func showWebhookJSON(e *core.RequestEvent) error {
+	ep, err := webhook.Find(e.App, currentUser(e), e.Request.PathValue("id"))
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": ds})
+	return e.JSON(http.StatusOK, toWebhookJSON(ep))
+}
+
+func pauseWebhookJSON(e *core.RequestEvent) error  { return setWebhookActiveJSON(e, false) }
+func resumeWebhookJSON(e *core.RequestEvent) error { return setWebhookActiveJSON(e, true) }
+
+func setWebhookActiveJSON(e *core.RequestEvent, active bool) error {
+	id := e.Request.PathValue("id")
+	if err := webhook.SetActive(e.App, currentUser(e), id, active); err != nil {
+		return apiError(e, err)
+	}
+	return showWebhookJSON(e)
+}
+
+// listWebhookDeliveriesJSON pages the deliveries the PocketBase way (page, perPage up to
+// 500), newest first, of one endpoint with ?webhook=ID.
+func listWebhookDeliveriesJSON(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	ds, err := webhook.Deliveries(e.App, currentUser(e), q.Get("webhook"), atoiOr(q.Get("page"), 1), atoiOr(q.Get("perPage"), deliveriesPerPage))
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, ds)
+}
+
+func redeliverWebhookJSON(e *core.RequestEvent) error {
+	if err := webhook.Redeliver(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusAccepted, map[string]any{"queued": true})
 }

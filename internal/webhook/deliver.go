@@ -126,7 +126,6 @@ type dueRow struct {
 	URL         string `db:"url"`
 	Secret      string `db:"secret"`
 	Format      string `db:"format"`
-	Active      bool   `db:"active"`
 }
 
 func (w *worker) deliverDue(now time.Time) (int, error) {
@@ -138,9 +137,9 @@ func (w *worker) deliverDue(now time.Time) (int, error) {
 			return total, nil
 		}
 		var rows []dueRow
-		err := w.app.DB().NewQuery(`SELECT d.id, d.webhook, d.event, d.event_id, d.payload, d.attempts, d.next_attempt_at, h.url, h.secret, h.format, h.active
+		err := w.app.DB().NewQuery(`SELECT d.id, d.webhook, d.event, d.event_id, d.payload, d.attempts, d.next_attempt_at, h.url, h.secret, h.format
 			FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook
-			WHERE d.status = {:pending} AND d.next_attempt_at <= {:now}
+			WHERE d.status = {:pending} AND d.next_attempt_at <= {:now} AND h.active = 1
 			ORDER BY d.next_attempt_at, d.id LIMIT 50`).
 			Bind(dbx.Params{"pending": Pending, "now": now.UTC().Format(types.DefaultDateLayout)}).All(&rows)
 		if err != nil || len(rows) == 0 {
@@ -185,12 +184,7 @@ func (w *worker) claim(r dueRow) bool {
 // attempt POSTs one delivery and records the answer; a failure is retried after the next
 // pause, or marked failed after the last attempt.
 func (w *worker) attempt(r dueRow) {
-	code, failure := 0, ""
-	if !r.Active {
-		failure = "the endpoint is disabled"
-	} else {
-		code, failure = w.post(r)
-	}
+	code, failure := w.post(r)
 	if w.ctx.Err() != nil {
 		return // shutting down: the delivery stays pending for the next start
 	}
@@ -200,7 +194,7 @@ func (w *worker) attempt(r dueRow) {
 	switch {
 	case failure == "":
 		set["status"], set["delivered_at"], set["next_attempt_at"] = Sent, now.Format(types.DefaultDateLayout), ""
-	case r.Active && attempts <= len(retryPauses):
+	case attempts <= len(retryPauses):
 		set["status"], set["next_attempt_at"] = Pending, now.Add(retryPauses[attempts-1]).Format(types.DefaultDateLayout)
 	default:
 		set["status"], set["next_attempt_at"] = Failed, ""

@@ -38,6 +38,9 @@ const (
 
 	// Test is the event "Send a test event" delivers to one endpoint, whatever it subscribed to.
 	Test = "webhook.test"
+
+	// AllEvents subscribes an endpoint to every event type, including ones added later.
+	AllEvents = "*"
 )
 
 // Events lists every event type in the order the settings page shows them, with its label.
@@ -54,8 +57,11 @@ var Events = []struct{ Type, Label string }{
 
 // EventLabel is the label of an event type for people.
 func EventLabel(t string) string {
-	if t == Test {
+	switch t {
+	case Test:
 		return "Test event"
+	case AllEvents:
+		return "All events"
 	}
 	for _, e := range Events {
 		if e.Type == t {
@@ -110,7 +116,7 @@ func Emit(tx core.App, ev Event) error {
 	var targets []string
 	for _, e := range endpoints {
 		var types []string
-		if json.Unmarshal([]byte(e.Events), &types) == nil && slices.Contains(types, ev.Type) {
+		if json.Unmarshal([]byte(e.Events), &types) == nil && (slices.Contains(types, ev.Type) || slices.Contains(types, AllEvents)) {
 			targets = append(targets, e.ID)
 		}
 	}
