@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/company"
 	"teamfund/internal/team"
 	"teamfund/internal/webhook"
 )
@@ -66,6 +67,8 @@ type webhooksPage struct {
 	Form       webhook.Input
 	Errors     FormErrors
 	Editing    *webhook.Endpoint // the endpoint the form changes; nil: the form adds one
+	// AllowInternal is the owner's switch that lets endpoints be on internal addresses.
+	AllowInternal bool
 }
 
 // Chosen reports whether the form had event t ticked.
@@ -122,7 +125,11 @@ func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.En
 	if err != nil {
 		return pageError(e, err)
 	}
-	return render(e, status, "webhook/list", &webhooksPage{Page: Page{Title: "Webhooks"}, Endpoints: eps, Deliveries: ds,
+	c, err := company.Load(e.App)
+	if err != nil {
+		return pageError(e, err)
+	}
+	return render(e, status, "webhook/list", &webhooksPage{Page: Page{Title: "Webhooks"}, AllowInternal: c.AllowInternalWebhooks(), Endpoints: eps, Deliveries: ds,
 		Teams: teams, Events: webhook.Events, AllEvents: webhook.AllEvents, Form: form, Errors: errs, Editing: editing})
 }
 

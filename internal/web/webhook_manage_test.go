@@ -76,6 +76,7 @@ func TestWebhookManagement(t *testing.T) {
 		defer app.Cleanup()
 		srv := testutil.Serve(t, app)
 		ep := newEndpoint(t, nil)
+		allowInternalTargets(t, app)
 		status, _ := body(t, "POST", srv.URL+"/webhooks", "url="+ep.srv.URL+"&events=*&csrf_token="+testutil.CSRF, f.FormHeaders("admin"))
 		if status != http.StatusSeeOther {
 			t.Fatalf("adding an all-events endpoint on the page: %d", status)

@@ -32,6 +32,7 @@ func TestStandardWebhooks(t *testing.T) {
 				w.WriteHeader(http.StatusServiceUnavailable) // the test event's first try
 			}
 		})
+		allowInternalTargets(t, app)
 		r := callAPI(t, &http.Client{}, srv.URL, "POST", "/api/tf/webhooks", f.Token("admin"),
 			map[string]any{"url": ep.srv.URL + "/hook", "events": []string{"send.created"}})
 		if r.Status != http.StatusCreated {

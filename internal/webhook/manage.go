@@ -89,7 +89,8 @@ func (in *Input) normalize(app core.App, current string) error {
 	}
 	return validation.Errors{
 		"url": validation.Validate(in.URL, validation.Required.Error("enter the endpoint's URL"),
-			validation.Length(0, 2000).Error("use at most 2000 characters"), validation.By(checkURL)),
+			validation.Length(0, 2000).Error("use at most 2000 characters"), validation.By(checkURL),
+			validation.By(func(any) error { return checkTargetOnSave(app, in.URL) })),
 		"secret": validation.Validate(in.Secret, validation.By(in.checkSecret)),
 		"format": validation.Validate(in.Format, validation.By(func(any) error {
 			if in.Format == FormatStandard || (in.Format == FormatLegacy && current == FormatLegacy) {
