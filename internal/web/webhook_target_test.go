@@ -147,4 +147,3 @@ func TestWebhookTargets(t *testing.T) {
 		}
 	})
 }
-
