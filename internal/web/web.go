@@ -20,6 +20,7 @@ func Register(app core.App) {
 	bindRecordsAPIRules(app)
 	bindDashboardAudit(app)
 	bindAuthGuards(app)
+	bindMailEndpoints(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		se.Router.Bind(htmlLimitErrors())
@@ -28,6 +29,7 @@ func Register(app core.App) {
 		se.Router.BindFunc(securityHeaders)
 		se.Router.BindFunc(refuseBadInput)
 		se.Router.BindFunc(csrfProtect)
+		se.Router.BindFunc(refuseMailEndpoints)
 
 		se.Router.GET("/ui/{path...}", serveAssets)
 		// note: the least specific pattern, so PocketBase's /api/ and /_/ routes still win.
