@@ -15,6 +15,7 @@ require github.com/go-jose/go-jose/v4 v4.1.8 // indirect
 require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
 	github.com/emersion/go-smtp v0.25.1 // indirect
+	github.com/standard-webhooks/standard-webhooks/libraries v1.3.0 // indirect
 )
 
 require (

@@ -128,10 +128,14 @@ func RunMonth(app core.App, month Month, now time.Time, trigger string, actor *m
 		if run.Entries == 0 && actor == nil {
 			return nil
 		}
-		err = webhook.Emit(tx, webhook.Event{Type: webhook.BudgetRun, Data: map[string]any{
-			"month": string(month), "entries": run.Entries, "total": int64(run.Total), "trigger": trigger}})
-		if err != nil {
-			return err
+		// budget.run announces money handed out: a run that wrote nothing (everyone had
+		// the month already) is audited when an admin asked for it, but not announced.
+		if run.Entries > 0 {
+			err = webhook.Emit(tx, webhook.Event{Type: webhook.BudgetRun, Data: map[string]any{
+				"month": string(month), "entries": run.Entries, "total": int64(run.Total), "trigger": trigger}})
+			if err != nil {
+				return err
+			}
 		}
 		return audit.Record(tx, actor, audit.Entry{Action: "money.allocate", TargetType: "month",
 			TargetID: string(month), TargetLabel: month.Label(),

@@ -91,6 +91,9 @@ func GroupGrant(app core.App, actor *member.Member, teamID string, amount money.
 		if err != nil {
 			return err
 		}
+		if res.Entries == 0 {
+			return nil // nobody got money: nothing moved to announce
+		}
 		return webhook.Emit(tx, webhook.Event{Type: webhook.MoneyMoved, TeamID: teamID, Data: map[string]any{
 			"kind": "group_grant", "team": teamID, "amount_each": int64(amount), "members": res.Entries,
 			"total": int64(res.Total), "reason": reason, "actor": actor.Email()}})

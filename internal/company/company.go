@@ -55,6 +55,11 @@ func (c *Company) Name() string { return c.GetString("name") }
 // Currency is the ISO 4217 code used to format amounts.
 func (c *Company) Currency() string { return c.GetString("currency") }
 
+// AllowInternalWebhooks says whether the owner lets webhook endpoints be on loopback,
+// private and other internal addresses (off by default: the server must not become a way
+// into its own network).
+func (c *Company) AllowInternalWebhooks() bool { return c.GetBool("allow_internal_webhooks") }
+
 // SeatLimit is the maximum of active users plus pending invites; 0 means unlimited.
 func (c *Company) SeatLimit() int { return c.GetInt("seat_limit") }
 

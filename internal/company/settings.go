@@ -29,13 +29,15 @@ type Settings struct {
 	InviteTTLHours int    `json:"invite_ttl_hours"`
 	DomainRule     bool   `json:"domain_rule"`
 	SSORequired    bool   `json:"sso_required"`
+	// AllowInternalWebhooks lets webhook endpoints be on internal addresses (docs/SECURITY.md).
+	AllowInternalWebhooks bool `json:"allow_internal_webhooks"`
 }
 
 // CurrentSettings returns c's settings as the form shows them.
 func (c *Company) CurrentSettings() Settings {
 	return Settings{Name: c.Name(), Currency: c.Currency(), Timezone: c.GetString("timezone"),
 		SeatLimit: c.SeatLimit(), InviteTTLHours: int(c.InviteTTL() / time.Hour), DomainRule: c.DomainRule(),
-		SSORequired: c.SSORequired()}
+		SSORequired: c.SSORequired(), AllowInternalWebhooks: c.AllowInternalWebhooks()}
 }
 
 // Validate normalises the form and names each bad field.
@@ -129,6 +131,7 @@ func UpdateSettings(app core.App, actor *member.Member, in Settings) error {
 		c.Set("invite_ttl_hours", in.InviteTTLHours)
 		c.Set("domain_rule", in.DomainRule)
 		c.Set("sso_required", in.SSORequired)
+		c.Set("allow_internal_webhooks", in.AllowInternalWebhooks)
 		c.Set("domain", ownerDomain)
 		if err := tx.Save(c); err != nil {
 			return err

@@ -1,6 +1,8 @@
 package testutil
 
 import (
+	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -31,4 +33,16 @@ func Serve(tb testing.TB, app core.App) *httptest.Server {
 	}
 	tb.Cleanup(srv.Close)
 	return srv
+}
+
+// NewHTTPServer starts a loopback HTTP server that runs handle for every request (with
+// the request's context, done when the client gives up) and answers 200; it returns the
+// server's URL.
+func NewHTTPServer(tb testing.TB, handle func(ctx context.Context)) string {
+	tb.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handle(r.Context())
+	}))
+	tb.Cleanup(srv.Close)
+	return srv.URL
 }

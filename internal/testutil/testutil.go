@@ -3,8 +3,11 @@
 package testutil
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -17,6 +20,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/server"
 	"teamfund/internal/web"
+	"teamfund/internal/webhook"
 	_ "teamfund/pb_migrations"
 )
 
@@ -75,6 +79,7 @@ func NewApp(tb testing.TB) *tests.TestApp {
 		tb.Fatal(err)
 	}
 	server.Bind(app)
+	webhook.SetResolver(app, resolve)
 	return app
 }
 
@@ -91,6 +96,7 @@ func NewEmptyApp(tb testing.TB) *tests.TestApp {
 		tb.Fatal(err)
 	}
 	server.Bind(app)
+	webhook.SetResolver(app, resolve)
 	return app
 }
 
@@ -300,4 +306,14 @@ func Member(tb testing.TB, app core.App, id string) *member.Member {
 		tb.Fatal(err)
 	}
 	return u
+}
+
+// resolve is the DNS of test apps: it knows localhost and nothing else, so that no test
+// asks a real DNS server about a webhook's host; a test that needs a name gives the app
+// its own resolver with webhook.SetResolver.
+func resolve(_ context.Context, host string) ([]netip.Addr, error) {
+	if host == "localhost" {
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1")}, nil
+	}
+	return nil, &net.DNSError{Err: "no such host (tests resolve only localhost)", Name: host, IsNotFound: true}
 }

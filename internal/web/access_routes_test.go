@@ -75,7 +75,8 @@ var routeAccess = map[string]level{
 	"POST /webhooks/{id}/test": admin, "GET /webhooks/{id}/edit": admin, "POST /webhooks/{id}": admin,
 	"GET /api/tf/webhooks": admin, "POST /api/tf/webhooks": admin, "DELETE /api/tf/webhooks/{id}": admin,
 	"POST /api/tf/webhooks/{id}/test": admin, "PATCH /api/tf/webhooks/{id}": admin,
-	"GET /api/tf/webhooks/deliveries": admin, "GET /settings": owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
+	"GET /api/tf/webhooks/deliveries": admin, "GET /api/tf/webhooks/{id}": admin, "POST /api/tf/webhooks/{id}/pause": admin,
+	"POST /api/tf/webhooks/{id}/resume": admin, "POST /api/tf/webhooks/deliveries/{id}/redeliver": admin, "GET /settings": owner, "POST /settings": owner, "GET /api/tf/settings": owner, "PUT /api/tf/settings": owner,
 	"GET /company/export": owner, "GET /api/tf/company/export": owner, "GET /company/close": owner, "POST /company/close": owner,
 
 	"GET /money": user, "GET /money/summary": user, "GET /money/requests": user, "POST /money/transfer": user,

@@ -54,16 +54,24 @@ func requestPasswordReset(e *core.RequestEvent) error {
 		data.Error = "Enter the email you sign in with."
 		return render(e, http.StatusUnprocessableEntity, "auth/reset_request", data)
 	}
-	// While single sign-on is required a password is of use to the owner only, so nobody
-	// else gets a link (the page says so, whatever the email).
-	u, err := member.FindByEmail(e.App, email)
-	if !data.SSORequired || (err == nil && u.Role() == member.RoleOwner) {
-		if err := useradmin.RequestPasswordReset(e.App, email); err != nil {
-			return pageError(e, err)
-		}
+	if err := requestOwnPasswordReset(e.App, email); err != nil {
+		return pageError(e, err)
 	}
 	data.Sent = true
 	return render(e, http.StatusOK, "auth/reset_request", data)
+}
+
+// requestOwnPasswordReset is "Forgot your password?" for email, on the page and through
+// PocketBase's request-password-reset: the link goes to the outbox (and out by mail),
+// audited. While single sign-on is required a password is of use to the owner only, so
+// nobody else gets a link (the answer is the same, whatever the email).
+func requestOwnPasswordReset(app core.App, email string) error {
+	if c, err := company.Load(app); err == nil && c.SSORequired() {
+		if u, err := member.FindByEmail(app, email); err != nil || u.Role() != member.RoleOwner {
+			return nil
+		}
+	}
+	return useradmin.RequestPasswordReset(app, email)
 }
 
 type resetPasswordPage struct {

@@ -59,7 +59,7 @@ func updateSettings(e *core.RequestEvent) error {
 	}
 	f := e.Request.PostFormValue
 	in := company.Settings{Name: f("name"), Currency: f("currency"), Timezone: f("timezone"), DomainRule: f("domain_rule") == "on",
-		SSORequired: f("sso_required") == "on"}
+		SSORequired: f("sso_required") == "on", AllowInternalWebhooks: f("allow_internal_webhooks") == "on"}
 	errs := FormErrors{}
 	var err error
 	if in.SeatLimit, err = strconv.Atoi(strings.TrimSpace(f("seat_limit"))); err != nil {

@@ -21,6 +21,7 @@ func Register(app core.App) {
 	bindDashboardAudit(app)
 	bindAuthGuards(app)
 	keepProtectedFilesPrivate(app)
+	bindMailEndpoints(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		announceSetupLink(se)
@@ -30,6 +31,7 @@ func Register(app core.App) {
 		se.Router.BindFunc(securityHeaders)
 		se.Router.BindFunc(refuseBadInput)
 		se.Router.BindFunc(csrfProtect)
+		se.Router.BindFunc(refuseMailEndpoints)
 
 		se.Router.GET("/ui/{path...}", serveAssets)
 		// note: the least specific pattern, so PocketBase's /api/ and /_/ routes still win.

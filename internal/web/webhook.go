@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
+	"teamfund/internal/company"
 	"teamfund/internal/team"
 	"teamfund/internal/webhook"
 )
@@ -21,11 +23,15 @@ import (
 //	POST   /webhooks/{id}                          updateWebhook
 //	POST   /webhooks/deliveries/{id}/redeliver     redeliverWebhook
 //	GET    /api/tf/webhooks                                 listWebhooksJSON
+//	GET    /api/tf/webhooks/{id}                            showWebhookJSON
 //	POST   /api/tf/webhooks                                 createWebhookJSON
 //	DELETE /api/tf/webhooks/{id}                            deleteWebhookJSON
 //	POST   /api/tf/webhooks/{id}/test                       testWebhookJSON
 //	PATCH  /api/tf/webhooks/{id}                            updateWebhookJSON
+//	POST   /api/tf/webhooks/{id}/pause                      pauseWebhookJSON
+//	POST   /api/tf/webhooks/{id}/resume                     resumeWebhookJSON
 //	GET    /api/tf/webhooks/deliveries                      listWebhookDeliveriesJSON
+//	POST   /api/tf/webhooks/deliveries/{id}/redeliver       redeliverWebhookJSON
 func bindWebhookRoutes(pages, api routeGroup) {
 	addNav(96, "Webhooks", "/webhooks", adminsOnly)
 	pages.GET("/webhooks", showWebhooksPage).BindFunc(requireUser)
@@ -37,25 +43,32 @@ func bindWebhookRoutes(pages, api routeGroup) {
 	pages.POST("/webhooks/{id}", updateWebhook).BindFunc(requireUser)
 	pages.POST("/webhooks/deliveries/{id}/redeliver", redeliverWebhook).BindFunc(requireUser)
 	api.GET("/webhooks", listWebhooksJSON)
+	api.GET("/webhooks/{id}", showWebhookJSON)
 	api.POST("/webhooks", createWebhookJSON)
 	api.DELETE("/webhooks/{id}", deleteWebhookJSON)
 	api.POST("/webhooks/{id}/test", testWebhookJSON)
 	api.PATCH("/webhooks/{id}", updateWebhookJSON)
+	api.POST("/webhooks/{id}/pause", pauseWebhookJSON)
+	api.POST("/webhooks/{id}/resume", resumeWebhookJSON)
 	api.GET("/webhooks/deliveries", listWebhookDeliveriesJSON)
+	api.POST("/webhooks/deliveries/{id}/redeliver", redeliverWebhookJSON)
 }
 
-// deliveriesShown is how many of the newest deliveries the page lists.
-const deliveriesShown = 100
+// deliveriesPerPage is how many deliveries a page of the list shows (the API's default).
+const deliveriesPerPage = 50
 
 type webhooksPage struct {
 	Page
 	Endpoints  []*webhook.Endpoint
-	Deliveries []webhook.Delivery
+	Deliveries webhook.DeliveryPage
 	Teams      []team.Summary
 	Events     []struct{ Type, Label string }
+	AllEvents  string
 	Form       webhook.Input
 	Errors     FormErrors
 	Editing    *webhook.Endpoint // the endpoint the form changes; nil: the form adds one
+	// AllowInternal is the owner's switch that lets endpoints be on internal addresses.
+	AllowInternal bool
 }
 
 // Chosen reports whether the form had event t ticked.
@@ -66,6 +79,22 @@ func (p *webhooksPage) Chosen(t string) bool {
 		}
 	}
 	return false
+}
+
+// NewerURL is the previous page of deliveries ("" on the first).
+func (p *webhooksPage) NewerURL() string {
+	if p.Deliveries.Page <= 1 {
+		return ""
+	}
+	return "/webhooks?page=" + strconv.Itoa(p.Deliveries.Page-1) + "#webhook-deliveries"
+}
+
+// OlderURL is the next page of deliveries ("" on the last).
+func (p *webhooksPage) OlderURL() string {
+	if p.Deliveries.Page >= p.Deliveries.TotalPages {
+		return ""
+	}
+	return "/webhooks?page=" + strconv.Itoa(p.Deliveries.Page+1) + "#webhook-deliveries"
 }
 
 // TeamName names an endpoint's team for people.
@@ -88,7 +117,7 @@ func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.En
 	if err != nil {
 		return pageError(e, err)
 	}
-	ds, err := webhook.Deliveries(e.App, u, "", deliveriesShown)
+	ds, err := webhook.Deliveries(e.App, u, "", atoiOr(e.Request.URL.Query().Get("page"), 1), deliveriesPerPage)
 	if err != nil {
 		return pageError(e, err)
 	}
@@ -96,8 +125,12 @@ func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.En
 	if err != nil {
 		return pageError(e, err)
 	}
-	return render(e, status, "webhook/list", &webhooksPage{Page: Page{Title: "Webhooks"}, Endpoints: eps, Deliveries: ds,
-		Teams: teams, Events: webhook.Events, Form: form, Errors: errs, Editing: editing})
+	c, err := company.Load(e.App)
+	if err != nil {
+		return pageError(e, err)
+	}
+	return render(e, status, "webhook/list", &webhooksPage{Page: Page{Title: "Webhooks"}, AllowInternal: c.AllowInternalWebhooks(), Endpoints: eps, Deliveries: ds,
+		Teams: teams, Events: webhook.Events, AllEvents: webhook.AllEvents, Form: form, Errors: errs, Editing: editing})
 }
 
 func showWebhooksPage(e *core.RequestEvent) error {
@@ -113,7 +146,8 @@ func webhookForm(e *core.RequestEvent) (webhook.Input, error) {
 		return webhook.Input{}, err
 	}
 	f := e.Request.PostForm
-	return webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"), Description: f.Get("description")}, nil
+	return webhook.Input{URL: f.Get("url"), Secret: f.Get("secret"), Events: f["events"], TeamID: f.Get("team"),
+		Description: f.Get("description"), Format: f.Get("format")}, nil
 }
 
 func createWebhook(e *core.RequestEvent) error {
@@ -138,9 +172,9 @@ func toggleWebhook(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	if on {
-		setFlash(e, "ok", "Endpoint enabled.")
+		setFlash(e, "ok", "Endpoint resumed: what was queued while it was paused goes out now.")
 	} else {
-		setFlash(e, "ok", "Endpoint disabled: it gets no deliveries until you enable it again.")
+		setFlash(e, "ok", "Endpoint paused: it gets no new events, and what is queued waits until you resume it.")
 	}
 	return redirect(e, "/webhooks")
 }
@@ -170,14 +204,18 @@ func updateWebhook(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	_, err = webhook.Update(e.App, currentUser(e), ep.Id, in)
+	_, made, err := webhook.Update(e.App, currentUser(e), ep.Id, in)
 	if errs, ok := formErrors(err); ok {
 		return renderWebhooksEditing(e, http.StatusUnprocessableEntity, ep, in, errs)
 	}
 	if err != nil {
 		return pageError(e, err)
 	}
-	setFlash(e, "ok", "Endpoint saved.")
+	if made != "" {
+		setFlash(e, "ok", "Endpoint saved on the Standard Webhooks format with a new secret: copy it from the list into your receiver.")
+	} else {
+		setFlash(e, "ok", "Endpoint saved.")
+	}
 	return redirect(e, "/webhooks")
 }
 
@@ -204,11 +242,13 @@ type webhookJSON struct {
 	Team        string   `json:"team"`
 	Active      bool     `json:"active"`
 	Description string   `json:"description"`
-	Secret      string   `json:"secret,omitempty"` // only in the answer to a create
+	Format      string   `json:"format"`
+	Secret      string   `json:"secret,omitempty"` // only in the answer to a create, or an update that made one
 }
 
 func toWebhookJSON(ep *webhook.Endpoint) webhookJSON {
-	return webhookJSON{ID: ep.Id, URL: ep.URL(), Events: ep.Events(), Team: ep.TeamID(), Active: ep.Active(), Description: ep.GetString("description")}
+	return webhookJSON{ID: ep.Id, URL: ep.URL(), Events: ep.Events(), Team: ep.TeamID(), Active: ep.Active(),
+		Description: ep.GetString("description"), Format: ep.Format()}
 }
 
 func listWebhooksJSON(e *core.RequestEvent) error {
@@ -259,19 +299,50 @@ func updateWebhookJSON(e *core.RequestEvent) error {
 	}
 	in := webhook.InputOf(ep)
 	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("Send a JSON object with any of url, events, team, description, secret.", nil)
+		return e.BadRequestError("Send a JSON object with any of url, events, team, description, secret, format.", nil)
 	}
-	ep, err = webhook.Update(e.App, currentUser(e), ep.Id, in)
+	ep, made, err := webhook.Update(e.App, currentUser(e), ep.Id, in)
+	if err != nil {
+		return apiError(e, err)
+	}
+	out := toWebhookJSON(ep)
+	out.Secret = made
+	return e.JSON(http.StatusOK, out)
+}
+
+func showWebhookJSON(e *core.RequestEvent) error {
+	ep, err := webhook.Find(e.App, currentUser(e), e.Request.PathValue("id"))
 	if err != nil {
 		return apiError(e, err)
 	}
 	return e.JSON(http.StatusOK, toWebhookJSON(ep))
 }
 
+func pauseWebhookJSON(e *core.RequestEvent) error  { return setWebhookActiveJSON(e, false) }
+func resumeWebhookJSON(e *core.RequestEvent) error { return setWebhookActiveJSON(e, true) }
+
+func setWebhookActiveJSON(e *core.RequestEvent, active bool) error {
+	id := e.Request.PathValue("id")
+	if err := webhook.SetActive(e.App, currentUser(e), id, active); err != nil {
+		return apiError(e, err)
+	}
+	return showWebhookJSON(e)
+}
+
+// listWebhookDeliveriesJSON pages the deliveries the PocketBase way (page, perPage up to
+// 500), newest first, of one endpoint with ?webhook=ID.
 func listWebhookDeliveriesJSON(e *core.RequestEvent) error {
-	ds, err := webhook.Deliveries(e.App, currentUser(e), e.Request.URL.Query().Get("webhook"), deliveriesShown)
+	q := e.Request.URL.Query()
+	ds, err := webhook.Deliveries(e.App, currentUser(e), q.Get("webhook"), atoiOr(q.Get("page"), 1), atoiOr(q.Get("perPage"), deliveriesPerPage))
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": ds})
+	return e.JSON(http.StatusOK, ds)
+}
+
+func redeliverWebhookJSON(e *core.RequestEvent) error {
+	if err := webhook.Redeliver(e.App, currentUser(e), e.Request.PathValue("id")); err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusAccepted, map[string]any{"queued": true})
 }

@@ -18,7 +18,9 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
+	"teamfund/internal/company"
 	"teamfund/internal/send"
 	"teamfund/internal/server"
 	"teamfund/internal/testutil"
@@ -74,10 +76,27 @@ func (ep *endpoint) waitCalls(t *testing.T, n int) []hookCall {
 	return nil
 }
 
-// register adds an endpoint as the admin through the JSON API and returns its id and secret.
+// allowInternalTargets turns on, as the owner does in Settings, the company's switch that
+// lets webhooks call internal addresses: the test endpoints listen on 127.0.0.1.
+func allowInternalTargets(t *testing.T, app core.App) {
+	t.Helper()
+	c, err := company.Load(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.CurrentSettings()
+	s.AllowInternalWebhooks = true
+	if err := company.UpdateSettings(app, testutil.Member(t, app, testutil.Fixtures(t).ID("owner")), s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// register adds an endpoint as the admin (allowing internal targets first) and returns
+// its id and secret.
 func register(t *testing.T, app core.App, url, team string, events ...string) (string, string) {
 	t.Helper()
 	f := testutil.Fixtures(t)
+	allowInternalTargets(t, app)
 	admin := testutil.Member(t, app, f.ID("admin"))
 	ep, secret, err := webhook.Create(app, admin, webhook.Input{URL: url, Events: events, TeamID: team})
 	if err != nil {
@@ -96,7 +115,21 @@ func deliveriesOf(t *testing.T, app core.App, id string) []*core.Record {
 	return recs
 }
 
+// verify checks a delivery as a receiver does, with the Standard Webhooks reference
+// library for Go (which also rejects a timestamp more than 5 minutes off).
 func verify(t *testing.T, secret string, c hookCall) {
+	t.Helper()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatalf("secret %q: %v", secret, err)
+	}
+	if err := wh.Verify(c.Body, c.Header); err != nil {
+		t.Errorf("delivery %s does not verify: %v (headers %v)", c.Header.Get("webhook-id"), err, c.Header)
+	}
+}
+
+// verifyLegacy checks a delivery as a receiver written for the legacy format does.
+func verifyLegacy(t *testing.T, secret string, c hookCall) {
 	t.Helper()
 	ts := c.Header.Get("X-Teamfund-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
@@ -107,15 +140,18 @@ func verify(t *testing.T, secret string, c hookCall) {
 	mac.Write([]byte(ts + "." + string(c.Body)))
 	want := "sha256=" + hex.EncodeToString(mac.Sum(nil))
 	if !hmac.Equal([]byte(c.Header.Get("X-Teamfund-Signature")), []byte(want)) {
-		t.Errorf("signature %q, want %q", c.Header.Get("X-Teamfund-Signature"), want)
+		t.Errorf("legacy signature %q, want %q", c.Header.Get("X-Teamfund-Signature"), want)
 	}
 }
 
 type hookBody struct {
-	ID   string         `json:"id"`
-	Type string         `json:"type"`
-	Team string         `json:"team"`
-	Data map[string]any `json:"data"`
+	ID        string         `json:"id"` // legacy body only
+	Type      string         `json:"type"`
+	Timestamp string         `json:"timestamp"`
+	Created   string         `json:"created"` // legacy body only
+	Version   int            `json:"version"`
+	Team      string         `json:"team"`
+	Data      map[string]any `json:"data"`
 }
 
 func decodeHook(t *testing.T, c hookCall) hookBody {
@@ -150,8 +186,11 @@ func TestWebhooks(t *testing.T) {
 			c := calls[i]
 			verify(t, secret, c)
 			b := decodeHook(t, c)
-			if b.Type != want || c.Header.Get("X-Teamfund-Event") != want || c.Header.Get("Content-Type") != "application/json" {
-				t.Errorf("call %d: type %q header %q", i, b.Type, c.Header.Get("X-Teamfund-Event"))
+			if b.Type != want || b.Version != webhook.PayloadVersion || b.Timestamp == "" || c.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("call %d: type %q version %d timestamp %q", i, b.Type, b.Version, b.Timestamp)
+			}
+			if c.Header.Get("X-Teamfund-Signature") != "" {
+				t.Errorf("call %d: a new endpoint got the legacy headers", i)
 			}
 			if b.Data["id"] != sendID || b.Data["recipient_email"] != "pat@example.com" || b.Data["cost"] != float64(3000) || b.Team != f.ID("alpha") {
 				t.Errorf("call %d data: %+v", i, b)
@@ -192,7 +231,7 @@ func TestWebhooks(t *testing.T) {
 				break
 			}
 		}
-		if d.GetString("status") != "pending" || d.GetInt("response_code") != 500 || !strings.Contains(d.GetString("error"), "crm is down") || d.GetDateTime("next_attempt_at").IsZero() {
+		if d.GetString("status") != "pending" || d.GetInt("response_code") != 500 || d.GetString("error") != webhook.ReasonStatus || d.GetDateTime("next_attempt_at").IsZero() {
 			t.Fatalf("after a 500: %s code %d error %q next %v", d.GetString("status"), d.GetInt("response_code"), d.GetString("error"), d.GetString("next_attempt_at"))
 		}
 		if got, _ := send.Find(app, s.Id); got == nil || got.Status() != send.StatusSent {
@@ -202,7 +241,7 @@ func TestWebhooks(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := ep.waitCalls(t, 2)
-		if calls[0].Header.Get("X-Teamfund-Delivery") != calls[1].Header.Get("X-Teamfund-Delivery") || decodeHook(t, calls[1]).Data["id"] != s.Id {
+		if calls[0].Header.Get("webhook-id") != calls[1].Header.Get("webhook-id") || decodeHook(t, calls[1]).Data["id"] != s.Id {
 			t.Error("the retry is not the same delivery")
 		}
 		d = deliveriesOf(t, app, id)[0]
@@ -321,7 +360,7 @@ func TestWebhooks(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // a duplicate would arrive with the last ones
 		seen := map[string]int{}
 		for _, c := range ep.received() {
-			seen[c.Header.Get("X-Teamfund-Delivery")]++
+			seen[c.Header.Get("webhook-id")]++
 		}
 		if len(ep.received()) != events || len(seen) != events {
 			t.Errorf("the endpoint got %d requests for %d deliveries (%d queued): %v", len(ep.received()), len(seen), events, seen)
@@ -380,8 +419,8 @@ func TestWebhooks(t *testing.T) {
 		calls := ep.waitCalls(t, 2)
 		for _, c := range calls {
 			verify(t, secret, c)
-			if b := decodeHook(t, c); b.Type != webhook.Test || c.Header.Get("X-Teamfund-Event") != webhook.Test || b.Data["by"] != "admin@acme.com" {
-				t.Errorf("test delivery %+v (event header %q)", b, c.Header.Get("X-Teamfund-Event"))
+			if b := decodeHook(t, c); b.Type != webhook.Test || b.Data["by"] != "admin@acme.com" {
+				t.Errorf("test delivery %+v", b)
 			}
 		}
 		if n := len(other.received()); n != 0 {

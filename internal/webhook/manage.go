@@ -1,8 +1,6 @@
 package webhook
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -40,6 +38,14 @@ func (e *Endpoint) TeamID() string { return e.GetString("team") }
 // Active endpoints get deliveries; a disabled one keeps its history.
 func (e *Endpoint) Active() bool { return e.GetBool("active") }
 
+// Format is the endpoint's signature format: FormatStandard or FormatLegacy.
+func (e *Endpoint) Format() string {
+	if f := e.GetString("format"); f != "" {
+		return f
+	}
+	return FormatStandard
+}
+
 // Events are the event types the endpoint subscribed to.
 func (e *Endpoint) Events() []string {
 	var out []string
@@ -54,26 +60,49 @@ type Input struct {
 	Events      []string `json:"events"`
 	TeamID      string   `json:"team"`
 	Description string   `json:"description"`
+	// Format is the signature format: "" or FormatStandard for a new endpoint; an endpoint
+	// on FormatLegacy may stay there or move to FormatStandard.
+	Format string `json:"format"`
+	// Active pauses (false) or resumes (true) the endpoint; nil keeps it as it is (a new
+	// endpoint starts active).
+	Active *bool `json:"active"`
 }
 
-// MinSecretLength keeps typed secrets from being guessable.
+// MinSecretLength keeps typed legacy secrets from being guessable.
 const MinSecretLength = 16
 
-func (in *Input) normalize(app core.App) error {
+// normalize checks the form; current is the format the endpoint has ("" for a new one).
+func (in *Input) normalize(app core.App, current string) error {
 	in.URL = strings.TrimSpace(in.URL)
 	in.Secret = strings.TrimSpace(in.Secret)
 	in.Description = strings.TrimSpace(in.Description)
-	known := make([]any, len(Events))
-	for i, e := range Events {
-		known[i] = e.Type
+	in.Format = strings.TrimSpace(in.Format)
+	if in.Format == "" {
+		in.Format = current
+	}
+	if in.Format == "" {
+		in.Format = FormatStandard
+	}
+	known := []any{AllEvents}
+	for _, e := range Events {
+		known = append(known, e.Type)
 	}
 	return validation.Errors{
 		"url": validation.Validate(in.URL, validation.Required.Error("enter the endpoint's URL"),
-			validation.Length(0, 2000).Error("use at most 2000 characters"), validation.By(checkURL)),
-		"secret": validation.Validate(in.Secret, validation.Length(MinSecretLength, 200).
-			Error("use 16 to 200 characters, or leave it empty to get a random one")),
+			validation.Length(0, 2000).Error("use at most 2000 characters"), validation.By(checkURL),
+			validation.By(func(any) error { return checkTargetOnSave(app, in.URL) })),
+		"secret": validation.Validate(in.Secret, validation.By(in.checkSecret)),
+		"format": validation.Validate(in.Format, validation.By(func(any) error {
+			if in.Format == FormatStandard || (in.Format == FormatLegacy && current == FormatLegacy) {
+				return nil
+			}
+			if in.Format == FormatLegacy {
+				return errors.New("new endpoints use the Standard Webhooks format; the legacy format is kept only for endpoints registered before it")
+			}
+			return errors.New(`choose "standard" (or "legacy" for an endpoint already on it)`)
+		})),
 		"events": validation.Validate(in.Events, validation.Required.Error("choose at least one event"),
-			validation.Each(validation.In(known...).Error("unknown event"))),
+			validation.Each(validation.In(known...).Error(`unknown event: use the types of docs/WEBHOOKS.md, or "*" for all`))),
 		"team": validation.Validate(in.TeamID, validation.By(func(any) error {
 			if in.TeamID == "" {
 				return nil
@@ -85,6 +114,22 @@ func (in *Input) normalize(app core.App) error {
 		})),
 		"description": validation.Validate(in.Description, validation.Length(0, 200).Error("use at most 200 characters")),
 	}.Filter()
+}
+
+// checkSecret accepts an empty secret (a random one is made, or the current one kept), a
+// Standard Webhooks secret, or on the legacy format any 16 to 200 characters.
+func (in *Input) checkSecret(any) error {
+	switch {
+	case in.Secret == "":
+		return nil
+	case in.Format == FormatLegacy:
+		if n := len(in.Secret); n < MinSecretLength || n > 200 {
+			return errors.New("use 16 to 200 characters, or leave it empty to keep the current one")
+		}
+	case !IsStandardSecret(in.Secret):
+		return errors.New("use whsec_ followed by the base64 of 24 to 64 random bytes, or leave it empty to get a random one")
+	}
+	return nil
 }
 
 func checkURL(v any) error {
@@ -108,13 +153,11 @@ func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, er
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
 		return nil, "", err
 	}
-	if err := in.normalize(app); err != nil {
+	if err := in.normalize(app, ""); err != nil {
 		return nil, "", err
 	}
 	if in.Secret == "" {
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		in.Secret = "whsec_" + hex.EncodeToString(b)
+		in.Secret = NewSecret()
 	}
 	var ep *Endpoint
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -128,7 +171,8 @@ func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, er
 		r.Set("events", in.Events)
 		r.Set("team", in.TeamID)
 		r.Set("description", in.Description)
-		r.Set("active", true)
+		r.Set("active", in.Active == nil || *in.Active)
+		r.Set("format", in.Format)
 		r.Set("created_by", actor.Id)
 		if err := tx.Save(r); err != nil {
 			return err
@@ -145,27 +189,43 @@ func Create(app core.App, actor *member.Member, in Input) (*Endpoint, string, er
 
 // InputOf is the endpoint form filled with ep's settings (without its secret).
 func InputOf(ep *Endpoint) Input {
-	return Input{URL: ep.URL(), Events: ep.Events(), TeamID: ep.TeamID(), Description: ep.GetString("description")}
+	return Input{URL: ep.URL(), Events: ep.Events(), TeamID: ep.TeamID(), Description: ep.GetString("description"), Format: ep.Format()}
 }
 
-// Update changes an endpoint's URL, events, scope and description; a non-empty in.Secret
-// replaces its secret (an empty one keeps it). Deliveries already queued go to the new URL.
-func Update(app core.App, actor *member.Member, id string, in Input) (*Endpoint, error) {
+// Update changes an endpoint's URL, events, scope, description and format; a non-empty
+// in.Secret replaces its secret (an empty one keeps it). Deliveries already queued go to
+// the new URL. It returns the new secret when it made one: an endpoint moved to the
+// standard format whose old secret is not a Standard Webhooks one gets a random one.
+func Update(app core.App, actor *member.Member, id string, in Input) (*Endpoint, string, error) {
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if err := in.normalize(app); err != nil {
-		return nil, err
+	current, err := Find(app, actor, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := in.normalize(app, current.Format()); err != nil {
+		return nil, "", err
 	}
 	var ep *Endpoint
-	err := change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
+	made := ""
+	err = change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
 		old := Wrap(r)
-		before := map[string]any{"url": old.URL(), "events": old.Events(), "team": old.TeamID(), "description": r.GetString("description")}
-		after := map[string]any{"url": in.URL, "events": in.Events, "team": in.TeamID, "description": in.Description}
+		before := map[string]any{"url": old.URL(), "events": old.Events(), "team": old.TeamID(), "description": r.GetString("description"), "format": old.Format()}
+		after := map[string]any{"url": in.URL, "events": in.Events, "team": in.TeamID, "description": in.Description, "format": in.Format}
 		r.Set("url", in.URL)
 		r.Set("events", in.Events)
 		r.Set("team", in.TeamID)
 		r.Set("description", in.Description)
+		r.Set("format", in.Format)
+		if in.Active != nil && *in.Active != old.Active() {
+			before["active"], after["active"] = old.Active(), *in.Active
+			r.Set("active", *in.Active)
+		}
+		if in.Secret == "" && in.Format == FormatStandard && !IsStandardSecret(r.GetString("secret")) {
+			in.Secret = NewSecret()
+			made = in.Secret
+		}
 		if in.Secret != "" {
 			r.Set("secret", in.Secret)
 			after["secret"] = "replaced"
@@ -173,7 +233,10 @@ func Update(app core.App, actor *member.Member, id string, in Input) (*Endpoint,
 		ep = Wrap(r)
 		return before, after
 	})
-	return ep, err
+	if err == nil && ep.Active() {
+		wakeAfterCommit(app) // deliveries held while it was paused go out now
+	}
+	return ep, made, err
 }
 
 // Find returns endpoint id (owner and admins).
@@ -188,12 +251,20 @@ func Find(app core.App, actor *member.Member, id string) (*Endpoint, error) {
 	return Wrap(r), nil
 }
 
-// SetActive turns an endpoint's deliveries on or off.
+// SetActive pauses (false) or resumes (true) an endpoint. A paused endpoint gets no new
+// events, and what was queued for it waits: it goes out, in order, once it is resumed.
 func SetActive(app core.App, actor *member.Member, id string, active bool) error {
-	return change(app, actor, id, "webhook.update", func(r *core.Record) (any, any) {
+	action := "webhook.pause"
+	if active {
+		action = "webhook.resume"
+	}
+	return act(app, actor, id, action, func(tx core.App, r *core.Record) (any, any, error) {
 		before := r.GetBool("active")
 		r.Set("active", active)
-		return map[string]any{"active": before}, map[string]any{"active": active}
+		if active {
+			wakeAfterCommit(tx)
+		}
+		return map[string]any{"active": before}, map[string]any{"active": active}, tx.Save(r)
 	})
 }
 
@@ -260,7 +331,8 @@ func List(app core.App, actor *member.Member) ([]*Endpoint, error) {
 	return out, nil
 }
 
-// Delivery is one queued or attempted delivery, as the settings page lists it.
+// Delivery is one queued or attempted delivery, as the page and the API list it. Reason is
+// one of a few fixed phrases (never what the endpoint answered): see failureReasons.
 type Delivery struct {
 	ID           string         `db:"id" json:"id"`
 	Webhook      string         `db:"webhook" json:"webhook"`
@@ -269,46 +341,77 @@ type Delivery struct {
 	Status       string         `db:"status" json:"status"`
 	Attempts     int            `db:"attempts" json:"attempts"`
 	ResponseCode int            `db:"response_code" json:"response_code"`
-	Error        string         `db:"error" json:"error"`
+	Reason       string         `db:"error" json:"reason"`
 	NextAttempt  types.DateTime `db:"next_attempt_at" json:"next_attempt_at"`
+	DeliveredAt  types.DateTime `db:"delivered_at" json:"delivered_at"`
 	Created      types.DateTime `db:"created" json:"created"`
 }
 
 // EventLabel is the delivery's event for people.
 func (d Delivery) EventLabel() string { return EventLabel(d.Event) }
 
-// Deliveries lists the newest deliveries (of one endpoint when webhookID is set).
-func Deliveries(app core.App, actor *member.Member, webhookID string, limit int) ([]Delivery, error) {
+// DeliveryPage is one page of deliveries, newest first, in PocketBase's list shape.
+type DeliveryPage struct {
+	Page       int        `json:"page"`
+	PerPage    int        `json:"perPage"`
+	TotalItems int        `json:"totalItems"`
+	TotalPages int        `json:"totalPages"`
+	Items      []Delivery `json:"items"`
+}
+
+// MaxPerPage bounds a page of deliveries, as PocketBase bounds its lists.
+const MaxPerPage = 500
+
+// Deliveries lists page (from 1) of the deliveries, perPage of them, newest first, of one
+// endpoint when webhookID is set.
+func Deliveries(app core.App, actor *member.Member, webhookID string, page, perPage int) (DeliveryPage, error) {
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
-		return nil, err
+		return DeliveryPage{}, err
 	}
-	q := app.DB().Select("d.id", "d.webhook", "h.url", "d.event", "d.status", "d.attempts", "d.response_code", "d.error",
-		"d.next_attempt_at", "d.created").
-		From(DeliveriesCollection+" d").InnerJoin(Collection+" h", dbx.NewExp("h.id = d.webhook")).OrderBy("d.created DESC", "d.id DESC").Limit(int64(limit))
+	page, perPage = max(page, 1), min(max(perPage, 1), MaxPerPage)
+	where := dbx.Expression(dbx.NewExp("1=1"))
 	if webhookID != "" {
-		q = q.Where(dbx.HashExp{"d.webhook": webhookID})
+		where = dbx.HashExp{"d.webhook": webhookID}
 	}
-	var out []Delivery
-	err := q.All(&out)
+	var total int
+	if err := app.DB().Select("count(*)").From(DeliveriesCollection + " d").Where(where).Row(&total); err != nil {
+		return DeliveryPage{}, err
+	}
+	out := DeliveryPage{Page: page, PerPage: perPage, TotalItems: total, TotalPages: (total + perPage - 1) / perPage, Items: []Delivery{}}
+	err := app.DB().Select("d.id", "d.webhook", "h.url", "d.event", "d.status", "d.attempts", "d.response_code", "d.error",
+		"d.next_attempt_at", "d.delivered_at", "d.created").
+		From(DeliveriesCollection+" d").InnerJoin(Collection+" h", dbx.NewExp("h.id = d.webhook")).Where(where).
+		OrderBy("d.created DESC", "d.id DESC").Limit(int64(perPage)).Offset(int64((page - 1) * perPage)).All(&out.Items)
 	return out, err
 }
 
 // Redeliver queues a delivery again now, whatever happened to it before (the endpoint
-// was fixed); the worker picks it up at once.
+// was fixed), with the same webhook-id so that a receiver that got it can tell; the
+// worker picks it up at once (or when its endpoint is resumed). It is audited.
 func Redeliver(app core.App, actor *member.Member, id string) error {
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
 		return err
 	}
-	r, err := app.FindRecordById(DeliveriesCollection, id)
-	if err != nil {
-		return err
-	}
-	r.Set("status", Pending)
-	r.Set("next_attempt_at", time.Now().UTC())
-	r.Set("error", "")
-	if err := app.SaveNoValidate(r); err != nil {
-		return err
-	}
-	wakeAfterCommit(app)
-	return nil
+	return app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindRecordById(DeliveriesCollection, id)
+		if err != nil {
+			return err
+		}
+		hook, err := tx.FindRecordById(Collection, r.GetString("webhook"))
+		if err != nil {
+			return err
+		}
+		before := r.GetString("status")
+		r.Set("status", Pending)
+		r.Set("next_attempt_at", time.Now().UTC())
+		r.Set("attempts", 0)
+		r.Set("error", "")
+		if err := tx.SaveNoValidate(r); err != nil {
+			return err
+		}
+		wakeAfterCommit(tx)
+		return audit.Record(tx, actor, audit.Entry{Action: "webhook.redeliver", TargetType: "webhook", TargetID: hook.Id,
+			TargetLabel: hook.GetString("url"), Before: map[string]any{"delivery": id, "status": before},
+			After: map[string]any{"delivery": id, "status": Pending}})
+	})
 }

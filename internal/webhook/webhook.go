@@ -38,6 +38,9 @@ const (
 
 	// Test is the event "Send a test event" delivers to one endpoint, whatever it subscribed to.
 	Test = "webhook.test"
+
+	// AllEvents subscribes an endpoint to every event type, including ones added later.
+	AllEvents = "*"
 )
 
 // Events lists every event type in the order the settings page shows them, with its label.
@@ -54,8 +57,11 @@ var Events = []struct{ Type, Label string }{
 
 // EventLabel is the label of an event type for people.
 func EventLabel(t string) string {
-	if t == Test {
+	switch t {
+	case Test:
 		return "Test event"
+	case AllEvents:
+		return "All events"
 	}
 	for _, e := range Events {
 		if e.Type == t {
@@ -80,15 +86,6 @@ type Event struct {
 	// giver's); its endpoints get the event too. The payload's team stays TeamID.
 	AlsoTeamID string
 	Data       any // JSON-encodable details
-}
-
-// payload is the JSON body of every delivery.
-type payload struct {
-	ID      string `json:"id"`      // the same for every endpoint that gets this event
-	Type    string `json:"type"`    // e.g. "send.created"
-	Created string `json:"created"` // RFC 3339, UTC
-	Team    string `json:"team,omitempty"`
-	Data    any    `json:"data"`
 }
 
 // endpointsSQL lists the active endpoints of the company and of teams ?1 and ?2 as
@@ -119,7 +116,7 @@ func Emit(tx core.App, ev Event) error {
 	var targets []string
 	for _, e := range endpoints {
 		var types []string
-		if json.Unmarshal([]byte(e.Events), &types) == nil && slices.Contains(types, ev.Type) {
+		if json.Unmarshal([]byte(e.Events), &types) == nil && (slices.Contains(types, ev.Type) || slices.Contains(types, AllEvents)) {
 			targets = append(targets, e.ID)
 		}
 	}
@@ -134,7 +131,12 @@ func queue(tx core.App, ev Event, targets []string) error {
 	}
 	eventID := core.GenerateDefaultRandomId()
 	now := time.Now().UTC()
-	body, err := json.Marshal(payload{ID: eventID, Type: ev.Type, Created: now.Format(time.RFC3339), Team: ev.TeamID, Data: ev.Data})
+	data, err := json.Marshal(ev.Data)
+	if err != nil {
+		return fmt.Errorf("webhook: encoding %s: %w", ev.Type, err)
+	}
+	// The queue keeps the standard body; bodyFor turns it into each endpoint's format.
+	body, err := json.Marshal(payload{Type: ev.Type, Timestamp: now.Format(time.RFC3339), Version: PayloadVersion, Team: ev.TeamID, Data: data})
 	if err != nil {
 		return fmt.Errorf("webhook: encoding %s: %w", ev.Type, err)
 	}
