@@ -17,6 +17,7 @@ func Register(app *pocketbase.PocketBase) {
 	for _, add := range commands {
 		app.RootCmd.AddCommand(trackFailure(add(app)))
 	}
+	bindReplication(app)
 }
 
 // Failed reports whether a Teamfund command failed, so main can exit non-zero.
