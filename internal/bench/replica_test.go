@@ -1,0 +1,411 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/e2e"
+	"teamfund/internal/ledger"
+	"teamfund/internal/member"
+)
+
+// s3Env are the credentials of the in-process S3 and no custom CA bundle (Litestream's S3
+// client refuses AWS_CA_BUNDLE, which some machines set).
+var s3Env = []string{"AWS_ACCESS_KEY_ID=teamfund", "AWS_SECRET_ACCESS_KEY=teamfund-secret", "AWS_CA_BUNDLE="}
+
+// fakeS3 serves an in-memory S3 API on loopback with one bucket and returns its address.
+func fakeS3(t *testing.T) string {
+	t.Helper()
+	backend := s3mem.New()
+	if err := backend.CreateBucket("teamfund"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// TestFolderReplicaSurvivesALostDisk: sends and transfers, kill -9, restore from the
+// folder replica with the binary, serve the restored folder.
+func TestFolderReplicaSurvivesALostDisk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "replica")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lostDisk(t, dir, nil)
+}
+
+// TestS3ReplicaSurvivesALostDisk is the same with a real S3 API served in-process.
+func TestS3ReplicaSurvivesALostDisk(t *testing.T) {
+	lostDisk(t, "s3://teamfund/acme?endpoint=http://"+fakeS3(t)+"&region=us-east-1", s3Env)
+}
+
+// replicaRun is a seeded server replicating to url, and the requests it acknowledged.
+type replicaRun struct {
+	bin, url string
+	env      []string
+	d        *dataset
+	touch    string
+	tokens   []string
+	rootTok  string
+	s        *server
+}
+
+// ack is one acknowledged request: a send (key = recipient email) or a transfer (key =
+// reason), and when the answer came.
+type ack struct {
+	transfer bool
+	key      string
+	at       time.Time
+}
+
+func startReplicated(t *testing.T, url string, env []string) *replicaRun {
+	t.Helper()
+	r := &replicaRun{bin: e2e.Binary(t), url: url, env: env}
+	d, err := openDataset(filepath.Join(t.TempDir(), "pb_data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.d = d
+	if err := d.addTeams(2, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.addUsers(16, member.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range d.users {
+		if _, err := ledger.Post(d.app, ledger.Entry{Account: id, Amount: 1000000, Kind: ledger.KindGrant}); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := d.token(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.tokens = append(r.tokens, tok)
+	}
+	col, err := d.app.FindCollectionByNameOrId("touches")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := core.NewRecord(col)
+	tr.Load(map[string]any{"name": "Coffee card", "cost": 100, "status": "active", "teams": d.teams})
+	if err := d.app.Save(tr); err != nil {
+		t.Fatal(err)
+	}
+	r.touch = tr.Id
+	su, err := d.app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := core.NewRecord(su)
+	root.SetEmail("root@bench.test")
+	root.SetPassword(Password)
+	if err := d.app.Save(root); err != nil {
+		t.Fatal(err)
+	}
+	if r.rootTok, err = root.NewAuthToken(); err != nil {
+		t.Fatal(err)
+	}
+	d.close()
+	if r.s, err = startServerWith(r.bin, d.dir, env, "--replica", url); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.s.cmd.Process.Kill(); _ = r.s.cmd.Wait() })
+	return r
+}
+
+// replicaStatus is data.replica of /api/health as a superuser sees it.
+func (r *replicaRun) replicaStatus(t *testing.T) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, r.s.url+"/api/health", nil)
+	req.Header.Set("Authorization", r.rootTok)
+	res, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Data struct {
+			Replica map[string]any `json:"replica"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body.Data.Replica
+}
+
+// waitShipped waits until the replica holds everything written so far.
+func (r *replicaRun) waitShipped(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		st := r.replicaStatus(t)
+		if st["state"] == "ok" && st["shippedTxid"].(float64) > 0 && st["shippedTxid"] == st["localTxid"] {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica did not catch up in 60 s: %v", st)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// burst sends touches and transfers from 8 clients until stop closes; every answer with
+// 201/200 is an acknowledged request.
+func (r *replicaRun) burst(prefix string, stop <-chan struct{}) []ack {
+	var mu sync.Mutex
+	var acks []ack
+	var wg sync.WaitGroup
+	for c := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				u := (c + 8*(i%2)) % 16
+				var req *http.Request
+				a := ack{transfer: i%3 == 2}
+				if a.transfer {
+					a.key = fmt.Sprintf("%s-c%d-%d", prefix, c, i)
+					body := fmt.Sprintf(`{"to":%q,"amount":7,"reason":%q}`, r.d.users[(u+2)%16], a.key)
+					req, _ = http.NewRequest(http.MethodPost, r.s.url+"/api/tf/money/transfer", strings.NewReader(body))
+				} else {
+					a.key = fmt.Sprintf("%s-c%d-%d@example.com", prefix, c, i)
+					body := fmt.Sprintf(`{"touch":%q,"recipient_name":"R","recipient_email":%q}`, r.touch, a.key)
+					req, _ = http.NewRequest(http.MethodPost, r.s.url+"/api/tf/sends", strings.NewReader(body))
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", r.tokens[u])
+				res, err := httpClient.Do(req)
+				if err != nil {
+					return // the server is gone
+				}
+				drain(res)
+				if res.StatusCode == http.StatusCreated || res.StatusCode == http.StatusOK {
+					a.at = time.Now()
+					mu.Lock()
+					acks = append(acks, a)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return acks
+}
+
+// burstFor runs burst for d.
+func (r *replicaRun) burstFor(prefix string, d time.Duration) []ack {
+	stop := make(chan struct{})
+	time.AfterFunc(d, func() { close(stop) })
+	return r.burst(prefix, stop)
+}
+
+// restore runs `teamfund restore --from url [--at] --dir NEWDIR` and returns NEWDIR.
+func (r *replicaRun) restore(t *testing.T, extra ...string) (string, string, error) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "restored")
+	cmd := exec.Command(r.bin, append([]string{"restore", "--from", r.url, "--dir", dir}, extra...)...)
+	cmd.Env = append(os.Environ(), r.env...)
+	out, err := cmd.CombinedOutput()
+	return dir, string(out), err
+}
+
+// restoredState is what a restored folder holds of the burst.
+type restoredState struct {
+	sends     map[string]int // recipient email → rows
+	transfers map[string]int // reason → ledger entries
+	bad       int            // balances that differ from their ledger, or are negative
+}
+
+func inspect(t *testing.T, dir string) restoredState {
+	t.Helper()
+	d, err := reopen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	st := restoredState{sends: map[string]int{}, transfers: map[string]int{}}
+	var rows []struct {
+		Key string `db:"k"`
+		N   int    `db:"n"`
+	}
+	if err := d.app.DB().NewQuery("SELECT recipient_email AS k, COUNT(*) AS n FROM sends GROUP BY recipient_email").All(&rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		st.sends[row.Key] = row.N
+	}
+	rows = nil
+	if err := d.app.DB().NewQuery("SELECT reason AS k, COUNT(*) AS n FROM ledger_entries WHERE kind IN ('transfer_in','transfer_out') GROUP BY reason").All(&rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		st.transfers[row.Key] = row.N
+	}
+	bad, err := ledger.Reconcile(d.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var neg int
+	if err := d.app.DB().NewQuery("SELECT COUNT(*) FROM users WHERE balance < 0").Row(&neg); err != nil {
+		t.Fatal(err)
+	}
+	st.bad = len(bad) + neg
+	return st
+}
+
+// has reports whether the acknowledged request a is in the state exactly once.
+func (st restoredState) has(a ack) bool {
+	if a.transfer {
+		return st.transfers[a.key] == 2
+	}
+	return st.sends[a.key] == 1
+}
+
+// twice counts requests applied more than once.
+func (st restoredState) twice() int {
+	n := 0
+	for _, c := range st.sends {
+		if c > 1 {
+			n++
+		}
+	}
+	for _, c := range st.transfers {
+		if c > 2 {
+			n++
+		}
+	}
+	return n
+}
+
+func lostDisk(t *testing.T, url string, env []string) {
+	r := startReplicated(t, url, env)
+	r.waitShipped(t)
+
+	early := r.burstFor("a", 3*time.Second)
+	r.waitShipped(t)
+	time.Sleep(2 * time.Second)
+	moment := time.Now()
+	time.Sleep(2 * time.Second)
+
+	stop := make(chan struct{})
+	var late []ack
+	done := make(chan struct{})
+	go func() { late = r.burst("b", stop); close(done) }()
+	time.Sleep(8 * time.Second)
+	_ = r.s.cmd.Process.Signal(os.Kill) // the disk is lost with the server
+	killedAt := time.Now()
+	_ = r.s.cmd.Wait()
+	close(stop)
+	<-done
+	t.Logf("acknowledged %d requests before the moment, %d after it until the kill", len(early), len(late))
+	if len(early) == 0 || len(late) == 0 {
+		t.Fatal("the burst acknowledged nothing")
+	}
+
+	latest, out, err := r.restore(t)
+	if err != nil {
+		t.Fatalf("restore --from: %v\n%s", err, out)
+	}
+	st := inspect(t, latest)
+	var missing, recentMissing int
+	var oldestMissing time.Duration
+	for _, a := range append(append([]ack{}, early...), late...) {
+		if st.has(a) {
+			continue
+		}
+		age := killedAt.Sub(a.at)
+		oldestMissing = max(oldestMissing, age)
+		if age > 5*time.Second {
+			missing++
+		} else {
+			recentMissing++
+		}
+	}
+	t.Logf("latest restore: %d sends, %d transfers; %d acknowledged in the last 5 s before the kill not shipped, the oldest of them %s before it",
+		len(st.sends), len(st.transfers), recentMissing, oldestMissing.Round(time.Millisecond))
+	if missing > 0 || st.bad > 0 || st.twice() > 0 {
+		t.Fatalf("latest restore: %d requests acknowledged more than 5 s before the kill are missing, %d balances differ from the ledger or are negative, %d requests applied twice; want 0, 0, 0",
+			missing, st.bad, st.twice())
+	}
+
+	at, out, err := r.restore(t, "--at", moment.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		t.Fatalf("restore --at: %v\n%s", err, out)
+	}
+	pit := inspect(t, at)
+	var lostEarly, leakedLate int
+	for _, a := range early {
+		if !pit.has(a) {
+			lostEarly++
+		}
+	}
+	for _, a := range late {
+		if _, ok := pit.sends[a.key]; ok {
+			leakedLate++
+		} else if _, ok := pit.transfers[a.key]; ok {
+			leakedLate++
+		}
+	}
+	if lostEarly > 0 || leakedLate > 0 || pit.bad > 0 || len(pit.sends)+len(pit.transfers) != len(early) {
+		t.Fatalf("restore --at the moment: %d requests from before it missing, %d from after it present, %d bad balances, %d sends + %d transfers for %d acknowledged; want exactly the state of that moment",
+			lostEarly, leakedLate, pit.bad, len(pit.sends), len(pit.transfers), len(early))
+	}
+
+	serveRestored(t, r, latest)
+}
+
+// serveRestored starts the binary on the restored folder: a member signs in with the old
+// token and sees the balance the ledger says.
+func serveRestored(t *testing.T, r *replicaRun, dir string) {
+	t.Helper()
+	s, err := startServer(r.bin, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	d, err := reopen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int64
+	err = d.app.DB().NewQuery("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account = {:id}").
+		Bind(map[string]any{"id": r.d.users[3]}).Row(&want)
+	d.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.url+"/api/tf/money/me", nil)
+	req.Header.Set("Authorization", r.tokens[3])
+	res, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("/api/tf/money/me on the restored server: %d %v", res.StatusCode, err)
+	}
+	if got := fmt.Sprint(body["balance"]); got != fmt.Sprint(want) {
+		t.Fatalf("balance on the restored server: %s, want Σ ledger %d (%v)", got, want, body)
+	}
+}
