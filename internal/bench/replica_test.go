@@ -3,6 +3,8 @@ package bench
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -59,7 +61,8 @@ type replicaRun struct {
 	env      []string
 	d        *dataset
 	touch    string
-	tokens   []string
+	tokens   []string // of d.users
+	ownerTok string
 	rootTok  string
 	s        *server
 }
@@ -106,6 +109,9 @@ func startReplicated(t *testing.T, url string, env []string) *replicaRun {
 		t.Fatal(err)
 	}
 	r.touch = tr.Id
+	if r.ownerTok, err = d.token(d.owner); err != nil {
+		t.Fatal(err)
+	}
 	su, err := d.app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 	if err != nil {
 		t.Fatal(err)
@@ -408,4 +414,113 @@ func serveRestored(t *testing.T, r *replicaRun, dir string) {
 	if got := fmt.Sprint(body["balance"]); got != fmt.Sprint(want) {
 		t.Fatalf("balance on the restored server: %s, want Σ ledger %d (%v)", got, want, body)
 	}
+}
+
+// TestUnreachableReplicaNeverBlocksRequests starts the server with an S3 replica nobody
+// answers: every request is served, /api/health (superuser) and the owner's settings page
+// say the replica is failing and why; once the S3 API comes up the server catches up by
+// itself and a restore holds every acknowledged request.
+func TestUnreachableReplicaNeverBlocksRequests(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	r := startReplicated(t, "s3://teamfund/acme?endpoint=http://"+addr+"&region=us-east-1", s3Env)
+
+	t0 := time.Now()
+	acks := r.burstFor("down", 3*time.Second)
+	t.Logf("%d requests acknowledged in %s while the replica was unreachable", len(acks), time.Since(t0).Round(time.Millisecond))
+	if len(acks) == 0 {
+		t.Fatal("no request was acknowledged while the replica was unreachable")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	st := r.replicaStatus(t)
+	for st["state"] != "failing" && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		st = r.replicaStatus(t)
+	}
+	if st["state"] != "failing" || st["lastError"] == "" || st["lastError"] == nil {
+		t.Fatalf("/api/health replica with nobody answering: %v, want state failing and the last error", st)
+	}
+	ownerTok := r.ownerTok
+	page := r.page(t, "/settings", ownerTok)
+	for _, want := range []string{`id="replica-status"`, ">failing<", "cannot be reached", "127.0.0.1"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the settings page lacks %q while the replica is unreachable", want)
+		}
+	}
+	if res := r.replicaStatusAs(t, r.tokens[0]); res != nil {
+		t.Errorf("/api/health shows the replica to a member: %v", res)
+	}
+
+	// The S3 API comes up on that address: replication catches up on its own.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := s3mem.New()
+	if err := backend.CreateBucket("teamfund"); err != nil {
+		t.Fatal(err)
+	}
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: gofakes3.New(backend).Server()}}
+	srv.Start()
+	defer srv.Close()
+	r.waitShipped(t)
+	if page := r.page(t, "/settings", ownerTok); !strings.Contains(page, ">ok<") {
+		t.Errorf("the settings page does not say ok after the replica came back")
+	}
+	_ = r.s.cmd.Process.Signal(os.Kill)
+	_ = r.s.cmd.Wait()
+	dir, out, err := r.restore(t)
+	if err != nil {
+		t.Fatalf("restore --from: %v\n%s", err, out)
+	}
+	got := inspect(t, dir)
+	var missing int
+	for _, a := range acks {
+		if !got.has(a) {
+			missing++
+		}
+	}
+	if missing > 0 || got.bad > 0 || got.twice() > 0 {
+		t.Fatalf("after catching up: %d of %d acknowledged requests missing, %d bad balances, %d applied twice; want 0", missing, len(acks), got.bad, got.twice())
+	}
+}
+
+// replicaStatusAs is data.replica of /api/health for the holder of token (nil if absent).
+func (r *replicaRun) replicaStatusAs(t *testing.T, token string) any {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, r.s.url+"/api/health", nil)
+	req.Header.Set("Authorization", token)
+	res, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Data map[string]any `json:"data"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body.Data["replica"]
+}
+
+// page GETs a web page with the session cookie of token.
+func (r *replicaRun) page(t *testing.T, path, token string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, r.s.url+path, nil)
+	req.AddCookie(&http.Cookie{Name: "tf_session", Value: token})
+	res, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, res.StatusCode)
+	}
+	return string(b)
 }
