@@ -378,6 +378,39 @@ func lostDisk(t *testing.T, url string, env []string) {
 	}
 
 	serveRestored(t, r, latest)
+	newServerKeepsItsHandsOff(t, r, len(st.sends))
+}
+
+// newServerKeepsItsHandsOff starts a new, empty server on the same replica (a lost disk
+// replaced by an empty one): it must not replicate its empty database over the company,
+// and say so in its log; a restore still brings the company back.
+func newServerKeepsItsHandsOff(t *testing.T, r *replicaRun, sends int) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	s, err := startServerWith(r.bin, dir, r.env, "--replica", r.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, _ := os.ReadFile(dir + ".log")
+		if strings.Contains(string(b), "the replica already holds a company") {
+			break
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			t.Fatalf("a new server on a replica holding a company did not refuse to replicate; its log:\n%s", b)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	s.stop()
+	again, out, err := r.restore(t)
+	if err != nil {
+		t.Fatalf("restore after the new server ran: %v\n%s", err, out)
+	}
+	if got := inspect(t, again); len(got.sends) != sends {
+		t.Fatalf("after a new server ran on the replica, a restore holds %d sends, want %d", len(got.sends), sends)
+	}
 }
 
 // serveRestored starts the binary on the restored folder: a member signs in with the old

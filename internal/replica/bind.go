@@ -24,7 +24,11 @@ func Bind(app core.App, target func() string) {
 		if err != nil {
 			return err
 		}
-		r := New(t, app.DataDir(), operatorLog(app))
+		fresh := func() bool {
+			n, err := app.CountRecords("company")
+			return err == nil && n == 0
+		}
+		r := New(t, app.DataDir(), operatorLog(app), fresh)
 		app.Store().Set(storeKey, r)
 		leaveCheckpointsToLitestream(app)
 		r.Start()

@@ -42,6 +42,8 @@ type Replicator struct {
 	target Target
 	dbPath string
 	log    *slog.Logger
+	// fresh reports whether the data folder holds no company yet (a new server).
+	fresh func() bool
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -61,8 +63,9 @@ type Replicator struct {
 
 // New prepares replication of dataDir/data.db to target; log receives what an operator
 // should see (errors, recoveries, start and stop).
-func New(target Target, dataDir string, log *slog.Logger) *Replicator {
-	return &Replicator{target: target, dbPath: filepath.Join(dataDir, dataDB), log: log}
+// fresh tells whether the data folder holds no company yet.
+func New(target Target, dataDir string, log *slog.Logger, fresh func() bool) *Replicator {
+	return &Replicator{target: target, dbPath: filepath.Join(dataDir, dataDB), log: log, fresh: fresh}
 }
 
 // Start begins replicating in the background and returns at once: nothing here waits
@@ -95,11 +98,16 @@ func (r *Replicator) Stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownSync+5*time.Second)
 	defer cancel()
 	err := store.Close(ctx)
-	if err != nil {
-		r.log.Error("replication stopped with changes not shipped", "replica", r.target.String(), "error", err)
+	r.observe()
+	st := r.Status()
+	if err != nil || st.State == StateFailing || st.LocalTXID > st.ShippedTXID {
+		if err == nil && st.LastError != "" {
+			err = errors.New(st.LastError)
+		}
+		r.log.Error("replication stopped before the replica had every change", "replica", st.Replica, "error", err)
 		return err
 	}
-	r.log.Info("replication stopped, every change shipped", "replica", r.target.String())
+	r.log.Info("replication stopped, every change shipped", "replica", st.Replica)
 	return nil
 }
 
@@ -147,6 +155,9 @@ func (r *Replicator) tryOpen(ctx context.Context) error {
 	if fc, ok := client.(*file.ReplicaClient); ok {
 		fc.Replica = rep
 	}
+	if err := r.refuseToOverwrite(ctx, db, client); err != nil {
+		return err
+	}
 	levels := make(litestream.CompactionLevels, len(litestream.DefaultCompactionLevels))
 	for i, l := range litestream.DefaultCompactionLevels {
 		c := *l
@@ -169,6 +180,31 @@ func (r *Replicator) tryOpen(ctx context.Context) error {
 	return nil
 }
 
+// errWouldOverwrite stops a new, empty server from replicating over a replica that holds
+// a company: on a lost disk the new machine comes up empty, and Litestream would make the
+// empty database the replica's latest state (the old one is then only reachable with --at).
+var errWouldOverwrite = errors.New("this data folder is new but the replica already holds a company: " +
+	"restore it first (teamfund restore --from REPLICA --dir NEWDIR) or give serve a new replica path; nothing is replicated meanwhile")
+
+func (r *Replicator) refuseToOverwrite(ctx context.Context, db *litestream.DB, client litestream.ReplicaClient) error {
+	if _, err := os.Stat(db.MetaPath()); !errors.Is(err, fs.ErrNotExist) || r.fresh == nil || !r.fresh() {
+		return nil // replicated from here before, or it holds a company
+	}
+	checkCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := client.Init(checkCtx); err != nil {
+		return fmt.Errorf("cannot reach the replica: %w", err)
+	}
+	first, err := firstRestorable(checkCtx, client)
+	if err != nil {
+		return fmt.Errorf("cannot reach the replica: %w", err)
+	}
+	if !first.IsZero() {
+		return errWouldOverwrite
+	}
+	return nil
+}
+
 // watch follows the local and shipped positions to report the lag.
 func (r *Replicator) watch(ctx context.Context) {
 	t := time.NewTicker(watchInterval)
@@ -179,29 +215,34 @@ func (r *Replicator) watch(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		local, err := r.db.Pos()
-		if err != nil {
-			continue
+		r.observe()
+	}
+}
+
+// observe reads Litestream's local and shipped positions.
+func (r *Replicator) observe() {
+	local, err := r.db.Pos()
+	if err != nil {
+		return
+	}
+	shipped := r.db.Replica.Pos()
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.localTXID = uint64(local.TXID)
+	if s := uint64(shipped.TXID); s > r.shippedTXID || (s > 0 && s < r.shippedTXID && s == r.localTXID) {
+		r.shippedTXID, r.shippedAt = s, now
+		if r.failing {
+			r.failing = false
+			r.log.Info("replication recovered, shipping again", "replica", r.target.String())
 		}
-		shipped := r.db.Replica.Pos()
-		now := time.Now()
-		r.mu.Lock()
-		r.localTXID = uint64(local.TXID)
-		if s := uint64(shipped.TXID); s > r.shippedTXID || (s > 0 && s < r.shippedTXID && s == r.localTXID) {
-			r.shippedTXID, r.shippedAt = s, now
-			if r.failing {
-				r.failing = false
-				r.log.Info("replication recovered, shipping again", "replica", r.target.String())
-			}
+	}
+	if r.localTXID > r.shippedTXID {
+		if r.behindSince.IsZero() {
+			r.behindSince = now
 		}
-		if r.localTXID > r.shippedTXID {
-			if r.behindSince.IsZero() {
-				r.behindSince = now
-			}
-		} else {
-			r.behindSince = time.Time{}
-		}
-		r.mu.Unlock()
+	} else {
+		r.behindSince = time.Time{}
 	}
 }
 

@@ -86,12 +86,16 @@ func (t Target) String() string {
 	}
 	c := *t.u
 	q := c.Query()
+	secret := false
 	for k := range q {
 		if strings.Contains(strings.ToLower(k), "key") || strings.Contains(strings.ToLower(k), "secret") {
 			q.Set(k, "xxxxx")
+			secret = true
 		}
 	}
-	c.RawQuery = q.Encode()
+	if secret {
+		c.RawQuery = q.Encode()
+	}
 	return c.Redacted()
 }
 
