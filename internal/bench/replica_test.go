@@ -303,10 +303,27 @@ func (st restoredState) twice() int {
 	return n
 }
 
+// photo writes an uploaded file of user into a data folder, as PocketBase stores a
+// profile photo.
+func photo(t *testing.T, dataDir, user, name string) string {
+	t.Helper()
+	rel := filepath.Join("storage", "_pb_users_auth_", user, name)
+	path := filepath.Join(dataDir, rel)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("photo of "+user+" "+name), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return rel
+}
+
 func lostDisk(t *testing.T, url string, env []string) {
 	r := startReplicated(t, url, env)
 	r.waitShipped(t)
+	photos := []string{photo(t, r.d.dir, r.d.users[0], "avatar_1.png")}
 
+	photos = append(photos, photo(t, r.d.dir, r.d.users[1], "avatar_2.png"))
 	early := r.burstFor("a", 3*time.Second)
 	r.waitShipped(t)
 	time.Sleep(2 * time.Second)
@@ -331,6 +348,21 @@ func lostDisk(t *testing.T, url string, env []string) {
 	latest, out, err := r.restore(t)
 	if err != nil {
 		t.Fatalf("restore --from: %v\n%s", err, out)
+	}
+	folder := !strings.Contains(url, "://")
+	for _, rel := range photos {
+		b, err := os.ReadFile(filepath.Join(latest, rel))
+		if folder && (err != nil || !strings.HasPrefix(string(b), "photo of ")) {
+			t.Errorf("uploaded file %s not restored from the folder replica: %q %v", rel, b, err)
+		}
+		if !folder && err == nil {
+			t.Errorf("uploaded file %s restored from an S3 replica, which does not keep them", rel)
+		}
+	}
+	if want := "not kept in an S3 or SFTP replica"; !folder && !strings.Contains(out, want) {
+		t.Errorf("restore from S3 does not say uploaded files are not in the replica:\n%s", out)
+	} else if want := fmt.Sprintf("%d uploaded files copied back", len(photos)); folder && !strings.Contains(out, want) {
+		t.Errorf("restore from a folder does not say %q:\n%s", want, out)
 	}
 	st := inspect(t, latest)
 	var missing, recentMissing int

@@ -103,9 +103,13 @@ func restoreFromReplica(cmd *cobra.Command, app *pocketbase.PocketBase, from, at
 	if !when.IsZero() {
 		moment = "the state at " + when.UTC().Format(time.RFC3339)
 	}
+	uploads := "Uploaded files (storage/) are not kept in an S3 or SFTP replica; see docs/COMPANY.md."
+	if res.UploadsKept {
+		uploads = fmt.Sprintf("%d uploaded files copied back from the replica.", res.Uploads)
+	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "Restored data.db (%.1f MB) from %s into %s: %s (last change written %s): company %s, %d users.\n"+
-		"Uploaded files (storage/) are not in the replica; see docs/COMPANY.md. Start it with `teamfund serve --dir %s`.\n",
-		float64(res.Bytes)/(1<<20), res.Replica, app.DataDir(), moment, res.StateAt.UTC().Format(time.RFC3339), name, users, app.DataDir())
+		"%s Start it with `teamfund serve --dir %s`.\n",
+		float64(res.Bytes)/(1<<20), res.Replica, app.DataDir(), moment, res.StateAt.UTC().Format(time.RFC3339), name, users, uploads, app.DataDir())
 	return nil
 }
 

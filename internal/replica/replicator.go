@@ -22,6 +22,7 @@ import (
 
 	"github.com/benbjohnson/litestream"
 	"github.com/benbjohnson/litestream/file"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // Timings of the replicator. Litestream turns new WAL frames into a local LTX file every
@@ -58,7 +59,8 @@ type Replicator struct {
 	behindSince time.Time
 	lastError   string
 	lastErrorAt time.Time
-	failing     bool // an error came after the last upload
+	failing     bool      // an error came after the last upload
+	uploadsAt   time.Time // last copy of storage/ to a folder replica
 }
 
 // New prepares replication of dataDir/data.db to target; log receives what an operator
@@ -99,6 +101,9 @@ func (r *Replicator) Stop() error {
 	defer cancel()
 	err := store.Close(ctx)
 	r.observe()
+	if r.target.IsFolder() {
+		r.copyUploads()
+	}
 	st := r.Status()
 	if err != nil || st.State == StateFailing || st.LocalTXID > st.ShippedTXID {
 		if err == nil && st.LastError != "" {
@@ -209,14 +214,35 @@ func (r *Replicator) refuseToOverwrite(ctx context.Context, db *litestream.DB, c
 func (r *Replicator) watch(ctx context.Context) {
 	t := time.NewTicker(watchInterval)
 	defer t.Stop()
+	var uploads <-chan time.Time
+	if r.target.IsFolder() {
+		u := time.NewTicker(storageInterval)
+		defer u.Stop()
+		uploads = u.C
+		r.copyUploads()
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			r.observe()
+		case <-uploads:
+			r.copyUploads()
 		}
-		r.observe()
 	}
+}
+
+// copyUploads copies new uploaded files to a folder replica.
+func (r *Replicator) copyUploads() {
+	local := filepath.Join(filepath.Dir(r.dbPath), core.LocalStorageDirName)
+	if _, err := copyStorage(local, filepath.Join(r.target.Folder(), core.LocalStorageDirName)); err != nil {
+		r.noteError(fmt.Errorf("copying uploaded files: %w", err))
+		return
+	}
+	r.mu.Lock()
+	r.uploadsAt = time.Now()
+	r.mu.Unlock()
 }
 
 // observe reads Litestream's local and shipped positions.

@@ -44,6 +44,10 @@ type Restored struct {
 	Bytes     int64     // size of the restored data.db
 	Replica   string    // the replica, without password
 	Requested time.Time // opt.At
+	// Uploads is how many uploaded files came back from a folder replica; UploadsKept
+	// says whether the replica keeps them at all (only folder replicas do).
+	Uploads     int
+	UploadsKept bool
 }
 
 // Restore puts the state of data.db from opt.From (latest, or as of opt.At) into
@@ -131,7 +135,20 @@ func Restore(ctx context.Context, opt RestoreOptions) (Restored, error) {
 			return res, err
 		}
 	}
-	return res, os.Rename(staged, filepath.Join(opt.Dir, dataDB))
+	if err := os.Rename(staged, filepath.Join(opt.Dir, dataDB)); err != nil {
+		return res, err
+	}
+	if t.IsFolder() {
+		// note: the files as they are now, not as of --at: a photo uploaded later is
+		// merely unused, one deleted since is still there.
+		remote := filepath.Join(t.Folder(), core.LocalStorageDirName)
+		local := filepath.Join(opt.Dir, core.LocalStorageDirName)
+		res.UploadsKept = true
+		if res.Uploads, err = copyStorage(remote, local); err != nil {
+			return res, fmt.Errorf("copying the uploaded files back: %w", err)
+		}
+	}
+	return res, nil
 }
 
 // firstRestorable is the earliest moment a restore can reach: the first snapshot, or the

@@ -29,6 +29,11 @@ type Status struct {
 	LagSeconds  float64    `json:"lagSeconds"`
 	LastError   string     `json:"lastError,omitempty"`
 	LastErrorAt *time.Time `json:"lastErrorAt,omitempty"`
+	// UploadsKept says whether the replica also keeps the uploaded files (storage/): a
+	// folder replica does, copied every 10 s (last at UploadsCopiedAt); S3 and SFTP ones
+	// do not (docs/COMPANY.md says how to keep them).
+	UploadsKept     bool       `json:"uploadsKept"`
+	UploadsCopiedAt *time.Time `json:"uploadsCopiedAt"`
 }
 
 // Status reports the replication now.
@@ -36,7 +41,8 @@ func (r *Replicator) Status() Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
-	s := Status{Replica: r.target.String(), LocalTXID: r.localTXID, ShippedTXID: r.shippedTXID, LastError: r.lastError}
+	s := Status{Replica: r.target.String(), LocalTXID: r.localTXID, ShippedTXID: r.shippedTXID, LastError: r.lastError,
+		UploadsKept: r.target.IsFolder()}
 	if !r.shippedAt.IsZero() {
 		t := r.shippedAt.UTC()
 		s.ShippedAt = &t
@@ -44,6 +50,10 @@ func (r *Replicator) Status() Status {
 	if !r.lastErrorAt.IsZero() {
 		t := r.lastErrorAt.UTC()
 		s.LastErrorAt = &t
+	}
+	if !r.uploadsAt.IsZero() {
+		t := r.uploadsAt.UTC()
+		s.UploadsCopiedAt = &t
 	}
 	if !r.behindSince.IsZero() {
 		s.LagSeconds = now.Sub(r.behindSince).Round(100 * time.Millisecond).Seconds()
