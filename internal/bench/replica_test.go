@@ -511,7 +511,7 @@ func TestUnreachableReplicaNeverBlocksRequests(t *testing.T) {
 	}
 	ownerTok := r.ownerTok
 	page := r.page(t, "/settings", ownerTok)
-	for _, want := range []string{`id="replica-status"`, ">failing<", "cannot be reached", "127.0.0.1"} {
+	for _, want := range []string{`id="replica-status"`, ">Failing<", "cannot be reached", "127.0.0.1"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the settings page lacks %q while the replica is unreachable", want)
 		}
@@ -533,7 +533,7 @@ func TestUnreachableReplicaNeverBlocksRequests(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	r.waitShipped(t)
-	if page := r.page(t, "/settings", ownerTok); !strings.Contains(page, ">ok<") {
+	if page := r.page(t, "/settings", ownerTok); !strings.Contains(page, ">OK<") {
 		t.Errorf("the settings page does not say ok after the replica came back")
 	}
 	_ = r.s.cmd.Process.Signal(os.Kill)

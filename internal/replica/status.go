@@ -71,6 +71,19 @@ func (r *Replicator) Status() Status {
 	return s
 }
 
+// Label is the state as a word for people.
+func (s Status) Label() string {
+	switch s.State {
+	case StateOK:
+		return "OK"
+	case StateBehind:
+		return "Behind"
+	case StateFailing:
+		return "Failing"
+	}
+	return "Starting"
+}
+
 // Summary is the status in one sentence, for the settings page.
 func (s Status) Summary() string {
 	switch s.State {
