@@ -589,3 +589,73 @@ func (r *replicaRun) page(t *testing.T, path, token string) string {
 	}
 	return string(b)
 }
+
+// TestRestoreFromReplicaRefusals: each refusal of `teamfund restore --from` exits non-zero
+// with a message that says what is wrong, and leaves no Teamfund data in the folder.
+func TestRestoreFromReplicaRefusals(t *testing.T) {
+	replicaDir := filepath.Join(t.TempDir(), "replica")
+	if err := os.Mkdir(replicaDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := startReplicated(t, replicaDir, nil)
+	r.waitShipped(t)
+	r.s.stop()
+
+	used := filepath.Join(t.TempDir(), "used")
+	if err := os.MkdirAll(used, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(used, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	emptyReplica := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
+	cases := []struct {
+		name string
+		dir  string
+		env  []string
+		args []string
+		want string
+	}{
+		{"a folder that is not empty", used, nil, []string{"--from", replicaDir}, "the data folder is not empty"},
+		{"a folder replica that does not exist", "", nil, []string{"--from", replicaDir + "-missing"}, "cannot reach the replica"},
+		{"an S3 replica nobody answers", "", s3Env, []string{"--from", "s3://teamfund/acme?endpoint=http://" + closed + "&region=us-east-1"}, "cannot reach the replica"},
+		{"a replica that holds nothing", "", nil, []string{"--from", emptyReplica}, "holds no copy of data.db"},
+		{"a time before the first snapshot", "", nil, []string{"--from", replicaDir, "--at", "2020-01-01T00:00:00Z"}, "before the replica's first snapshot"},
+		{"a time in the future", "", nil, []string{"--from", replicaDir, "--at", time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, "in the future"},
+		{"a time that is not one", "", nil, []string{"--from", replicaDir, "--at", "yesterday"}, "is not a time"},
+		{"a ZIP and a replica at once", "", nil, []string{"backup.zip", "--from", replicaDir}, "not both"},
+		{"--at without --from", "", nil, []string{"backup.zip", "--at", "2026-01-01T00:00:00Z"}, "--at needs --from"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := c.dir
+			if dir == "" {
+				dir = filepath.Join(t.TempDir(), "new")
+			}
+			cmd := exec.Command(r.bin, append([]string{"restore", "--dir", dir}, c.args...)...)
+			cmd.Env = append(os.Environ(), c.env...)
+			out, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(string(out), c.want) {
+				t.Fatalf("got exit %v and\n%s\nwant a failure saying %q", err, out, c.want)
+			}
+			d, err := reopen(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.close()
+			var tables int
+			if err := d.app.DB().NewQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ledger_entries'").Row(&tables); err != nil || tables > 0 {
+				t.Errorf("the refused restore left Teamfund tables in the folder (%v)", err)
+			}
+		})
+	}
+	if b, err := os.ReadFile(filepath.Join(used, "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("the refused restore changed a file of the folder: %q %v", b, err)
+	}
+}

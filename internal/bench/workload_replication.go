@@ -61,6 +61,7 @@ func replication(e *env) ([]Result, error) {
 		}
 		var mu sync.Mutex
 		var acked []time.Time
+		cpu0 := s.cpuTime()
 		rate, lat, statuses, err := load(clients, total, func(i int) (int, error) {
 			body := fmt.Sprintf(`{"touch":%q,"recipient_name":"R","recipient_email":"r%d@example.com"}`, touch, i)
 			req, _ := http.NewRequest(http.MethodPost, s.url+"/api/tf/sends", strings.NewReader(body))
@@ -78,6 +79,7 @@ func replication(e *env) ([]Result, error) {
 			}
 			return res.StatusCode, nil
 		})
+		cpu := s.cpuTime() - cpu0
 		var lagNote string
 		if w != nil {
 			time.Sleep(5 * time.Second) // let the last sends reach the replica
@@ -97,10 +99,12 @@ func replication(e *env) ([]Result, error) {
 			check += fmt.Sprintf(", %d of %d sends created", n, total)
 		}
 		r := Result{Workload: "sends, no replica", Size: fmt.Sprintf("%d sends, %d clients", total, clients),
-			Rate: fmt.Sprintf("%.0f sends/s", rate), P50: lat.percentile(.5), P95: lat.percentile(.95), Check: check, Failed: failed}
+			Rate: fmt.Sprintf("%.0f sends/s, %s CPU/send", rate, cpuPer(cpu, total)), P50: lat.percentile(.5), P95: lat.percentile(.95), Check: check, Failed: failed}
 		if replicated {
 			r.Workload = "sends, replicating to a folder"
-			r.Rate = fmt.Sprintf("%.0f sends/s (%.0f%% of no replica)", rate, 100*rate/base)
+			// note: the CPU of the replicated run includes Litestream's work during the burst;
+			// what it ships after the last answer is not counted.
+			r.Rate = fmt.Sprintf("%.0f sends/s (%.0f%% of no replica), %s CPU/send", rate, 100*rate/base, cpuPer(cpu, total))
 			r.Check = lagNote + ", " + check
 		} else {
 			base = rate
