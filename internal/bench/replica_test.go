@@ -1,7 +1,10 @@
 package bench
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,7 +20,9 @@ import (
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"github.com/pkg/sftp"
 	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/crypto/ssh"
 
 	"teamfund/internal/e2e"
 	"teamfund/internal/ledger"
@@ -658,4 +663,76 @@ func TestRestoreFromReplicaRefusals(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(used, "notes.txt")); err != nil || string(b) != "mine" {
 		t.Errorf("the refused restore changed a file of the folder: %q %v", b, err)
 	}
+}
+
+// fakeSFTP serves SFTP on loopback with a password (user teamfund, password secret),
+// rooted at root, and returns its address.
+func fakeSFTP(t *testing.T, root string) string {
+	t.Helper()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &ssh.ServerConfig{PasswordCallback: func(c ssh.ConnMetadata, pass []byte) (*ssh.Permissions, error) {
+		if c.User() == "teamfund" && string(pass) == "secret" {
+			return nil, nil
+		}
+		return nil, errors.New("wrong password")
+	}}
+	cfg.AddHostKey(signer)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go serveSFTP(conn, cfg, root)
+		}
+	}()
+	return l.Addr().String()
+}
+
+func serveSFTP(conn net.Conn, cfg *ssh.ServerConfig, root string) {
+	_, chans, reqs, err := ssh.NewServerConn(conn, cfg)
+	if err != nil {
+		return
+	}
+	go ssh.DiscardRequests(reqs)
+	for nc := range chans {
+		if nc.ChannelType() != "session" {
+			_ = nc.Reject(ssh.UnknownChannelType, "only sessions")
+			continue
+		}
+		ch, requests, err := nc.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			for req := range requests {
+				ok := req.Type == "subsystem" && len(req.Payload) > 4 && string(req.Payload[4:]) == "sftp"
+				_ = req.Reply(ok, nil)
+				if ok {
+					if srv, err := sftp.NewServer(ch, sftp.WithServerWorkingDirectory(root)); err == nil {
+						_ = srv.Serve()
+						srv.Close()
+					}
+				}
+			}
+		}()
+	}
+}
+
+// TestSFTPReplicaSurvivesALostDisk is the lost-disk test with an SFTP server in-process.
+func TestSFTPReplicaSurvivesALostDisk(t *testing.T) {
+	root := t.TempDir()
+	lostDisk(t, "sftp://teamfund:secret@"+fakeSFTP(t, root)+"/acme", nil)
 }
