@@ -34,7 +34,7 @@ const (
 	behindAfter = 10 * time.Second
 	// shutdownSync bounds the last upload on a clean stop, so an unreachable replica
 	// does not hold the shutdown for Litestream's default 30 s.
-	shutdownSync = 10 * time.Second
+	shutdownSync = 5 * time.Second
 	maxRetry     = 30 * time.Second
 )
 
@@ -61,6 +61,7 @@ type Replicator struct {
 	lastErrorAt time.Time
 	failing     bool      // an error came after the last upload
 	uploadsAt   time.Time // last copy of storage/ to a folder replica
+	refused     bool      // errWouldOverwrite was the answer once: it stays until a restart
 }
 
 // New prepares replication of dataDir/data.db to target; log receives what an operator
@@ -191,7 +192,13 @@ func (r *Replicator) tryOpen(ctx context.Context) error {
 var errWouldOverwrite = errors.New("this data folder is new but the replica already holds a company: " +
 	"restore it first (teamfund restore --from REPLICA --dir NEWDIR) or give serve a new replica path; nothing is replicated meanwhile")
 
+// The answer holds for the life of the process: were the first-run setup done on the new
+// server meanwhile, replicating it would still bury the old company (its history is pruned
+// after a day).
 func (r *Replicator) refuseToOverwrite(ctx context.Context, db *litestream.DB, client litestream.ReplicaClient) error {
+	if r.refused {
+		return errWouldOverwrite
+	}
 	if _, err := os.Stat(db.MetaPath()); !errors.Is(err, fs.ErrNotExist) || r.fresh == nil || !r.fresh() {
 		return nil // replicated from here before, or it holds a company
 	}
@@ -205,6 +212,7 @@ func (r *Replicator) refuseToOverwrite(ctx context.Context, db *litestream.DB, c
 		return fmt.Errorf("cannot reach the replica: %w", err)
 	}
 	if !first.IsZero() {
+		r.refused = true
 		return errWouldOverwrite
 	}
 	return nil
