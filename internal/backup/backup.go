@@ -154,7 +154,7 @@ var DefaultLimits = Limits{MaxBytes: 64 << 30, MaxRatio: 200}
 // is bootstrapped again on the restored data.
 func Restore(app core.App, zipPath string, limits Limits) (Info, error) {
 	var info Info
-	if err := checkEmpty(app); err != nil {
+	if err := CheckEmpty(app); err != nil {
 		return info, err
 	}
 	if err := checkZip(zipPath, limits); err != nil {
@@ -207,7 +207,7 @@ func Restore(app core.App, zipPath string, limits Limits) (Info, error) {
 // folder itself when the bootstrap created it. A folder that holds anything else is left
 // alone.
 func Forget(app core.App, folderWasNew bool) error {
-	if err := checkEmpty(app); err != nil {
+	if err := CheckEmpty(app); err != nil {
 		return nil
 	}
 	if err := app.ResetBootstrapState(); err != nil {
@@ -247,9 +247,9 @@ func removeBootstrapFiles(dir string) error {
 var runtimeDirs = map[string]bool{core.LocalTempDirName: true, core.LocalNotifyDirName: true,
 	core.LocalAutocertCacheDirName: true, "lost+found": true}
 
-// checkEmpty refuses a data folder that holds anything but the files PocketBase's
+// CheckEmpty refuses a data folder that holds anything but the files PocketBase's
 // bootstrap created (whose database has no migration beyond PocketBase's own).
-func checkEmpty(app core.App) error {
+func CheckEmpty(app core.App) error {
 	entries, err := os.ReadDir(app.DataDir())
 	if err != nil {
 		return err

@@ -49,6 +49,7 @@ var workloads = []workload{
 	{"invite CSV", inviteCSV},
 	{"ledger export", ledgerExport},
 	{"monthly allocation", monthlyAllocation},
+	{"replication", replication},
 }
 
 // Run executes the workloads and prints the table; it returns an error when a

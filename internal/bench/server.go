@@ -27,17 +27,24 @@ type server struct {
 }
 
 func startServer(binary, dataDir string) (*server, error) {
+	return startServerWith(binary, dataDir, nil)
+}
+
+// startServerWith starts the server with extra environment variables and serve flags
+// (e.g. --replica).
+func startServerWith(binary, dataDir string, env []string, args ...string) (*server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(binary, "serve", "--http", addr, "--dir", dataDir)
+	cmd := exec.Command(binary, append([]string{"serve", "--http", addr, "--dir", dataDir}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	if cpuProfileDir != "" {
-		cmd.Env = append(os.Environ(), "TEAMFUND_CPUPROFILE="+filepath.Join(cpuProfileDir, filepath.Base(dataDir)+".pprof"))
+		cmd.Env = append(cmd.Env, "TEAMFUND_CPUPROFILE="+filepath.Join(cpuProfileDir, filepath.Base(dataDir)+".pprof"))
 	}
-	logf, err := os.Create(dataDir + ".log")
+	logf, err := os.OpenFile(dataDir+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ func Register(app *pocketbase.PocketBase) {
 	for _, add := range commands {
 		app.RootCmd.AddCommand(trackFailure(add(app)))
 	}
+	bindReplication(app)
 	app.RootCmd.PersistentPreRunE = noteServeTLS(app)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/company"
+	"teamfund/internal/replica"
 	"teamfund/internal/sso"
 )
 
@@ -35,11 +36,17 @@ type settingsPage struct {
 	// wrong with their settings; CallbackURL is what to register at each provider.
 	Providers   []sso.Provider
 	CallbackURL string
+	// Replica is the state of the continuous replication; nil when the server runs without.
+	Replica *replica.Status
 }
 
 func newSettingsPage(e *core.RequestEvent, form company.Settings, errs FormErrors) *settingsPage {
-	return &settingsPage{Page: Page{Title: "Company settings"}, Form: form, Errors: errs,
+	p := &settingsPage{Page: Page{Title: "Company settings"}, Form: form, Errors: errs,
 		Providers: sso.Providers(e.App), CallbackURL: callbackURL(e)}
+	if st, ok := replica.StatusOf(e.App); ok {
+		p.Replica = &st
+	}
+	return p
 }
 
 func showSettingsPage(e *core.RequestEvent) error {
