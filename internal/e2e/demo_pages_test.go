@@ -46,7 +46,7 @@ func TestDemoDataPagesFit(t *testing.T) {
 		_, err = app.DB().NewQuery("UPDATE users SET tour_seen = role").Execute()
 		return err
 	})
-	tables := []string{"/sends", "/ledger", "/teams", "/touches", "/money", "/approvals/money"}
+	tables := []string{"/", "/sends", "/ledger", "/teams", "/touches", "/money", "/approvals/money"}
 	pages := map[string][]string{
 		"owner@northwind.example":        append([]string{"/users", "/invites", "/audit", "/outbox", "/usage", "/touches/assignments"}, tables...),
 		"admin@northwind.example":        append([]string{"/users", "/invites", "/approvals/sends", "/approvals/leave", "/audit", "/outbox"}, tables...),

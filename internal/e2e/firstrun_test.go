@@ -53,8 +53,8 @@ func TestFirstRunSetupThenLoginShowsDashboard(t *testing.T) {
 		chromedp.Click(css(`form[action="/setup"] button[type=submit]`)),
 	)
 	waitUntil(t, ctx, `!!document.querySelector("#dashboard")`)
-	if heading := e2e.Text(t, ctx, `h1.page-title`); !strings.Contains(heading, "Olivia Owner") {
-		t.Fatalf("dashboard heading = %q, want the owner's name", heading)
+	if heading := e2e.Text(t, ctx, `h1.page-title`); !strings.Contains(heading, "Acme Outreach") {
+		t.Fatalf("dashboard heading = %q, want the company's overview", heading)
 	}
 	// The owner's first sign-in starts the guided tour; skip it.
 	e2e.Do(t, ctx, chromedp.WaitVisible(css(`.tf-tour-skip`)), chromedp.Click(css(`.tf-tour-skip`)))
