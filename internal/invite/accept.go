@@ -43,8 +43,11 @@ func (p *Profile) validate(withEmail bool) error {
 		errs["avatar"] = errors.New("must be at most 5 MB")
 	}
 	if withEmail {
-		email, err := NormalizeEmail(p.Email)
-		if err != nil {
+		email, err := member.ParseEmail(p.Email)
+		switch {
+		case errors.Is(err, member.ErrInvisibleInEmail), errors.Is(err, member.ErrMixedScriptDomain):
+			errs["email"] = err
+		case err != nil:
 			errs["email"] = errors.New("must be a valid email address")
 		}
 		p.Email = email
@@ -101,7 +104,7 @@ func Accept(app core.App, token string, p Profile, signedIn *member.Member) (*me
 // no password is typed. The rules of Accept hold; ErrNoInvite when email has no pending,
 // unexpired invite.
 func AcceptVerified(app core.App, email, name, via string) (*member.Member, error) {
-	email, err := NormalizeEmail(email)
+	email, err := member.ParseEmail(email)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package invite
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -192,7 +193,7 @@ func mayInvite(actor *member.Member, role member.Role, teamID string) error {
 // check applies every per-row rule except duplicates in the batch and the seat limit.
 func (ck *checker) check(c Candidate) Row {
 	row := Row{Line: c.Line, Email: member.NormalizeEmail(c.Email), Name: strings.TrimSpace(c.Name)}
-	email, err := NormalizeEmail(c.Email)
+	email, err := member.ParseEmail(c.Email)
 	if err != nil {
 		row.Err = err
 		return row
@@ -238,7 +239,7 @@ func evaluate(app core.App, actor *member.Member, cands []Candidate) ([]Row, err
 	}
 	emails := make([]string, 0, len(cands))
 	for _, c := range cands {
-		if e, err := NormalizeEmail(c.Email); err == nil {
+		if e, err := member.ParseEmail(c.Email); err == nil {
 			emails = append(emails, e)
 		}
 	}
@@ -252,7 +253,7 @@ func evaluate(app core.App, actor *member.Member, cands []Candidate) ([]Row, err
 	taken := 0
 	for i, c := range cands {
 		row := ck.check(c)
-		if row.Err != ErrMalformedEmail {
+		if !errors.Is(row.Err, ErrMalformedEmail) {
 			if line, dup := firstLine[row.Email]; dup {
 				row.Err = &lineError{ErrDuplicateInFile, line}
 			} else {

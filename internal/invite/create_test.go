@@ -9,6 +9,7 @@ import (
 
 	"teamfund/internal/access"
 	"teamfund/internal/invite"
+	"teamfund/internal/member"
 	"teamfund/internal/testutil"
 )
 
@@ -41,7 +42,10 @@ func TestCreateRules(t *testing.T) {
 		{"domain rule refuses another domain", "admin", map[string]any{"domain_rule": true}, invite.Candidate{Email: "new@other.com"}, invite.ErrDomainMismatch},
 		{"domain rule refuses a subdomain", "admin", map[string]any{"domain_rule": true}, invite.Candidate{Email: "new@sales.acme.com"}, invite.ErrDomainMismatch},
 		{"domain rule refuses a look-alike", "admin", map[string]any{"domain_rule": true}, invite.Candidate{Email: "new@acme.com.evil.io"}, invite.ErrDomainMismatch},
-		{"domain rule refuses an IDN look-alike", "admin", map[string]any{"domain_rule": true}, invite.Candidate{Email: "new@аcme.com"}, invite.ErrDomainMismatch},
+		{"an IDN look-alike (Cyrillic а) is refused before the domain rule", "admin", map[string]any{"domain_rule": true}, invite.Candidate{Email: "new@аcme.com"}, member.ErrMixedScriptDomain},
+		{"an IDN look-alike is refused without the domain rule too", "admin", nil, invite.Candidate{Email: "new@аcme.com"}, member.ErrMixedScriptDomain},
+		{"a soft hyphen in the domain is refused", "admin", nil, invite.Candidate{Email: "new@ac\u00adme.com"}, member.ErrInvisibleInEmail},
+		{"a fullwidth address is the ASCII one: already a user", "admin", nil, invite.Candidate{Email: "ｍｅｍｂｅｒ.ａ@ａｃｍｅ.ｃｏｍ"}, invite.ErrAlreadyUser},
 		{"domain rule lets a +tag pass", "admin", map[string]any{"domain_rule": true}, invite.Candidate{Email: "new+sales@acme.com"}, nil},
 		{"domain rule off admits any domain", "admin", nil, invite.Candidate{Email: "new@other.com"}, nil},
 		{"seat limit reached (8 active users)", "admin", map[string]any{"seat_limit": 8}, invite.Candidate{Email: "new@acme.com"}, invite.ErrSeatLimit},

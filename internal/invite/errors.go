@@ -5,12 +5,13 @@ import (
 	"fmt"
 
 	"teamfund/internal/access"
+	"teamfund/internal/member"
 )
 
 // Errors a user can act on. The web layer maps each to a status (internal/web/errors.go);
 // CSV previews show their text as the reason of a refused row.
 var (
-	ErrMalformedEmail    = errors.New("malformed email")
+	ErrMalformedEmail    = member.ErrMalformedEmail // or one of the reasons that wrap it (member.ParseEmail)
 	ErrNameTooLong       = errors.New("name is longer than 100 characters")
 	ErrInvalidRole       = errors.New("invalid role (use member, manager or admin)")
 	ErrOwnerRole         = errors.New("nobody can be invited as owner; ownership moves only by transfer")

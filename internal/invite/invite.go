@@ -58,7 +58,7 @@ func Find(app core.App, id string) (*Invite, error) {
 
 // FindPending returns the pending invite (expired or not) of email, which is at most one.
 func FindPending(app core.App, email string) (*Invite, error) {
-	norm, err := NormalizeEmail(email)
+	norm, err := member.ParseEmail(email)
 	if err != nil {
 		return nil, err
 	}

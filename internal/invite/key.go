@@ -95,9 +95,9 @@ func keyRecipients(tx core.App, c *company.Company, actor *member.Member, mailTo
 	seen := map[string]bool{}
 	var out []string
 	for _, raw := range mailTo {
-		email, err := NormalizeEmail(raw)
+		email, err := member.ParseEmail(raw)
 		if err != nil {
-			return nil, &FieldError{Field: "mail_to", Err: fmt.Errorf("%w: %s", ErrMalformedEmail, raw)}
+			return nil, &FieldError{Field: "mail_to", Err: fmt.Errorf("%w: %s", err, raw)}
 		}
 		if !domainAllowed(c, inviterDomain(tx, c, actor.Id), email) {
 			return nil, &FieldError{Field: "mail_to", Err: fmt.Errorf("%w: %s", ErrDomainMismatch, email)}
@@ -194,7 +194,7 @@ func Join(app core.App, token string, p Profile) (*member.Member, error) {
 // JoinVerified signs up, through the invite key of token, someone whose identity provider
 // vouched for email (single sign-on, via names the provider). The rules of Join hold.
 func JoinVerified(app core.App, token, email, name, via string) (*member.Member, error) {
-	email, err := NormalizeEmail(email)
+	email, err := member.ParseEmail(email)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package member
 import (
 	"errors"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -16,7 +17,8 @@ var (
 
 // BindInvariants refuses, below every API, record writes that would leave the company
 // without exactly one owner or change a cached balance outside the ledger service (which
-// updates balances with guarded SQL, not record saves).
+// updates balances with guarded SQL, not record saves), and stores every new or changed
+// login email as ParseEmail writes it.
 func BindInvariants(app core.App) {
 	app.OnRecordCreate(Collection).BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetInt("balance") != 0 {
@@ -48,10 +50,28 @@ func BindInvariants(app core.App) {
 		}
 		return e.Next()
 	})
+	app.OnRecordCreate(Collection).BindFunc(normalizeStoredEmail)
+	app.OnRecordUpdate(Collection).BindFunc(normalizeStoredEmail)
 	app.OnRecordDelete(Collection).BindFunc(func(e *core.RecordEvent) error {
 		if Role(e.Record.GetString("role")) == RoleOwner {
 			return ErrOwnerProtected
 		}
 		return e.Next()
 	})
+}
+
+// normalizeStoredEmail stores a new or changed login email in ParseEmail's form and refuses,
+// naming the field, one it refuses — also when a superuser types it in the dashboard — so
+// no stored address is a look-alike of another.
+func normalizeStoredEmail(e *core.RecordEvent) error {
+	email := e.Record.Email()
+	if !e.Record.IsNew() && email == e.Record.Original().Email() {
+		return e.Next()
+	}
+	parsed, err := ParseEmail(email)
+	if err != nil {
+		return validation.Errors{core.FieldNameEmail: validation.NewError("validation_invalid_email", err.Error())}
+	}
+	e.Record.SetEmail(parsed)
+	return e.Next()
 }

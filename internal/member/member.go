@@ -95,9 +95,6 @@ func FindByEmail(app core.App, email string) (*Member, error) {
 	return Wrap(r), nil
 }
 
-// NormalizeEmail trims and lower-cases an email; every stored and compared email goes through it.
-func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
 // Name is the display name, falling back to the email.
 func (m *Member) Name() string {
 	if n := m.GetString("name"); n != "" {
@@ -146,8 +143,12 @@ func Create(app core.App, in NewUser) (*Member, error) {
 	if err != nil {
 		return nil, err
 	}
+	email, err := ParseEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
 	r := core.NewRecord(col)
-	r.SetEmail(NormalizeEmail(in.Email))
+	r.SetEmail(email)
 	r.SetPassword(in.Password)
 	r.SetVerified(true)
 	r.Set("name", strings.TrimSpace(in.Name))

@@ -44,9 +44,9 @@ func SignIn(app core.App, id Identity, keyToken string) (*member.Member, Outcome
 	if id.Email == "" {
 		return nil, 0, ErrUnverifiedEmail
 	}
-	email, err := invite.NormalizeEmail(id.Email)
+	email, err := member.ParseEmail(id.Email)
 	if err != nil {
-		return nil, 0, ErrUnverifiedEmail
+		return nil, 0, err // a look-alike of a real address, or no address at all
 	}
 	if m, err := member.FindByEmail(app, email); err == nil {
 		if !m.Active() {

@@ -9,7 +9,6 @@ import (
 	"teamfund/internal/access"
 	"teamfund/internal/audit"
 	"teamfund/internal/company"
-	"teamfund/internal/invite"
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 	"teamfund/internal/realtime"
@@ -150,8 +149,9 @@ func ChangeEmail(app core.App, actor *member.Member, userID, email string) error
 		if err := checkAccount(actor, target, access.ChangeEmail); err != nil {
 			return err
 		}
-		// Same normalisation as invites: trimmed, lower-cased, domain as punycode.
-		email, err := invite.NormalizeEmail(email)
+		// Same normalisation as invites: trimmed, NFKC, lower-cased, domain as punycode;
+		// invisible characters and mixed-script domains refused.
+		email, err := member.ParseEmail(email)
 		if err != nil {
 			return validation.Errors{"email": err}
 		}

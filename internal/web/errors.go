@@ -78,6 +78,8 @@ var errorStatus = []struct {
 	{export.ErrBusy, http.StatusServiceUnavailable},
 	{export.ErrUnknownDataset, http.StatusNotFound},
 	{export.ErrUnknownFormat, http.StatusNotFound},
+	{member.ErrInvisibleInEmail, http.StatusBadRequest},
+	{member.ErrMixedScriptDomain, http.StatusBadRequest},
 	{invite.ErrMalformedEmail, http.StatusBadRequest},
 	{invite.ErrNameTooLong, http.StatusBadRequest},
 	{invite.ErrInvalidRole, http.StatusBadRequest},
