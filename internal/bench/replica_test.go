@@ -556,7 +556,8 @@ func serveRestored(t *testing.T, r *replicaRun, dir string) {
 // TestUnreachableReplicaNeverBlocksRequests starts the server with an S3 replica nobody
 // answers: every request is served, /api/health (superuser) and the owner's settings page
 // say the replica is failing and why; once the S3 API comes up the server catches up by
-// itself and a restore holds every acknowledged request.
+// itself; the S3 API goes away again during a burst and comes back; a restore holds every
+// acknowledged request.
 func TestUnreachableReplicaNeverBlocksRequests(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -603,11 +604,28 @@ func TestUnreachableReplicaNeverBlocksRequests(t *testing.T) {
 	}
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: gofakes3.New(backend).Server()}}
 	srv.Start()
-	defer srv.Close()
 	r.waitShipped(t)
 	if page := r.page(t, "/settings", ownerTok); !strings.Contains(page, ">OK<") {
 		t.Errorf("the settings page does not say ok after the replica came back")
 	}
+
+	// It goes away while the server runs, and comes back with what it held.
+	srv.Close()
+	acks = append(acks, r.burstFor("gone", 3*time.Second)...)
+	deadline = time.Now().Add(60 * time.Second)
+	for st = r.replicaStatus(t); st["state"] != "failing" && time.Now().Before(deadline); st = r.replicaStatus(t) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if st["state"] != "failing" {
+		t.Fatalf("/api/health replica after the S3 API went away: %v, want failing", st)
+	}
+	if ln, err = net.Listen("tcp", addr); err != nil {
+		t.Fatal(err)
+	}
+	srv = &httptest.Server{Listener: ln, Config: &http.Server{Handler: gofakes3.New(backend).Server()}}
+	srv.Start()
+	defer srv.Close()
+	r.waitShipped(t)
 	_ = r.s.cmd.Process.Signal(os.Kill)
 	_ = r.s.cmd.Wait()
 	dir, out, err := r.restore(t)
