@@ -455,6 +455,10 @@ func continueOnANewReplica(t *testing.T, r *replicaRun, dir string, sends int) {
 		t.Fatal(err)
 	}
 	waitLog(t, dir, "give serve a new replica path")
+	r.s = s
+	if st := r.replicaStatus(t); st["state"] != "refused" {
+		t.Errorf("/api/health replica of a restored folder on the old replica: %v, want state refused", st)
+	}
 	s.stop()
 
 	r.url = newReplicaPath(t, r.url)

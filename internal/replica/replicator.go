@@ -93,6 +93,9 @@ func (r *Replicator) Stop() error {
 	store := r.store
 	r.mu.Unlock()
 	if store == nil {
+		if st := r.Status(); st.LastError != "" {
+			r.log.Error("replication stopped without ever reaching the replica", "replica", st.Replica, "error", st.LastError)
+		}
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownSync+5*time.Second)
