@@ -160,8 +160,12 @@ func (r *replicaRun) replicaStatus(t *testing.T) map[string]any {
 }
 
 // waitShipped waits until the replica holds everything written so far.
+//
+// note: the status knows only what Litestream has turned into LTX files, which it does
+// once a second; so it first waits for that to have happened to every write made so far.
 func (r *replicaRun) waitShipped(t *testing.T) {
 	t.Helper()
+	time.Sleep(2500 * time.Millisecond)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		st := r.replicaStatus(t)
@@ -416,6 +420,7 @@ func lostDisk(t *testing.T, url string, env []string) {
 
 	serveRestored(t, r, latest)
 	newServerKeepsItsHandsOff(t, r, len(st.sends))
+	continueOnANewReplica(t, r, latest, len(st.sends))
 }
 
 // newServerKeepsItsHandsOff starts a new, empty server on the same replica (a lost disk
@@ -428,18 +433,7 @@ func newServerKeepsItsHandsOff(t *testing.T, r *replicaRun, sends int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		b, _ := os.ReadFile(dir + ".log")
-		if strings.Contains(string(b), "the replica already holds a company") {
-			break
-		}
-		if time.Now().After(deadline) {
-			s.stop()
-			t.Fatalf("a new server on a replica holding a company did not refuse to replicate; its log:\n%s", b)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitLog(t, dir, "the replica already holds a database that was not replicated from this data folder")
 	s.stop()
 	again, out, err := r.restore(t)
 	if err != nil {
@@ -447,6 +441,83 @@ func newServerKeepsItsHandsOff(t *testing.T, r *replicaRun, sends int) {
 	}
 	if got := inspect(t, again); len(got.sends) != sends {
 		t.Fatalf("after a new server ran on the replica, a restore holds %d sends, want %d", len(got.sends), sends)
+	}
+}
+
+// continueOnANewReplica serves the restored folder as an operator does after replacing the
+// lost disk: with the old replica it refuses to replicate (the log says to take a new
+// path), with a new replica path it ships new sends and transfers, and a restore from that
+// after the next loss holds the old and the new.
+func continueOnANewReplica(t *testing.T, r *replicaRun, dir string, sends int) {
+	t.Helper()
+	s, err := startServerWith(r.bin, dir, r.env, "--replica", r.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, dir, "give serve a new replica path")
+	r.s = s
+	if st := r.replicaStatus(t); st["state"] != "refused" {
+		t.Errorf("/api/health replica of a restored folder on the old replica: %v, want state refused", st)
+	}
+	s.stop()
+
+	r.url = newReplicaPath(t, r.url)
+	if r.s, err = startServerWith(r.bin, dir, r.env, "--replica", r.url); err != nil {
+		t.Fatal(err)
+	}
+	r.waitShipped(t)
+	acks := r.burstFor("c", 2*time.Second)
+	r.waitShipped(t)
+	_ = r.s.cmd.Process.Signal(os.Kill)
+	_ = r.s.cmd.Wait()
+	again, out, err := r.restore(t)
+	if err != nil {
+		t.Fatalf("restore from the new replica: %v\n%s", err, out)
+	}
+	got := inspect(t, again)
+	var missing, newSends int
+	for _, a := range acks {
+		if !got.has(a) {
+			missing++
+		}
+		if !a.transfer {
+			newSends++
+		}
+	}
+	if missing > 0 || got.bad > 0 || got.twice() > 0 || len(got.sends) != sends+newSends {
+		t.Fatalf("restored from the new replica: %d of %d new requests missing, %d bad balances, %d applied twice, %d sends (want %d old + %d new)",
+			missing, len(acks), got.bad, got.twice(), len(got.sends), sends, newSends)
+	}
+}
+
+// newReplicaPath is the replica URL with "-2" after its folder or prefix.
+func newReplicaPath(t *testing.T, url string) string {
+	t.Helper()
+	if !strings.Contains(url, "://") {
+		if err := os.Mkdir(url+"-2", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return url + "-2"
+	}
+	if i := strings.Index(url, "?"); i >= 0 {
+		return url[:i] + "-2" + url[i:]
+	}
+	return url + "-2"
+}
+
+// waitLog waits until the log of the server on dir says want.
+func waitLog(t *testing.T, dir, want string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, _ := os.ReadFile(dir + ".log")
+		if strings.Contains(string(b), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server log does not say %q:\n%s", want, b)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
@@ -489,7 +560,8 @@ func serveRestored(t *testing.T, r *replicaRun, dir string) {
 // TestUnreachableReplicaNeverBlocksRequests starts the server with an S3 replica nobody
 // answers: every request is served, /api/health (superuser) and the owner's settings page
 // say the replica is failing and why; once the S3 API comes up the server catches up by
-// itself and a restore holds every acknowledged request.
+// itself; the S3 API goes away again during a burst and comes back; a restore holds every
+// acknowledged request.
 func TestUnreachableReplicaNeverBlocksRequests(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -536,11 +608,28 @@ func TestUnreachableReplicaNeverBlocksRequests(t *testing.T) {
 	}
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: gofakes3.New(backend).Server()}}
 	srv.Start()
-	defer srv.Close()
 	r.waitShipped(t)
 	if page := r.page(t, "/settings", ownerTok); !strings.Contains(page, ">OK<") {
 		t.Errorf("the settings page does not say ok after the replica came back")
 	}
+
+	// It goes away while the server runs, and comes back with what it held.
+	srv.Close()
+	acks = append(acks, r.burstFor("gone", 3*time.Second)...)
+	deadline = time.Now().Add(60 * time.Second)
+	for st = r.replicaStatus(t); st["state"] != "failing" && time.Now().Before(deadline); st = r.replicaStatus(t) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if st["state"] != "failing" {
+		t.Fatalf("/api/health replica after the S3 API went away: %v, want failing", st)
+	}
+	if ln, err = net.Listen("tcp", addr); err != nil {
+		t.Fatal(err)
+	}
+	srv = &httptest.Server{Listener: ln, Config: &http.Server{Handler: gofakes3.New(backend).Server()}}
+	srv.Start()
+	defer srv.Close()
+	r.waitShipped(t)
 	_ = r.s.cmd.Process.Signal(os.Kill)
 	_ = r.s.cmd.Wait()
 	dir, out, err := r.restore(t)

@@ -24,11 +24,7 @@ func Bind(app core.App, target func() string) {
 		if err != nil {
 			return err
 		}
-		fresh := func() bool {
-			n, err := app.CountRecords("company")
-			return err == nil && n == 0
-		}
-		r := New(t, app.DataDir(), operatorLog(app), fresh)
+		r := New(t, app.DataDir(), operatorLog(app))
 		app.Store().Set(storeKey, r)
 		leaveCheckpointsToLitestream(app)
 		r.Start()

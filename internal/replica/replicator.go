@@ -43,8 +43,6 @@ type Replicator struct {
 	target Target
 	dbPath string
 	log    *slog.Logger
-	// fresh reports whether the data folder holds no company yet (a new server).
-	fresh func() bool
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -66,9 +64,8 @@ type Replicator struct {
 
 // New prepares replication of dataDir/data.db to target; log receives what an operator
 // should see (errors, recoveries, start and stop).
-// fresh tells whether the data folder holds no company yet.
-func New(target Target, dataDir string, log *slog.Logger, fresh func() bool) *Replicator {
-	return &Replicator{target: target, dbPath: filepath.Join(dataDir, dataDB), log: log, fresh: fresh}
+func New(target Target, dataDir string, log *slog.Logger) *Replicator {
+	return &Replicator{target: target, dbPath: filepath.Join(dataDir, dataDB), log: log}
 }
 
 // Start begins replicating in the background and returns at once: nothing here waits
@@ -96,6 +93,9 @@ func (r *Replicator) Stop() error {
 	store := r.store
 	r.mu.Unlock()
 	if store == nil {
+		if st := r.Status(); st.LastError != "" {
+			r.log.Error("replication stopped without ever reaching the replica", "replica", st.Replica, "error", st.LastError)
+		}
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownSync+5*time.Second)
@@ -186,21 +186,28 @@ func (r *Replicator) tryOpen(ctx context.Context) error {
 	return nil
 }
 
-// errWouldOverwrite stops a new, empty server from replicating over a replica that holds
-// a company: on a lost disk the new machine comes up empty, and Litestream would make the
-// empty database the replica's latest state (the old one is then only reachable with --at).
-var errWouldOverwrite = errors.New("this data folder is new but the replica already holds a company: " +
-	"restore it first (teamfund restore --from REPLICA --dir NEWDIR) or give serve a new replica path; nothing is replicated meanwhile")
+// errWouldOverwrite stops a data folder that was never replicated from here (Litestream
+// keeps its state beside data.db) from replicating into a replica that already holds a
+// database. On a lost disk the new machine comes up empty, and Litestream would make the
+// empty database the replica's latest state. A restored folder could go on with the old
+// replica through Litestream's "database behind replica" path, which we have not tested;
+// a new replica path is tested and leaves the old history as it was.
+var errWouldOverwrite = errors.New("the replica already holds a database that was not replicated from this data folder; " +
+	"give serve a new replica path (after a lost disk: restore from the old one first, then serve the restored folder with a new path); " +
+	"nothing is replicated meanwhile")
 
-// The answer holds for the life of the process: were the first-run setup done on the new
+// refuseToOverwrite returns errWouldOverwrite when db has no Litestream state yet and the
+// replica holds files.
+//
+// The answer holds for the life of the process: were the first-run setup done on a new
 // server meanwhile, replicating it would still bury the old company (its history is pruned
 // after a day).
 func (r *Replicator) refuseToOverwrite(ctx context.Context, db *litestream.DB, client litestream.ReplicaClient) error {
 	if r.refused {
 		return errWouldOverwrite
 	}
-	if _, err := os.Stat(db.MetaPath()); !errors.Is(err, fs.ErrNotExist) || r.fresh == nil || !r.fresh() {
-		return nil // replicated from here before, or it holds a company
+	if _, err := os.Stat(db.MetaPath()); !errors.Is(err, fs.ErrNotExist) {
+		return nil // replicated from here before
 	}
 	checkCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

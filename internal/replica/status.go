@@ -14,6 +14,7 @@ const (
 	StateOK       = "ok"       // everything written is shipped, or will be within seconds
 	StateBehind   = "behind"   // shipping, but more than behindAfter behind
 	StateFailing  = "failing"  // the last attempt failed; the server keeps serving and retries
+	StateRefused  = "refused"  // the replica holds a database not replicated from here (errWouldOverwrite)
 )
 
 // Status is what an owner or a superuser sees of the replication.
@@ -59,6 +60,8 @@ func (r *Replicator) Status() Status {
 		s.LagSeconds = now.Sub(r.behindSince).Round(100 * time.Millisecond).Seconds()
 	}
 	switch {
+	case r.refused:
+		s.State = StateRefused
 	case r.failing:
 		s.State = StateFailing
 	case !r.opened:
@@ -80,6 +83,8 @@ func (s Status) Label() string {
 		return "Behind"
 	case StateFailing:
 		return "Failing"
+	case StateRefused:
+		return "Not replicating"
 	}
 	return "Starting"
 }
@@ -91,6 +96,8 @@ func (s Status) Summary() string {
 		return "Connecting to the replica…"
 	case StateFailing:
 		return "The replica cannot be reached. The server keeps working and ships everything once it is back."
+	case StateRefused:
+		return "Not replicating: the replica already holds a database that was not replicated from this server. Start the server with a new replica path."
 	case StateBehind:
 		return fmt.Sprintf("Shipping, %s behind.", time.Duration(s.LagSeconds*float64(time.Second)).Round(time.Second))
 	}
