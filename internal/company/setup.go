@@ -32,10 +32,17 @@ func (in *SetupInput) Validate() error {
 	in.CompanyName = strings.TrimSpace(in.CompanyName)
 	in.OwnerName = strings.TrimSpace(in.OwnerName)
 	in.Email = member.NormalizeEmail(in.Email)
+	emailErr := validation.Validate(in.Email, validation.Required, validation.Length(3, 254), is.EmailFormat)
+	if emailErr == nil {
+		// Look-alike addresses (invisible characters, mixed alphabets) are refused here too.
+		if _, err := member.ParseEmail(in.Email); err != nil {
+			emailErr = validation.NewError("email_lookalike", strings.TrimPrefix(err.Error(), "malformed email: "))
+		}
+	}
 	return validation.Errors{
 		"company_name":     validation.Validate(in.CompanyName, validation.Required, validation.RuneLength(1, 100)),
 		"owner_name":       validation.Validate(in.OwnerName, validation.Required, validation.RuneLength(1, 100)),
-		"email":            validation.Validate(in.Email, validation.Required, validation.Length(3, 254), is.EmailFormat),
+		"email":            emailErr,
 		"password":         validation.Validate(in.Password, validation.Required, validation.RuneLength(8, 71)),
 		"password_confirm": validation.Validate(in.PasswordConfirm, validation.Required, validation.In(in.Password).Error("does not match the password")),
 	}.Filter()

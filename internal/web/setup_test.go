@@ -110,6 +110,18 @@ func TestFirstRunSetup(t *testing.T) {
 			ExpectedEvents:     map[string]int{"*": 0},
 		},
 		{
+			Name:               "setup with a look-alike owner email (soft hyphen in the domain) names the field and writes nothing",
+			Method:             http.MethodPost,
+			URL:                "/setup",
+			Body:               form(with("email", "olivia@ac\u00adme.com")),
+			Headers:            guestForm(),
+			TestAppFactory:     testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus:     http.StatusUnprocessableEntity,
+			ExpectedContent:    []string{"invisible character"},
+			NotExpectedContent: []string{"Welcome"},
+			ExpectedEvents:     map[string]int{"*": 0},
+		},
+		{
 			Name:            "setup posted with a wrong setup link is refused and writes nothing",
 			Method:          http.MethodPost,
 			URL:             "/setup",
