@@ -588,7 +588,7 @@ func TestMoneyPages(t *testing.T) {
 			Method: http.MethodGet, URL: "/usage", Headers: f.CookieHeaders("managerA"), TestAppFactory: rich,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Usage", `data-chart="chart-teams-data"`, `data-chart="chart-members-data"`,
 				`data-chart="chart-trend-data"`, `"labels":["Lee Locked","Max Member",`, `"data":[0,10,0,0]`, "vendor/chart-4.6.1.umd.min.js", "Alpha", "usage-members-table",
-				"Max Member", "$10.00", "Requests answered", "Invites accepted", "usage-trend-table", "No sends in"},
+				"Max Member", "$10.00", "Requests made / answered", "Invites accepted", "usage-trend-table", "No sends in"},
 			NotExpectedContent: []string{"Beta"},
 		},
 		{
