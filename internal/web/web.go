@@ -19,6 +19,7 @@ import (
 func Register(app core.App) {
 	bindRecordsAPIRules(app)
 	bindDashboardAudit(app)
+	bindCollectionAudit(app)
 	bindAuthGuards(app)
 	bindMailEndpoints(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
