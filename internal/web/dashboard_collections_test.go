@@ -101,4 +101,13 @@ func TestDashboardCollectionChanges(t *testing.T) {
 		t.Fatalf("delete collection: %d", status)
 	}
 	entry("collection.delete", "notes", "field:text")
+	updates, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "collection.update"})
+	if status, text := body(t, "PUT", srv.URL+"/api/collections/import",
+		`{"deleteMissing":false,"collections":[{"name":"imported_notes","type":"base","fields":[{"name":"body","type":"text"}]}]}`, su); status != http.StatusNoContent {
+		t.Fatalf("import: %d %s", status, text)
+	}
+	entry("collection.create", "imported_notes", "field:body")
+	if n, _ := app.CountRecords("audit_log", dbx.HashExp{"action": "collection.update"}); n != updates {
+		t.Errorf("the import audited %d updates of collections it did not change", n-updates)
+	}
 }
