@@ -85,7 +85,7 @@ func seedActivity(t *testing.T, s *e2e.Server) {
 		_, err = app.DB().NewQuery(`INSERT INTO webhook_deliveries (id, webhook, event, event_id, payload, status, attempts,
 			next_attempt_at, response_code, error, delivered_at, created)
 			VALUES ('deliveryseed001', {:hook}, 'send.created', 'e1', '{}', 'failed', 6, '', 500,
-			'the endpoint answered 500 Internal Server Error', '', {:now})`).
+			'answered with an error status', '', {:now})`).
 			Bind(map[string]any{"hook": seededWebhookID, "now": time.Now().UTC().Format("2006-01-02 15:04:05.000Z")}).Execute()
 		return err
 	})

@@ -22,14 +22,13 @@ const (
 
 // refusedMailEndpoints are PocketBase's auth endpoints of the users collection that would
 // mail a link or code to a page Teamfund does not have (its dashboard's), by the last
-// segment of their path, with what to do instead.
+// segment of their path, with what to do instead. Their confirm-* and auth-with-otp
+// halves stay: without the mail they have nothing to confirm, and auth-with-otp keeps the
+// single-sign-on guard of bindAuthGuards.
 var refusedMailEndpoints = map[string]string{
 	"request-verification": verificationHere,
-	"confirm-verification": verificationHere,
 	"request-email-change": emailChangeHere,
-	"confirm-email-change": emailChangeHere,
 	"request-otp":          otpHere,
-	"auth-with-otp":        otpHere,
 }
 
 // bindMailEndpoints makes PocketBase's own mail endpoints of the users collection go

@@ -19,6 +19,7 @@ import (
 	"teamfund/internal/company"
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/rules"
 	"teamfund/ui"
 	"teamfund/views"
 )
@@ -34,6 +35,9 @@ type Page struct {
 	CSRF        string
 	Flash       *Flash
 	Nav         []NavGroup
+	// RuleDrift lists, for owners and admins, the shipped API rules that were changed in
+	// the dashboard (rules.Check).
+	RuleDrift []rules.Drift
 }
 
 func (p *Page) page() *Page { return p }
@@ -229,6 +233,9 @@ func fillPage(e *core.RequestEvent, p *Page, full bool) {
 		p.Flash = takeFlash(e)
 	}
 	p.Nav = navFor(p.User, e.Request.URL.Path)
+	if full && p.User != nil && (p.User.Role() == member.RoleOwner || p.User.Role() == member.RoleAdmin) {
+		p.RuleDrift = rules.Check(e.App)
+	}
 }
 
 // isFragmentRequest reports whether an HTMX request wants only a fragment (not a boosted page load).

@@ -19,6 +19,7 @@ import (
 func Register(app core.App) {
 	bindRecordsAPIRules(app)
 	bindDashboardAudit(app)
+	bindCollectionAudit(app)
 	bindAuthGuards(app)
 	keepProtectedFilesPrivate(app)
 	bindMailEndpoints(app)

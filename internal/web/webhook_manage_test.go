@@ -181,6 +181,47 @@ func TestWebhookManagement(t *testing.T) {
 		}
 	})
 
+	t.Run("the page pauses, resumes and redelivers with its buttons", func(t *testing.T) {
+		app := testutil.NewApp(t)
+		defer app.Cleanup()
+		srv := testutil.Serve(t, app)
+		ep := newEndpoint(t, nil)
+		id, secret := register(t, app, ep.srv.URL, "", webhook.MoneyMoved)
+		if status, _ := body(t, "POST", srv.URL+"/webhooks/"+id+"/toggle", "csrf_token="+testutil.CSRF, f.FormHeaders("admin")); status != http.StatusSeeOther {
+			t.Fatalf("Pause: %d", status)
+		}
+		if rec, _ := app.FindRecordById(webhook.Collection, id); rec.GetBool("active") {
+			t.Fatal("Pause on the page left the endpoint active")
+		}
+		admin := testutil.Member(t, app, f.ID("admin"))
+		if err := webhook.SendTest(app, admin, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := webhook.DeliverDue(app, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(ep.received()); n != 0 {
+			t.Fatalf("a paused endpoint got %d requests", n)
+		}
+		if status, _ := body(t, "POST", srv.URL+"/webhooks/"+id+"/toggle", "active=on&csrf_token="+testutil.CSRF, f.FormHeaders("admin")); status != http.StatusSeeOther {
+			t.Fatalf("Resume: %d", status)
+		}
+		first := ep.waitCalls(t, 1)[0]
+		delivery := first.Header.Get("webhook-id")
+		waitDelivery(t, app, id, func(d *core.Record) bool { return d.Id == delivery && d.GetString("status") == webhook.Sent })
+		if status, _ := body(t, "POST", srv.URL+"/webhooks/deliveries/"+delivery+"/redeliver", "csrf_token="+testutil.CSRF, f.FormHeaders("admin")); status != http.StatusSeeOther {
+			t.Fatalf("Redeliver: %d", status)
+		}
+		again := ep.waitCalls(t, 2)[1]
+		verify(t, secret, again)
+		if again.Header.Get("webhook-id") != delivery {
+			t.Errorf("the page's redelivery has id %q, want %q", again.Header.Get("webhook-id"), delivery)
+		}
+		if status, _ := body(t, "POST", srv.URL+"/webhooks/"+id+"/toggle", "csrf_token="+testutil.CSRF, f.FormHeaders("managerA")); status == http.StatusSeeOther {
+			t.Error("a manager paused an endpoint")
+		}
+	})
+
 	t.Run("budget.run goes out for a run that handed out money, not for one that wrote nothing", func(t *testing.T) {
 		app := testutil.NewApp(t)
 		defer app.Cleanup()

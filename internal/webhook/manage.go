@@ -3,6 +3,7 @@ package webhook
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -368,7 +369,8 @@ func Deliveries(app core.App, actor *member.Member, webhookID string, page, perP
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
 		return DeliveryPage{}, err
 	}
-	page, perPage = max(page, 1), min(max(perPage, 1), MaxPerPage)
+	// A page past the last is empty; the cap keeps (page-1)*perPage from overflowing.
+	page, perPage = min(max(page, 1), math.MaxInt32), min(max(perPage, 1), MaxPerPage)
 	where := dbx.Expression(dbx.NewExp("1=1"))
 	if webhookID != "" {
 		where = dbx.HashExp{"d.webhook": webhookID}
