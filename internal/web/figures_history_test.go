@@ -155,7 +155,9 @@ func (h *history) people() []*member.Member {
 	return out
 }
 
-func (h *history) pick(people []*member.Member) *member.Member { return people[h.rnd.IntN(len(people))] }
+func (h *history) pick(people []*member.Member) *member.Member {
+	return people[h.rnd.IntN(len(people))]
+}
 
 func (h *history) amount(max int) money.Cents { return money.Cents(100 * (1 + h.rnd.IntN(max))) }
 
@@ -203,7 +205,10 @@ func (h *history) randomOperation() {
 			})
 		}
 	case 4:
-		h.step("move", func() error { _, err := transfer.AdminMove(h.app, h.admin, a.Id, b.Id, h.amount(15), "rebalance"); return err })
+		h.step("move", func() error {
+			_, err := transfer.AdminMove(h.app, h.admin, a.Id, b.Id, h.amount(15), "rebalance")
+			return err
+		})
 	case 5, 6, 7:
 		h.step("send", func() error {
 			_, err := send.Create(h.app, a, send.Input{TouchID: h.touches[h.rnd.IntN(len(h.touches))], RecipientName: "Client", RecipientEmail: "client@example.com"})
