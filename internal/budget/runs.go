@@ -13,7 +13,7 @@ type MonthRun struct {
 	Month      string         `db:"month" json:"month"`
 	Entries    int            `db:"entries" json:"entries"` // members who got the month's budget
 	Total      money.Cents    `db:"total" json:"total"`
-	Trigger    string         `db:"trigger" json:"trigger"` // "" when no run is recorded (paid on joining)
+	Trigger    string         `db:"trigger" json:"trigger"` // "" when no run is recorded (paid on joining, or loaded by the demo)
 	ActorEmail string         `db:"actor_email" json:"actor_email"`
 	Updated    types.DateTime `db:"updated" json:"updated"`
 }

@@ -71,6 +71,18 @@ func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
 			if rows := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("main table tbody tr").length`)); rows == 0 {
 				t.Error("the sends behind Spent are not listed")
 			}
+			// The owner's Money page is the company's money, with the months the demo paid.
+			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/money"), chromedp.WaitVisible(css(`#company-money`)))
+			e2e.Screenshot(t, ctx, fmt.Sprintf("company-money-demo-%d", width))
+			if runs := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#company-runs tbody tr").length`)); runs != 3 {
+				t.Errorf("the monthly budgets card lists %d months, want the demo's 3", runs)
+			}
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("the Money page is %d px wider than the %d px window", wide, width)
+			}
+			for _, v := range e2e.Axe(t, ctx) {
+				t.Errorf("Money page: axe: %s", v)
+			}
 		})
 	}
 }

@@ -108,11 +108,11 @@ func MemberRows(app core.App, teamID string, p Period) ([]Row, error) {
 		if seen[id] || s == (Statement{}) {
 			continue
 		}
-		former, err := formerPerson(app, id)
+		former, err := Person(app, id)
 		if err != nil {
 			return nil, err
 		}
-		people = append(people, former)
+		people = append(people, person{ID: former.ID, Name: former.Name, Email: former.Email, Team: former.Team})
 	}
 	out := make([]Row, len(people))
 	for i, u := range people {
@@ -127,15 +127,26 @@ func MemberRows(app core.App, teamID string, p Period) ([]Row, error) {
 	return out, nil
 }
 
-// formerPerson names an account that left a team: the user when they still exist, else the
-// email the ledger kept.
-func formerPerson(app core.App, id string) (person, error) {
-	var p person
+// Named is an account with the name and email to show for it.
+type Named struct {
+	ID       string `db:"id"`
+	Name     string `db:"name"`
+	Email    string `db:"email"`
+	Team     string `db:"team"`      // team id now ("" when teamless or deleted)
+	TeamName string `db:"team_name"` // its name
+}
+
+// Person names an account of the ledger: the user when they still exist, else the email the
+// ledger kept for a deleted user.
+func Person(app core.App, id string) (Named, error) {
+	var p Named
 	err := app.DB().NewQuery(`SELECT {:id} AS id,
 		COALESCE((SELECT COALESCE(NULLIF(name, ''), email) FROM users WHERE id = {:id}),
 			(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), {:id}) AS name,
 		COALESCE((SELECT email FROM users WHERE id = {:id}),
 			(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), '') AS email,
-		COALESCE((SELECT team FROM users WHERE id = {:id}), '') AS team`).Bind(dbx.Params{"id": id}).One(&p)
+		COALESCE((SELECT team FROM users WHERE id = {:id}), '') AS team,
+		COALESCE((SELECT t.name FROM users u JOIN teams t ON t.id = u.team WHERE u.id = {:id}), '') AS team_name`).
+		Bind(dbx.Params{"id": id}).One(&p)
 	return p, err
 }

@@ -56,10 +56,10 @@ type TrendPoint struct {
 
 // Spender is one of the people who spent most in the month.
 type Spender struct {
-	ID    string      `json:"id" db:"id"`
-	Name  string      `json:"name" db:"name"`
-	Email string      `json:"email" db:"email"`
-	Team  string      `json:"team" db:"team"`
+	ID    string      `json:"id"`
+	Name  string      `json:"name"`
+	Email string      `json:"email"`
+	Team  string      `json:"team"` // the team's name now ("" when teamless or deleted)
 	Spent money.Cents `json:"spent"`
 	Held  money.Cents `json:"held"`
 }
@@ -182,15 +182,11 @@ func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *tim
 		out = out[:TopSpenders]
 	}
 	for i := range out {
-		if err := app.DB().NewQuery(`SELECT
-			COALESCE((SELECT COALESCE(NULLIF(name, ''), email) FROM users WHERE id = {:id}),
-				(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), '') AS name,
-			COALESCE((SELECT email FROM users WHERE id = {:id}),
-				(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), '') AS email,
-			COALESCE((SELECT t.name FROM users u JOIN teams t ON t.id = u.team WHERE u.id = {:id}), '') AS team`).
-			Bind(dbx.Params{"id": out[i].ID}).One(&out[i]); err != nil {
+		who, err := figures.Person(app, out[i].ID)
+		if err != nil {
 			return nil, err
 		}
+		out[i].Name, out[i].Email, out[i].Team = who.Name, who.Email, who.TeamName
 	}
 	return out, nil
 }

@@ -80,7 +80,7 @@ func TestTheOwnersMoneyPageIsTheCompanys(t *testing.T) {
 			ExpectedStatus: http.StatusOK,
 			ExpectedContent: []string{"Company money", `id="funding-handed-out">$240.00`, `id="funding-spent">$10.00`,
 				`id="funding-held">$30.00`, `id="funding-available">$200.00`, "Alpha", "Beta", `id="company-runs"`,
-				`<td data-label="Month">` + month, "on joining, no run recorded"},
+				`<td data-label="Month" class="text-nowrap">` + month, "paid without a recorded run"},
 			NotExpectedContent: []string{"-$", "−$", "ask your manager or an admin to add you to a team", "No monthly budget has been paid yet"},
 		},
 		{

@@ -1,0 +1,511 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/budget"
+	"teamfund/internal/figures"
+	"teamfund/internal/member"
+	"teamfund/internal/money"
+	"teamfund/internal/send"
+	"teamfund/internal/team"
+	"teamfund/internal/testutil"
+	"teamfund/internal/transfer"
+	"teamfund/internal/useradmin"
+)
+
+// TestRandomCompanyHistoriesReconcile builds random four-month company histories through
+// the domain code (monthly runs in rollover and reset mode and teams switching between
+// monthly and one-time, grants, adjustments, transfers, requests approved and declined,
+// admin moves, sends sent at once, approved, rejected, cancelled and left pending — some
+// decided a month later —, team moves and deletions), backdating each step into its month.
+// Then it reads every month's figures where people read them — the overview JSON (company and
+// each team), the usage JSON (teams and members), the team page, the owner's Money page and
+// members' own money JSON — and checks each against sums it computes itself from the raw
+// ledger and sends rows, by the definitions of docs/MONEY.md, and that each statement balances.
+func TestRandomCompanyHistoriesReconcile(t *testing.T) {
+	done := map[string]int{}
+	for seed := uint64(1); seed <= 3; seed++ {
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+			for kind, n := range reconcileHistory(t, seed) {
+				done[kind] += n
+			}
+		})
+	}
+	for _, kind := range []string{"run", "grant", "adjust", "transfer", "request", "move", "send", "decide", "team", "delete"} {
+		if done[kind] == 0 {
+			t.Errorf("no %s operation succeeded in any history; they do not cover it", kind)
+		}
+	}
+	t.Logf("operations that succeeded: %v", done)
+}
+
+// history drives random operations and keeps every row it writes in the simulated month.
+type history struct {
+	t       *testing.T
+	app     core.App
+	rnd     *rand.Rand
+	f       *testutil.Fixture
+	admin   *member.Member
+	teams   []string
+	touches []string
+	extra   []string // users the test created (candidates for deletion)
+	clock   time.Time
+	stride  time.Duration  // the largest step of the clock, so a month's steps stay in it (and in the past)
+	done    map[string]int // successful operations by kind
+}
+
+// reconcileHistory builds one history, checks it and returns the operations that succeeded.
+func reconcileHistory(t *testing.T, seed uint64) map[string]int {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	now := time.Now().UTC()
+	current := budget.MonthOf(now, time.UTC)
+	first := current.Prev().Prev().Prev()
+	h := &history{t: t, app: app, rnd: rand.New(rand.NewPCG(seed, 7)), f: f, teams: []string{f.ID("alpha"), f.ID("beta")}, done: map[string]int{}}
+	h.exec("UPDATE company SET created = {:t}", dbx.Params{"t": stamp(first.Start(time.UTC).AddDate(0, -1, 0))})
+	h.exec("UPDATE teams SET approval_threshold = 2000, max_per_send = 0", nil)
+	h.admin = h.member(f.ID("admin"))
+	gamma, err := team.Create(app, h.admin, team.Input{Name: "Gamma", BudgetMode: "monthly", MonthlyLimit: 7000, MonthRule: "reset"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.teams = append(h.teams, gamma.Id)
+	col, _ := app.FindCollectionByNameOrId("touches")
+	for i, cost := range []int{500, 1500, 3000} {
+		r := core.NewRecord(col)
+		r.Load(map[string]any{"name": fmt.Sprintf("Touch %d", i), "cost": cost, "status": "active", "teams": h.teams})
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		h.touches = append(h.touches, r.Id)
+	}
+	for i := range 4 {
+		m, err := member.Create(app, member.NewUser{Email: fmt.Sprintf("extra%d@acme.com", i), Password: testutil.Password,
+			Name: fmt.Sprintf("Extra %d", i), Role: member.RoleMember, TeamID: h.teams[i%3]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.extra = append(h.extra, m.Id)
+	}
+	for m := first; m <= current; m = m.Next() {
+		h.clock = m.Start(time.UTC).Add(time.Hour)
+		// At most 41 steps a month: they must end before the month does, and before now.
+		last := m.End(time.UTC)
+		if m == current {
+			last = now.Add(-time.Minute)
+		}
+		h.stride = last.Sub(h.clock) / 42
+		h.step("run", func() error { _, err := budget.RunMonth(app, m, now, budget.TriggerAdmin, h.admin); return err })
+		for range 25 + h.rnd.IntN(16) {
+			h.randomOperation()
+		}
+	}
+	raw := loadRaw(t, app)
+	srv := testutil.Serve(t, app)
+	for m := first; m <= current; m = m.Next() {
+		checkOverview(t, srv.URL, f, raw, m, h.teams)
+		checkUsage(t, srv.URL, f, raw, m, h.teams)
+	}
+	checkPages(t, srv.URL, f, raw, current, h.teams)
+	return h.done
+}
+
+func (h *history) exec(sql string, p dbx.Params) {
+	h.t.Helper()
+	if _, err := h.app.DB().NewQuery(sql).Bind(p).Execute(); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *history) member(id string) *member.Member {
+	m, err := member.Find(h.app, id)
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+// step runs one operation and moves what it wrote to the next instant of the simulated
+// month: its ledger rows, sends it created and sends it decided.
+func (h *history) step(kind string, op func() error) {
+	h.t.Helper()
+	var lastLedger, lastSend int64
+	_ = h.app.DB().NewQuery("SELECT COALESCE(MAX(rowid), 0) FROM ledger_entries").Row(&lastLedger)
+	_ = h.app.DB().NewQuery("SELECT COALESCE(MAX(rowid), 0) FROM sends").Row(&lastSend)
+	marker := stamp(time.Now().Add(-time.Millisecond))
+	if err := op(); err != nil {
+		return // refused (too little money, not a teammate, …): nothing was written
+	}
+	h.clock = h.clock.Add(time.Duration(1 + h.rnd.Int64N(int64(h.stride))))
+	at := stamp(h.clock)
+	h.exec("UPDATE ledger_entries SET created = {:at} WHERE rowid > {:row}", dbx.Params{"at": at, "row": lastLedger})
+	h.exec("UPDATE sends SET created = {:at}, updated = {:at} WHERE rowid > {:row}", dbx.Params{"at": at, "row": lastSend})
+	h.exec("UPDATE sends SET decided_at = {:at} WHERE decided_at >= {:marker}", dbx.Params{"at": at, "marker": marker})
+	h.done[kind]++
+}
+
+// people are the active users of the company that the operations pick from.
+func (h *history) people() []*member.Member {
+	var ids []string
+	_ = h.app.DB().NewQuery("SELECT id FROM users WHERE status = 'active' AND role IN ('manager', 'member') ORDER BY id").Column(&ids)
+	var out []*member.Member
+	for _, id := range ids {
+		if m := h.member(id); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (h *history) pick(people []*member.Member) *member.Member {
+	return people[h.rnd.IntN(len(people))]
+}
+
+func (h *history) amount(max int) money.Cents { return money.Cents(100 * (1 + h.rnd.IntN(max))) }
+
+func (h *history) randomOperation() {
+	people := h.people()
+	if len(people) < 2 {
+		return
+	}
+	a, b := h.pick(people), h.pick(people)
+	var mates []*member.Member // transfers and requests are between teammates
+	for _, p := range people {
+		if p.Id != a.Id && p.TeamID() != "" && p.TeamID() == a.TeamID() {
+			mates = append(mates, p)
+		}
+	}
+	if len(mates) > 0 && h.rnd.IntN(4) > 0 {
+		b = h.pick(mates)
+	}
+	teamID := h.teams[h.rnd.IntN(len(h.teams))]
+	switch h.rnd.IntN(12) {
+	case 0:
+		h.step("grant", func() error { _, err := budget.GroupGrant(h.app, h.admin, teamID, h.amount(60), "bonus"); return err })
+	case 1:
+		if a.TeamID() != "" {
+			amount := h.amount(30)
+			if h.rnd.IntN(2) == 0 {
+				amount = -min(amount, a.Balance())
+			}
+			h.step("adjust", func() error {
+				return budget.AdjustBalances(h.app, h.admin, a.TeamID(), []budget.Change{{UserID: a.Id, Amount: amount}}, "fix")
+			})
+		}
+	case 2:
+		h.step("transfer", func() error { _, err := transfer.Send(h.app, a, b.Id, h.amount(20), "thanks"); return err })
+	case 3:
+		r, err := transfer.Ask(h.app, a, b.Id, h.amount(20), "please")
+		if err == nil {
+			h.step("request", func() error {
+				if h.rnd.IntN(3) == 0 {
+					_, err := transfer.Decline(h.app, b, r.ID)
+					return err
+				}
+				_, err := transfer.Approve(h.app, b, r.ID)
+				return err
+			})
+		}
+	case 4:
+		h.step("move", func() error {
+			_, err := transfer.AdminMove(h.app, h.admin, a.Id, b.Id, h.amount(15), "rebalance")
+			return err
+		})
+	case 5, 6, 7:
+		h.step("send", func() error {
+			_, err := send.Create(h.app, a, send.Input{TouchID: h.touches[h.rnd.IntN(len(h.touches))], RecipientName: "Client", RecipientEmail: "client@example.com"})
+			return err
+		})
+	case 8, 9:
+		var pending []string
+		_ = h.app.DB().NewQuery("SELECT id FROM sends WHERE status = 'pending' ORDER BY id").Column(&pending)
+		if len(pending) == 0 {
+			return
+		}
+		id := pending[h.rnd.IntN(len(pending))]
+		h.step("decide", func() error {
+			s, err := send.Find(h.app, id)
+			if err != nil {
+				return err
+			}
+			switch h.rnd.IntN(3) {
+			case 0:
+				_, err = send.Approve(h.app, h.admin, id)
+			case 1:
+				_, err = send.Reject(h.app, h.admin, id)
+			default:
+				if sender := h.member(s.SenderID()); sender != nil {
+					_, err = send.Cancel(h.app, sender, id)
+				}
+			}
+			return err
+		})
+	case 10:
+		to := teamID
+		if h.rnd.IntN(4) == 0 {
+			to = ""
+		}
+		h.step("team", func() error { return team.MoveMember(h.app, h.admin, a.Id, to) })
+		if h.rnd.IntN(3) == 0 {
+			rule, mode := []string{"rollover", "reset"}[h.rnd.IntN(2)], []string{"monthly", "one_time"}[h.rnd.IntN(2)]
+			h.exec("UPDATE teams SET month_rule = {:rule}, budget_mode = {:mode}, monthly_limit = 5000 WHERE id = {:id}",
+				dbx.Params{"rule": rule, "mode": mode, "id": teamID})
+		}
+	case 11:
+		if len(h.extra) > 0 {
+			id := h.extra[0]
+			h.extra = h.extra[1:]
+			h.step("delete", func() error { return useradmin.Delete(h.app, h.admin, id, h.admin.Id) })
+		}
+	}
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+
+// raw is the ledger and the sends as plain rows; the expectations are computed from it.
+type raw struct {
+	entries []rawEntry
+	sends   map[string]rawSend
+}
+
+type rawEntry struct {
+	Account string `db:"account"`
+	Team    string `db:"team"`
+	Kind    string `db:"kind"`
+	Amount  int64  `db:"amount"`
+	Ref     string `db:"ref"`
+	Created string `db:"created"`
+}
+
+type rawSend struct {
+	ID        string `db:"id"`
+	Status    string `db:"status"`
+	DecidedAt string `db:"decided_at"`
+}
+
+func loadRaw(t *testing.T, app core.App) raw {
+	var r raw
+	if err := app.DB().NewQuery("SELECT account, team, kind, amount, ref, created FROM ledger_entries").All(&r.entries); err != nil {
+		t.Fatal(err)
+	}
+	var sends []rawSend
+	if err := app.DB().NewQuery("SELECT id, status, COALESCE(decided_at, '') AS decided_at FROM sends").All(&sends); err != nil {
+		t.Fatal(err)
+	}
+	r.sends = map[string]rawSend{}
+	for _, s := range sends {
+		r.sends["send:"+s.ID] = s
+	}
+	return r
+}
+
+// want computes the statement of the entries that match in [start, end) by the words of
+// docs/MONEY.md, without internal/figures.
+func (r raw) want(match func(rawEntry) bool, start, end string) figures.Statement {
+	var s figures.Statement
+	var sent, heldBefore, held int64
+	for _, e := range r.entries {
+		if !match(e) || e.Created >= end {
+			continue
+		}
+		s.Available += money.Cents(e.Amount)
+		if e.Kind == "spend" {
+			snd := r.sends[e.Ref]
+			waiting := func(at string) bool { return snd.Status == "pending" || (snd.DecidedAt != "" && snd.DecidedAt >= at) }
+			if waiting(end) {
+				held -= e.Amount
+			}
+			if e.Created < start && waiting(start) {
+				heldBefore -= e.Amount
+			}
+		}
+		if e.Created < start {
+			s.Opening += money.Cents(e.Amount)
+			continue
+		}
+		switch e.Kind {
+		case "monthly", "grant", "adjust":
+			s.HandedOut += money.Cents(e.Amount)
+		case "transfer_in":
+			s.TransferredIn += money.Cents(e.Amount)
+		case "transfer_out":
+			s.TransferredOut -= money.Cents(e.Amount)
+		case "return":
+			s.Returned -= money.Cents(e.Amount)
+		case "refund":
+			s.Refunded += money.Cents(e.Amount)
+		case "spend":
+			sent -= e.Amount
+		}
+	}
+	s.Held, s.HeldBefore = money.Cents(held), money.Cents(heldBefore)
+	s.Spent = money.Cents(sent) - s.Refunded - s.Held + s.HeldBefore
+	return s
+}
+
+// wentOut is the company's spent by the direct meaning of the word: the cost of the sends
+// that went out in [start, end) — approved then, or sent at once then.
+func (r raw) wentOut(start, end string) money.Cents {
+	var total int64
+	for _, e := range r.entries {
+		snd := r.sends[e.Ref]
+		if e.Kind != "spend" || snd.Status != "sent" {
+			continue
+		}
+		at := e.Created
+		if snd.DecidedAt != "" {
+			at = snd.DecidedAt
+		}
+		if at >= start && at < end {
+			total -= e.Amount
+		}
+	}
+	return money.Cents(total)
+}
+
+func span(m budget.Month) (string, string) {
+	return stamp(m.Start(time.UTC)), stamp(m.End(time.UTC))
+}
+
+func everything(rawEntry) bool { return true }
+
+func ofTeam(id string) func(rawEntry) bool { return func(e rawEntry) bool { return e.Team == id } }
+
+func getJSON(t *testing.T, url string, headers map[string]string, out any) {
+	t.Helper()
+	body := getBody(t, url, headers)
+	if err := json.Unmarshal([]byte(body), out); err != nil {
+		t.Fatalf("%s: %v\n%s", url, err, body)
+	}
+}
+
+func getBody(t *testing.T, url string, headers map[string]string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %s", url, res.StatusCode, b)
+	}
+	return string(b)
+}
+
+func same(t *testing.T, what string, got, want figures.Statement) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
+	}
+	if !got.Balanced() {
+		t.Errorf("%s: %+v does not balance (opening + in − out ≠ available)", what, got)
+	}
+}
+
+func checkOverview(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.Month, teams []string) {
+	var o struct {
+		Figures  figures.Statement `json:"figures"`
+		Previous figures.Statement `json:"previous"`
+		Teams    []struct {
+			ID string `json:"id"`
+			figures.Statement
+		} `json:"teams"`
+	}
+	getJSON(t, base+"/api/tf/overview?month="+string(m), f.AuthHeaders("owner"), &o)
+	start, end := span(m)
+	same(t, "overview "+string(m)+" company", o.Figures, r.want(everything, start, end))
+	pstart, pend := span(m.Prev())
+	same(t, "overview "+string(m)+" previous month", o.Previous, r.want(everything, pstart, pend))
+	if got, want := o.Figures.Spent, r.wentOut(start, end); got != want {
+		t.Errorf("overview %s: spent %v, but the sends that went out in the month cost %v", m, got, want)
+	}
+	for _, row := range o.Teams {
+		same(t, "overview "+string(m)+" team row "+row.ID, row.Statement, r.want(ofTeam(row.ID), start, end))
+	}
+	for _, id := range teams {
+		var one struct {
+			Figures figures.Statement `json:"figures"`
+		}
+		getJSON(t, base+"/api/tf/overview?month="+string(m)+"&team="+id, f.AuthHeaders("admin"), &one)
+		same(t, "overview "+string(m)+" of team "+id, one.Figures, r.want(ofTeam(id), start, end))
+	}
+}
+
+func checkUsage(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.Month, teams []string) {
+	start, end := span(m)
+	for _, id := range teams {
+		var u struct {
+			Teams   []figures.Row `json:"teams"`
+			Members []figures.Row `json:"members"`
+		}
+		getJSON(t, base+"/api/tf/usage?month="+string(m)+"&team="+id, f.AuthHeaders("owner"), &u)
+		if len(u.Teams) != 1 {
+			t.Fatalf("usage %s of %s: %d team rows", m, id, len(u.Teams))
+		}
+		same(t, "usage "+string(m)+" team "+id, u.Teams[0].Statement, r.want(ofTeam(id), start, end))
+		var sum figures.Statement
+		for _, row := range u.Members {
+			account := row.ID
+			same(t, "usage "+string(m)+" member "+row.Email, row.Statement,
+				r.want(func(e rawEntry) bool { return e.Team == id && e.Account == account }, start, end))
+			sum = sum.Add(row.Statement)
+		}
+		if sum != u.Teams[0].Statement {
+			t.Errorf("usage %s of %s: the member rows add up to %+v, the team row is %+v", m, id, sum, u.Teams[0].Statement)
+		}
+	}
+}
+
+func checkPages(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.Month, teams []string) {
+	start, end := span(m)
+	show := func(c money.Cents) string { return money.Format(c, "USD") }
+	for _, id := range teams {
+		page := getBody(t, base+"/teams/"+id, f.CookieHeaders("owner"))
+		w := r.want(ofTeam(id), start, end)
+		for field, c := range map[string]money.Cents{"team-available": w.Available, "team-month-available": w.Available,
+			"team-month-handed-out": w.HandedOut, "team-month-spent": w.Spent, "team-month-held": w.Held, "team-month-opening": w.Opening} {
+			if !strings.Contains(page, `id="`+field+`">`+show(c)+`<`) {
+				t.Errorf("team page %s: want %s = %s", id, field, show(c))
+			}
+		}
+	}
+	page := getBody(t, base+"/money", f.CookieHeaders("owner"))
+	ever := r.want(everything, "0000", stamp(time.Now().Add(time.Hour)))
+	var handed money.Cents
+	for _, e := range r.entries {
+		if e.Kind == "monthly" || e.Kind == "grant" || e.Kind == "adjust" || e.Kind == "return" {
+			handed += money.Cents(e.Amount)
+		}
+	}
+	for field, c := range map[string]money.Cents{"funding-handed-out": handed, "funding-spent": r.wentOut("0000", "9999"),
+		"funding-held": ever.Held, "funding-available": ever.Available} {
+		if !strings.Contains(page, `id="`+field+`">`+show(c)+`<`) {
+			t.Errorf("owner's Money page: want %s = %s", field, show(c))
+		}
+	}
+	for _, key := range []string{"managerA", "memberA", "memberA2", "memberB", "managerB"} {
+		var mine struct {
+			Usage figures.Statement `json:"usage"`
+		}
+		getJSON(t, base+"/api/tf/money/me", f.AuthHeaders(key), &mine)
+		account := f.ID(key)
+		same(t, "money JSON of "+key, mine.Usage, r.want(func(e rawEntry) bool { return e.Account == account }, start, end))
+	}
+}
