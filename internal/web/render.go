@@ -97,6 +97,9 @@ var funcs = template.FuncMap{
 	"badgeClass": func(code any) string { return badgeClass(fmt.Sprint(code)) },
 	"initials":   initials,
 	"photo":      photoURL,
+	// currencies and timeZones are the choices of the company's currency and time zone.
+	"currencies": company.Currencies,
+	"timeZones":  company.TimeZones,
 	"dict":       dict,
 	// chartHeight is the height in px of a horizontal bar chart of n rows.
 	"chartHeight": func(n int) int { return max(180, 44*n+80) },

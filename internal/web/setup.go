@@ -28,7 +28,8 @@ func showSetupPage(e *core.RequestEvent) error {
 	if company.IsSetUp(e.App) {
 		return redirect(e, "/")
 	}
-	return render(e, http.StatusOK, "setup/setup", &setupPage{Page: Page{Title: "Set up Teamfund"}})
+	return render(e, http.StatusOK, "setup/setup", &setupPage{Page: Page{Title: "Set up Teamfund"},
+		Form: company.SetupInput{Currency: company.DefaultCurrency, Timezone: company.DefaultTimezone}})
 }
 
 func setupCompany(e *core.RequestEvent) error {
@@ -39,6 +40,7 @@ func setupCompany(e *core.RequestEvent) error {
 	in := company.SetupInput{
 		CompanyName: f("company_name"), OwnerName: f("owner_name"), Email: f("email"),
 		Password: f("password"), PasswordConfirm: f("password_confirm"), Superuser: f("superuser") == "on",
+		Currency: f("currency"), Timezone: f("timezone"),
 		AppURL: requestOrigin(e),
 	}
 	owner, err := company.Setup(e.App, in)
