@@ -99,8 +99,10 @@ var funcs = template.FuncMap{
 	"photo":      photoURL,
 	// currencies and timeZones are the choices of the company's currency and time zone.
 	"currencies": company.Currencies,
-	"timeZones":  company.TimeZones,
-	"dict":       dict,
+	// tourSteps is the guided tour of a user's role, for the layout (ui/tour.js).
+	"tourSteps": func(u *member.Member) tour { return tourFor(u, false) },
+	"timeZones": company.TimeZones,
+	"dict":      dict,
 	// chartHeight is the height in px of a horizontal bar chart of n rows.
 	"chartHeight": func(n int) int { return max(180, 44*n+80) },
 }
