@@ -11,10 +11,34 @@
     var el = document.getElementById("confirm-modal");
     return el && window.tabler && window.tabler.Modal ? { el: el, ui: window.tabler.Modal.getOrCreateInstance(el) } : null;
   }
+  // A question may name what the form will do: "{to}" is the chosen option's text (or the
+  // typed value) of the form's field "to"; "{amount:money}" formats an amount in the
+  // currency of data-currency on the button ("Move €25.00 from Jonas Becker to Maya Fischer?").
+  function fieldText(form, name) {
+    var field = form && form.elements[name];
+    if (!field) return "";
+    if (field.tagName === "SELECT") return field.selectedIndex >= 0 ? field.options[field.selectedIndex].text.replace(/\s*\([^)]*\)$/, "") : "";
+    return (field.value || "").trim();
+  }
+  function moneyText(typed, currency) {
+    var t = typed.replace(/\s/g, "");
+    if (/^-?\d{1,3}(,\d{3})*(\.\d{1,2})?$/.test(t)) t = t.replace(/,/g, "");
+    else if (/^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$/.test(t) || /^-?\d+,\d{1,2}$/.test(t)) t = t.replace(/\./g, "").replace(",", ".");
+    var n = Number(t);
+    if (!t || isNaN(n) || !currency) return typed;
+    try { return new Intl.NumberFormat("en", { style: "currency", currency: currency }).format(n); } catch (e) { return typed; }
+  }
+  function question(trigger) {
+    var form = trigger.form || trigger.closest("form");
+    return trigger.getAttribute("data-confirm").replace(/\{(\w+)(:money)?\}/g, function (_, name, money) {
+      var text = fieldText(form, name);
+      return money ? moneyText(text, trigger.getAttribute("data-currency")) : text;
+    });
+  }
   function ask(m, trigger) {
     var danger = trigger.matches(".btn-danger, .btn-outline-danger, [data-confirm-danger]");
     var accept = m.el.querySelector("[data-confirm-accept]");
-    m.el.querySelector("#confirm-message").textContent = trigger.getAttribute("data-confirm");
+    m.el.querySelector("#confirm-message").textContent = question(trigger);
     accept.textContent = trigger.getAttribute("data-confirm-ok") || (trigger.textContent || "").trim() || "Confirm";
     accept.className = "btn w-100 " + (danger ? "btn-danger" : "btn-primary");
     m.el.querySelector(".modal-status").hidden = !danger;
@@ -30,9 +54,12 @@
     }
     ev.preventDefault();
     ev.stopImmediatePropagation();
+    // The form is checked first: the question comes only once there is something to confirm.
+    var form = trigger.form;
+    if (form && trigger.type === "submit" && !trigger.hasAttribute("formnovalidate") && !form.reportValidity()) return;
     var m = modal();
     if (!m) { // Tabler failed to load: the browser's own dialog still protects the action.
-      if (window.confirm(trigger.getAttribute("data-confirm"))) { trigger.dataset.confirmed = "1"; trigger.click(); }
+      if (window.confirm(question(trigger))) { trigger.dataset.confirmed = "1"; trigger.click(); }
       return;
     }
     // Bootstrap ignores show() while the dialog fades out; ask again once it has closed.
@@ -70,6 +97,47 @@
       queued = null;
       ask(modal(), next);
     }
+  });
+
+  // Submitting: the button shows a spinner and the form is not sent twice. The button is
+  // not disabled (a disabled submitter drops its name=value, which bulk actions need); a
+  // second submit is stopped instead. HTMX forms get it back after their request, every
+  // form when the page comes back from the browser's history.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if ((form.method || "").toLowerCase() !== "post") return;
+    if (form.dataset.submitting === "1") {
+      ev.preventDefault();
+      return;
+    }
+    var htmx = form.hasAttribute("hx-post") || form.closest("[hx-post]");
+    if (ev.defaultPrevented && !htmx) return;
+    form.dataset.submitting = "1";
+    var button = ev.submitter || form.querySelector("[type=submit]");
+    if (button) {
+      button.classList.add("is-submitting");
+      button.setAttribute("aria-disabled", "true");
+      var spin = document.createElement("span");
+      spin.className = "spinner-border spinner-border-sm me-2";
+      spin.setAttribute("aria-hidden", "true");
+      spin.setAttribute("data-submit-spinner", "");
+      button.prepend(spin);
+    }
+  });
+  function submitDone(form) {
+    delete form.dataset.submitting;
+    form.querySelectorAll(".is-submitting").forEach(function (b) {
+      b.classList.remove("is-submitting");
+      b.removeAttribute("aria-disabled");
+    });
+    form.querySelectorAll("[data-submit-spinner]").forEach(function (s) { s.remove(); });
+  }
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form");
+    if (form) submitDone(form);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(submitDone);
   });
 
   // Bulk selection: inside [data-bulk], checkboxes with data-bulk-item select rows; the

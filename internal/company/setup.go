@@ -22,6 +22,8 @@ type SetupInput struct {
 	Email           string
 	Password        string
 	PasswordConfirm string
+	Currency        string // ISO 4217 code; "" = DefaultCurrency
+	Timezone        string // IANA name; "" = DefaultTimezone
 	Superuser       bool   // also create a dashboard superuser with the same credentials
 	AppURL          string // where people reach Teamfund (scheme://host), used in mailed links
 	Token           string // the one-time setup link's secret (NewSetupToken)
@@ -32,6 +34,13 @@ func (in *SetupInput) Validate() error {
 	in.CompanyName = strings.TrimSpace(in.CompanyName)
 	in.OwnerName = strings.TrimSpace(in.OwnerName)
 	in.Email = member.NormalizeEmail(in.Email)
+	in.Currency, in.Timezone = strings.ToUpper(strings.TrimSpace(in.Currency)), strings.TrimSpace(in.Timezone)
+	if in.Currency == "" {
+		in.Currency = DefaultCurrency
+	}
+	if in.Timezone == "" {
+		in.Timezone = DefaultTimezone
+	}
 	emailErr := validation.Validate(in.Email, validation.Required, validation.Length(3, 254), is.EmailFormat)
 	if emailErr == nil {
 		// Look-alike addresses (invisible characters, mixed alphabets) are refused here too.
@@ -40,6 +49,8 @@ func (in *SetupInput) Validate() error {
 		}
 	}
 	return validation.Errors{
+		"currency":         validation.Validate(in.Currency, validation.By(validCurrency)),
+		"timezone":         validation.Validate(in.Timezone, validation.By(validTimezone)),
 		"company_name":     validation.Validate(in.CompanyName, validation.Required, validation.RuneLength(1, 100)),
 		"owner_name":       validation.Validate(in.OwnerName, validation.Required, validation.RuneLength(1, 100)),
 		"email":            emailErr,
@@ -68,8 +79,8 @@ func Setup(app core.App, in SetupInput) (*member.Member, error) {
 		}
 		c := core.NewRecord(col)
 		c.Set("name", in.CompanyName)
-		c.Set("currency", DefaultCurrency)
-		c.Set("timezone", DefaultTimezone)
+		c.Set("currency", in.Currency)
+		c.Set("timezone", in.Timezone)
 		c.Set("invite_ttl_hours", DefaultInviteTTLHours)
 		c.Set("domain", EmailDomain(in.Email))
 		if err := tx.Save(c); err != nil {

@@ -135,7 +135,17 @@ func ensureCompany(tx core.App, opt Options, res *Result) (*member.Member, error
 		if err != nil || len(owners) == 0 {
 			return nil, fmt.Errorf("finding the owner: %w", err)
 		}
-		return member.Wrap(owners[0]), nil
+		owner := member.Wrap(owners[0])
+		// The owner keeps the password chosen at setup; a demo admin gets the demo password,
+		// so the printed logins include one for the company-wide pages.
+		admin, err := member.Create(tx, member.NewUser{Email: "admin@northwind.example", Password: opt.Password,
+			Name: "Adam Admin", Role: member.RoleAdmin})
+		if err != nil {
+			return nil, fmt.Errorf("creating the demo admin: %w", err)
+		}
+		res.Users++
+		res.Logins = append(res.Logins, owner.Email()+" (owner; the password chosen at setup)", admin.Email()+" (admin)")
+		return owner, nil
 	}
 	col, err := tx.FindCollectionByNameOrId(company.Collection)
 	if err != nil {

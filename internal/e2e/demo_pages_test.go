@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/company"
 	"teamfund/internal/e2e"
 )
 
@@ -70,4 +71,31 @@ func TestDemoDataPagesFit(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestDemoAfterSetupPrintsTheOwnerAndAnAdminLogin: on a company set up through the first-run
+// form, `teamfund demo` (the built binary) names the owner's login and adds an admin whose
+// printed login and password work on the sign-in page.
+func TestDemoAfterSetupPrintsTheOwnerAndAnAdminLogin(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	if out, err := exec.Command(e2e.Binary(t), "migrate", "up", "--dir", dir).CombinedOutput(); err != nil {
+		t.Fatalf("migrate up: %v\n%s", err, out)
+	}
+	(&e2e.Server{DataDir: dir}).Seed(t, func(app core.App) error {
+		_, err := company.Setup(app, company.SetupInput{CompanyName: "Acme GmbH", OwnerName: "Olivia Owner",
+			Email: "olivia@acme.example", Password: "owner-password", PasswordConfirm: "owner-password"})
+		return err
+	})
+	out, err := exec.Command(e2e.Binary(t), "demo", "--dir", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("teamfund demo: %v\n%s", err, out)
+	}
+	for _, want := range []string{`(password "demo-password")`, "olivia@acme.example (owner", "admin@northwind.example (admin)"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("teamfund demo after setup does not print %q:\n%s", want, out)
+		}
+	}
+	s := e2e.StartOn(t, dir)
+	ctx := s.NewBrowser(t)
+	e2e.LoginAs(t, ctx, s, "admin@northwind.example", "demo-password")
 }

@@ -73,3 +73,53 @@ func openUserMenu(t *testing.T, ctx context.Context) {
 		if (toggle) toggle.click();
 	})()`), chromedp.WaitVisible(css(`[data-tour-start]`)))
 }
+
+// TestTourGoesToEachPageAndResumes: a manager's tour opens the page each step talks about
+// (Approvals after the dashboard's steps); closed there with ×, it keeps its place, and
+// the user menu's "Resume the tour" on another page goes back to that step. A member's
+// tour takes other steps.
+func TestTourGoesToEachPageAndResumes(t *testing.T) {
+	s := e2e.Start(t)
+	f := testutil.Fixtures(t)
+	s.Seed(t, func(app core.App) error {
+		_, err := app.DB().NewQuery("UPDATE users SET tour_seen = '' WHERE id = {:id}").Bind(map[string]any{"id": f.ID("managerA")}).Execute()
+		return err
+	})
+	ctx := s.NewBrowser(t)
+	e2e.Login(t, ctx, s, "managerA")
+	title := func(want string) {
+		t.Helper()
+		waitUntil(t, ctx, `document.querySelector(".driver-popover-title")?.textContent === "`+want+`"`)
+	}
+	title("Your balance")
+	e2e.Do(t, ctx, chromedp.Click(css(`.driver-popover-next-btn`)))
+	title("Send a touch")
+	e2e.Do(t, ctx, chromedp.Click(css(`.driver-popover-next-btn`)))
+	waitUntil(t, ctx, onPage("/approvals/sends"))
+	title("Approvals")
+	e2e.Screenshot(t, ctx, "guided-tour-4-manager-on-approvals")
+
+	e2e.Do(t, ctx, chromedp.Click(css(`.driver-popover-close-btn`)))
+	waitUntil(t, ctx, `!document.querySelector(".driver-popover")`)
+	e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/sends"), chromedp.WaitVisible(css(`main`)))
+	openUserMenu(t, ctx)
+	if label := e2e.Text(t, ctx, `[data-tour-start]`); !strings.Contains(label, "Resume the tour") {
+		t.Errorf("the user menu offers %q after the tour was closed half-way, want Resume the tour", label)
+	}
+	e2e.Do(t, ctx, chromedp.Click(css(`[data-tour-start]`)))
+	waitUntil(t, ctx, onPage("/approvals/sends"))
+	title("Approvals")
+	e2e.Do(t, ctx, chromedp.Click(css(`.driver-popover-next-btn`)))
+	waitUntil(t, ctx, onPage("/invites"))
+	title("Invites")
+	e2e.Screenshot(t, ctx, "guided-tour-5-manager-resumed-on-invites")
+	e2e.Do(t, ctx, chromedp.Click(css(`.tf-tour-skip`)))
+	waitUntil(t, ctx, `!document.querySelector(".driver-popover")`)
+
+	member := s.NewBrowser(t)
+	e2e.Login(t, member, s, "memberA")
+	pages := e2e.Get(t, member, chromedp.Evaluate[[]string](`JSON.parse(document.getElementById("tour-steps").textContent).steps.map(s => s.page)`))
+	if got := strings.Join(pages, " "); got != "/ / /money /sends /ledger " {
+		t.Errorf("the member's tour visits %q, want the dashboard, money, sends and ledger, then the menu", got)
+	}
+}

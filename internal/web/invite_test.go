@@ -197,7 +197,14 @@ func TestInvitePages(t *testing.T) {
 		{
 			Name:   "admin filters invites by status",
 			Method: http.MethodGet, URL: "/invites?status=revoked", Headers: f.CookieHeaders("admin"), TestAppFactory: inviteApp,
-			ExpectedStatus: 200, ExpectedContent: []string{"No invites match."}, NotExpectedContent: []string{"pending.a@acme.com"},
+			ExpectedStatus: 200, ExpectedContent: []string{"No invites match these filters", "Show every invite"},
+			NotExpectedContent: []string{"pending.a@acme.com"},
+		},
+		{
+			Name:   "a company without invites is told how to send the first one, not that none match",
+			Method: http.MethodGet, URL: "/invites", Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: 200, ExpectedContent: []string{"No invites yet", "Invite someone by email"},
+			NotExpectedContent: []string{"match"},
 		},
 		{
 			Name:   "a bulk action with nothing selected keeps the admin on the invites page with a message",

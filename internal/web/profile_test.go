@@ -206,6 +206,14 @@ func TestProfilePhoto(t *testing.T) {
 	if !bytes.Contains(profile, []byte(strings.ReplaceAll(photoPath, "&", "&amp;"))) {
 		t.Errorf("the profile page does not show the photo %s", photoPath)
 	}
+	// Lists of people show the face next to the name: the users table (its paged query
+	// reads the photo too) and the team's member table, for a teammate.
+	for _, view := range []struct{ viewer, path string }{{"admin", "/users"}, {"managerA", "/users?team=" + f.ID("alpha")},
+		{"memberA2", "/teams/" + f.ID("alpha")}} {
+		if _, _, b := page(view.viewer, view.path); !bytes.Contains(b, []byte(strings.ReplaceAll(photoPath, "&", "&amp;"))) {
+			t.Errorf("%s as %s does not show the photo %s", view.path, view.viewer, photoPath)
+		}
+	}
 	for _, viewer := range []string{"memberA", "memberA2", "managerA", "admin"} {
 		status, ctype, b := page(viewer, photoPath)
 		if status != http.StatusOK || ctype != "image/png" {

@@ -111,6 +111,11 @@ var funcs = template.FuncMap{
 	},
 	// min100 caps a percentage for the width of a progress bar (a team may use more than its budget).
 	"min100": func(n int) int { return max(0, min(n, 100)) },
+	// currencies and timeZones are the choices of the company's currency and time zone.
+	"currencies": company.Currencies,
+	// tourSteps is the guided tour of a user's role, for the layout (ui/tour.js).
+	"tourSteps": func(u *member.Member) tour { return tourFor(u, false) },
+	"timeZones": company.TimeZones,
 	// chartHeight is the height in px of a horizontal bar chart of n rows.
 	"chartHeight": func(n int) int { return max(180, 44*n+80) },
 }

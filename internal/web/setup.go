@@ -56,6 +56,7 @@ func setupCompany(e *core.RequestEvent) error {
 	in := company.SetupInput{
 		CompanyName: f("company_name"), OwnerName: f("owner_name"), Email: f("email"),
 		Password: f("password"), PasswordConfirm: f("password_confirm"), Superuser: f("superuser") == "on",
+		Currency: f("currency"), Timezone: f("timezone"),
 		AppURL: requestOrigin(e), Token: f("token"),
 	}
 	if !company.ValidSetupToken(e.App, in.Token) {

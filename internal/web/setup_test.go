@@ -62,12 +62,41 @@ func TestFirstRunSetup(t *testing.T) {
 			AfterTestFunc:   testutil.ExpectLocation("/setup"),
 		},
 		{
-			Name:            "setup form is shown through the setup link on an empty install",
-			Method:          http.MethodGet,
-			URL:             "/setup?token=" + testutil.SetupToken,
-			TestAppFactory:  testutil.NewEmptyAppWithSetupLink,
-			ExpectedStatus:  http.StatusOK,
-			ExpectedContent: []string{`name="company_name"`, `name="csrf_token"`, `name="token" value="` + testutil.SetupToken + `"`},
+			Name:           "setup form is shown through the setup link on an empty install",
+			Method:         http.MethodGet,
+			URL:            "/setup?token=" + testutil.SetupToken,
+			TestAppFactory: testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`name="company_name"`, `name="csrf_token"`, `name="token" value="` + testutil.SetupToken + `"`,
+				`name="currency" type="text" value="USD" maxlength="3" list="currency-list"`, `<option value="EUR">`,
+				`name="timezone" type="text" value="UTC" list="timezone-list"`, `<option value="Europe/Berlin">`},
+		},
+		{
+			Name:   "setup keeps the chosen currency and time zone",
+			Method: http.MethodPost, URL: "/setup",
+			Body: form(url.Values{"company_name": {"Acme GmbH"}, "owner_name": {"Olivia"}, "email": {"olivia@acme.de"},
+				"password": {"password123"}, "password_confirm": {"password123"}, "currency": {"eur"}, "timezone": {"Europe/Berlin"}, "token": {testutil.SetupToken}}),
+			Headers: guestForm(), TestAppFactory: testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				c, err := app.FindFirstRecordByFilter("company", "id != ''")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.GetString("currency") != "EUR" || c.GetString("timezone") != "Europe/Berlin" {
+					t.Errorf("company has %s / %s, want EUR / Europe/Berlin", c.GetString("currency"), c.GetString("timezone"))
+				}
+			},
+		},
+		{
+			Name:   "setup refuses a currency without cents and an unknown time zone, naming both fields",
+			Method: http.MethodPost, URL: "/setup",
+			Body: form(url.Values{"company_name": {"Acme"}, "owner_name": {"Olivia"}, "email": {"olivia@acme.com"},
+				"password": {"password123"}, "password_confirm": {"password123"}, "currency": {"JPY"}, "timezone": {"Mars/Olympus"}, "token": {testutil.SetupToken}}),
+			Headers: guestForm(), TestAppFactory: testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus:  http.StatusUnprocessableEntity,
+			ExpectedContent: []string{"two decimals", "not a known time zone", `value="Mars/Olympus"`},
+			ExpectedEvents:  map[string]int{"*": 0},
 		},
 		{
 			Name:               "a guest without the setup link sees no form on an empty install",

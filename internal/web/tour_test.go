@@ -24,20 +24,23 @@ func TestGuidedTour(t *testing.T) {
 	}
 	scenarios := []tests.ApiScenario{
 		{
-			Name:   "a member's first dashboard starts the member tour: balance, send, money, sends, menu",
+			Name:   "a member's first dashboard starts the member tour: balance and send here, then the money, sends and ledger pages, then the menu",
 			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("memberA"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: 200, ExpectedContent: []string{`id="tour-data"`, `"autostart":true`, `"#balance"`, `"#send-action"`, `"#money-action"`, `[data-tour-start]`, "vendor/driver-1.8.0.iife.js"},
-			NotExpectedContent: []string{`/approvals/sends\"`, `"#allocate-action"`},
+			ExpectedStatus: 200, ExpectedContent: []string{`id="tour-data"`, `id="tour-steps"`, `"autostart":true`, `"#balance"`, `"#send-action"`,
+				`"page":"/money"`, `"page":"/sends"`, `"page":"/ledger"`, `[data-tour-start]`, "vendor/driver-1.8.0.iife.js"},
+			NotExpectedContent: []string{`"page":"/approvals/sends"`, `"page":"/money/admin"`},
 		},
 		{
-			Name:   "a manager's tour points at approvals, invites and usage",
+			Name:   "a manager's tour goes to the approvals, invites and usage pages",
 			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: 200, ExpectedContent: []string{`"autostart":true`, `a[href=\"/approvals/sends\"]`, `a[href=\"/invites\"]`, `a[href=\"/usage\"]`},
+			ExpectedStatus: 200, ExpectedContent: []string{`"autostart":true`, `"page":"/approvals/sends"`, `"page":"/invites"`, `"page":"/usage"`},
+			NotExpectedContent: []string{`"page":"/money/admin"`, `"page":"/settings"`},
 		},
 		{
-			Name:   "an admin's tour points at the budgets action, which the dashboard shows",
+			Name:   "an admin's tour goes to the budgets form on the money administration page, not to the owner's settings",
 			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
-			ExpectedStatus: 200, ExpectedContent: []string{`"#allocate-action"`, `id="allocate-action"`},
+			ExpectedStatus: 200, ExpectedContent: []string{`"page":"/money/admin","element":"#allocate-form"`, `"page":"/users"`},
+			NotExpectedContent: []string{`"page":"/settings"`},
 		},
 		{
 			Name:   "a member who skipped the tour does not get it by itself again",
