@@ -22,6 +22,7 @@ import (
 	"teamfund/internal/send"
 	"teamfund/internal/sso"
 	"teamfund/internal/team"
+	"teamfund/internal/telemetry"
 	"teamfund/internal/touch"
 	"teamfund/internal/transfer"
 	"teamfund/internal/useradmin"
@@ -178,6 +179,7 @@ func apiError(e *core.RequestEvent, err error) error {
 	}
 	if status == http.StatusInternalServerError {
 		e.App.Logger().Error("api request failed", slog.String("path", e.Request.URL.Path), slog.Any("error", err))
+		telemetry.Log.Error("api request failed", slog.String("request_id", requestID(e)), slog.String("path", e.Request.URL.Path), slog.Any("error", err))
 		return e.InternalServerError("", nil)
 	}
 	return e.Error(status, msg, nil)

@@ -22,9 +22,11 @@ func Register(app core.App) {
 	bindRecordsAPIRules(app)
 	bindDashboardAudit(app)
 	bindAuthGuards(app)
+	countAPILoginFailures(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		announceSetupLink(se)
+		bindObserveRoutes(se)
 		se.Router.Bind(htmlLimitErrors())
 		se.Router.Bind(loadSessionCookie())
 		se.Router.Bind(dropInactiveAuth())
