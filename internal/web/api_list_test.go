@@ -18,7 +18,7 @@ import (
 var listRoutes = map[string]bool{
 	"/api/tf/audit": true, "/api/tf/invites": true, "/api/tf/invite-keys": true, "/api/tf/leave-requests": true,
 	"/api/tf/ledger": true, "/api/tf/outbox": true, "/api/tf/sends": true, "/api/tf/approvals/sends": true,
-	"/api/tf/teams": true, "/api/tf/touches": true, "/api/tf/users": true,
+	"/api/tf/teams": true, "/api/tf/touches": true, "/api/tf/users": true, "/api/tf/api-keys": true,
 }
 
 // webhookLists belong to the webhooks work, which pages them in its own branch; they join

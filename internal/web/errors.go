@@ -8,6 +8,7 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
@@ -172,6 +173,10 @@ func pageError(e *core.RequestEvent, err error) error {
 
 // apiError returns err as PocketBase's JSON error shape; validation errors name their fields.
 func apiError(e *core.RequestEvent, err error) error {
+	var routed *router.ApiError
+	if errors.As(err, &routed) {
+		return routed // already an answer, e.g. a hook's refusal from inside a save
+	}
 	status, msg := statusOf(err)
 	var verrs validation.Errors
 	if errors.As(err, &verrs) {

@@ -23,11 +23,13 @@ func Register(app core.App) {
 	bindDashboardAudit(app)
 	bindAuthGuards(app)
 	countAPILoginFailures(app)
+	guardKeyUsers(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		announceSetupLink(se)
 		bindObserveRoutes(se)
 		se.Router.Bind(htmlLimitErrors())
+		se.Router.Bind(loadAPIKey())
 		se.Router.Bind(loadSessionCookie())
 		se.Router.Bind(dropInactiveAuth())
 		se.Router.BindFunc(securityHeaders)
@@ -65,6 +67,7 @@ func Register(app core.App) {
 		bindTourRoutes(pages)
 		bindLeaveRoutes(pages, api)
 		bindAuditRoutes(pages, api)
+		bindAPIKeyRoutes(api)
 		return se.Next()
 	})
 }
