@@ -27,11 +27,13 @@ import (
 //	GET /metrics              Prometheus metrics (loopback, or Bearer TEAMFUND_METRICS_TOKEN)
 //	GET /api/tf/health/live   the process answers (liveness)
 //	GET /api/tf/health/ready  migrations applied and the database answers (readiness)
+//	GET /api/tf/openapi.json  the OpenAPI 3.1 description of /api/tf (see openapi.go)
 func bindObserveRoutes(se *core.ServeEvent) {
 	se.Router.Bind(logRequests())
 	se.Router.GET("/metrics", serveMetrics)
 	se.Router.GET("/api/tf/health/live", healthLive)
 	se.Router.GET("/api/tf/health/ready", healthReady)
+	se.Router.GET("/api/tf/openapi.json", serveOpenAPI)
 }
 
 // requestIDKey is where the request id waits in the request store for other log lines.
