@@ -125,8 +125,8 @@ func buildOpenAPI() map[string]any {
 			"tags":        []string{r.tag},
 			"description": "Needs: " + r.role + ".",
 			"responses": map[string]any{
-				"200":     map[string]any{"description": "Done.", "content": jsonContent(responseSchema(r))},
-				"default": errorRef,
+				"200": map[string]any{"description": "Done.", "content": jsonContent(responseSchema(r))},
+				"4XX": errorRef,
 			},
 		}
 		if r.role == "public" {
