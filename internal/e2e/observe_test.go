@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"teamfund/internal/e2e"
 )
 
@@ -60,4 +62,14 @@ func TestTheBinaryLogsEachRequestAsAJSONLineWithItsRequestID(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+func TestTheAPIReferenceRendersUnderTheCSP(t *testing.T) {
+	s := e2e.Start(t)
+	ctx := s.NewBrowser(t)
+	e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/api-docs"), chromedp.WaitVisible(chromedp.CSS(`#redoc h1`)))
+	if got := e2e.Text(t, ctx, "#redoc"); !strings.Contains(got, "List teams") || !strings.Contains(got, "/api/tf/sends") {
+		t.Errorf("reference lacks the routes:\n%.500s", got)
+	}
+	e2e.Screenshot(t, ctx, "api-docs")
 }

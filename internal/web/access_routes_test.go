@@ -37,8 +37,8 @@ var routeAccess = map[string]level{
 	"GET /auth/oauth2/{provider}": public, "GET /auth/oauth2/callback": public,
 	"GET /api/tf/me": user, "GET /events": user,
 	"GET /metrics": public /* loopback here; remote callers need a token */, "GET /api/tf/health/live": public, "GET /api/tf/health/ready": public,
-	"GET /api/tf/openapi.json": public,
-	"GET /profile":             user, "POST /profile": user, "POST /profile/password": user, "GET /users/{id}/photo": user,
+	"GET /api/tf/openapi.json": public, "GET /api-docs": public,
+	"GET /profile": user, "POST /profile": user, "POST /profile/password": user, "GET /users/{id}/photo": user,
 	"POST /tour/seen": user,
 
 	"GET /teams": user, "POST /teams": admin, "GET /teams/{id}": user, "POST /teams/{id}": manager,

@@ -28,12 +28,14 @@ import (
 //	GET /api/tf/health/live   the process answers (liveness)
 //	GET /api/tf/health/ready  migrations applied and the database answers (readiness)
 //	GET /api/tf/openapi.json  the OpenAPI 3.1 description of /api/tf (see openapi.go)
+//	GET /api-docs             its readable reference (Redoc)
 func bindObserveRoutes(se *core.ServeEvent) {
 	se.Router.Bind(logRequests())
 	se.Router.GET("/metrics", serveMetrics)
 	se.Router.GET("/api/tf/health/live", healthLive)
 	se.Router.GET("/api/tf/health/ready", healthReady)
 	se.Router.GET("/api/tf/openapi.json", serveOpenAPI)
+	se.Router.GET("/api-docs", showAPIDocs)
 }
 
 // requestIDKey is where the request id waits in the request store for other log lines.
