@@ -59,6 +59,7 @@ var routeAccess = map[string]level{
 	"GET /approvals/leave": manager, "POST /approvals/leave/{id}/approve": manager, "POST /approvals/leave/{id}/decline": manager,
 	"GET /api/tf/leave-requests": user /* members see their own */, "POST /api/tf/leave-requests/{id}/approve": manager, "POST /api/tf/leave-requests/{id}/decline": manager,
 	"GET /audit": admin, "GET /api/tf/audit": admin,
+	"GET /settings/api-keys": admin, "POST /settings/api-keys": admin, "POST /settings/api-keys/{id}/revoke": admin,
 	"GET /api/tf/api-keys": admin, "POST /api/tf/api-keys": admin, "POST /api/tf/api-keys/{id}/revoke": admin,
 
 	"GET /invites": manager, "POST /invites": manager, "POST /invites/bulk": manager, "POST /invites/{id}/{action}": manager,

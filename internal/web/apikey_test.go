@@ -165,3 +165,21 @@ func TestKeyManagementIsForTheOwnerAndAdmins(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+func TestAPIKeysPage(t *testing.T) {
+	f := testutil.Fixtures(t)
+	scenarios := []tests.ApiScenario{
+		{Name: "an admin sees the key page in the menu", Method: "GET", URL: "/settings/api-keys", Headers: f.CookieHeaders("admin"),
+			ExpectedStatus: 200, ExpectedContent: []string{`id="api-key-form"`, `href="/settings/api-keys"`, "No API keys yet"}},
+		{Name: "an admin creates a key and sees it once", Method: "POST", URL: "/settings/api-keys", Headers: f.FormHeaders("admin"),
+			Body: strings.NewReader("name=CRM+sync&role=readonly&csrf_token=" + f.CSRFToken("admin")), ExpectedStatus: 201,
+			ExpectedContent: []string{`id="api-key-value">tfk_`, "CRM sync", "Never"}},
+		{Name: "a key without a name stays on the form with the reason", Method: "POST", URL: "/settings/api-keys", Headers: f.FormHeaders("admin"),
+			Body: strings.NewReader("name=&role=readonly&csrf_token=" + f.CSRFToken("admin")), ExpectedStatus: 422,
+			ExpectedContent: []string{"is-invalid", "invalid-feedback"}, NotExpectedContent: []string{"api-key-value"}},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = testutil.NewApp
+		s.Test(t)
+	}
+}

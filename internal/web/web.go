@@ -68,6 +68,7 @@ func Register(app core.App) {
 		bindLeaveRoutes(pages, api)
 		bindAuditRoutes(pages, api)
 		bindAPIKeyRoutes(api)
+		bindAPIKeyPages(pages)
 		return se.Next()
 	})
 }
