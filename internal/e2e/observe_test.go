@@ -73,3 +73,30 @@ func TestTheAPIReferenceRendersUnderTheCSP(t *testing.T) {
 	}
 	e2e.Screenshot(t, ctx, "api-docs")
 }
+
+func TestAnAdminCreatesAnAPIKeyOnItsPage(t *testing.T) {
+	s := e2e.Start(t)
+	ctx := s.NewBrowser(t)
+	e2e.Login(t, ctx, s, "admin")
+	e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/settings/api-keys"), chromedp.WaitVisible(chromedp.CSS(`#api-key-form`)),
+		chromedp.SendKeys(chromedp.CSS(`#api-key-name`), "A forty character name for the CRM sync!"),
+		chromedp.Click(chromedp.CSS(`#api-key-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#api-key-value`)))
+	secret := e2e.Text(t, ctx, "#api-key-value")
+	if !strings.HasPrefix(secret, "tfk_") {
+		t.Fatalf("shown key %q", secret)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/tf/me", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("the new key: got %d on /api/tf/me", res.StatusCode)
+	}
+	e2e.Screenshot(t, ctx, "api-keys-1280")
+	e2e.Do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(s.URL+"/settings/api-keys"), chromedp.WaitVisible(chromedp.CSS(`#api-keys`)))
+	e2e.Screenshot(t, ctx, "api-keys-390")
+}
