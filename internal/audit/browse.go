@@ -99,10 +99,34 @@ func List(app core.App, f Filter, loc *time.Location) (Page, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	q := app.DB().Select("id", "actor", "actor_email", "action", "target_type", "target_id", "target_label",
+	q := filtered(app, f, loc).Select("id", "actor", "actor_email", "action", "target_type", "target_id", "target_label",
 		"COALESCE(before, '') AS before", "COALESCE(after, '') AS after", "created").
-		From(Collection).OrderBy("created DESC", "id DESC").
+		OrderBy("created DESC", "id DESC").
 		Limit(int64(f.PerPage + 1)).Offset(int64((f.Page - 1) * f.PerPage))
+	out := Page{Page: f.Page, Rows: []Row{}}
+	if err := q.All(&out.Rows); err != nil {
+		return out, err
+	}
+	if len(out.Rows) > f.PerPage {
+		out.HasNext = true
+		out.Rows = out.Rows[:f.PerPage]
+	}
+	return out, nil
+}
+
+// Count is the number of entries f selects, for the API's totalItems.
+func Count(app core.App, f Filter, loc *time.Location) (int, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	var n int
+	err := filtered(app, f, loc).Select("COUNT(*)").Row(&n)
+	return n, err
+}
+
+// filtered is the query of the entries f selects, without columns, order or paging.
+func filtered(app core.App, f Filter, loc *time.Location) *dbx.SelectQuery {
+	q := app.DB().Select().From(Collection)
 	if f.Actor != "" {
 		q = q.AndWhere(dbx.NewExp("(actor = {:actor} OR lower(actor_email) = {:actor})", dbx.Params{"actor": f.Actor}))
 	}
@@ -125,15 +149,7 @@ func List(app core.App, f Filter, loc *time.Location) (Page, error) {
 		day, _ := time.ParseInLocation("2006-01-02", f.To, loc)
 		q = q.AndWhere(dbx.NewExp("created < {:to}", dbx.Params{"to": dbTime(day.AddDate(0, 0, 1))}))
 	}
-	out := Page{Page: f.Page, Rows: []Row{}}
-	if err := q.All(&out.Rows); err != nil {
-		return out, err
-	}
-	if len(out.Rows) > f.PerPage {
-		out.HasNext = true
-		out.Rows = out.Rows[:f.PerPage]
-	}
-	return out, nil
+	return q
 }
 
 // dbTime formats t like PocketBase stores datetimes (UTC, sortable as text).

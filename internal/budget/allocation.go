@@ -7,6 +7,7 @@ package budget
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/realtime"
+	"teamfund/internal/telemetry"
 	"teamfund/internal/webhook"
 )
 
@@ -142,8 +144,11 @@ func RunMonth(app core.App, month Month, now time.Time, trigger string, actor *m
 			After: map[string]any{"entries": run.Entries, "total": int64(run.Total), "trigger": trigger}})
 	})
 	if err != nil {
+		telemetry.Log.Error("allocation run failed", slog.String("month", string(month)), slog.String("trigger", trigger), slog.Any("error", err))
 		return Run{}, err
 	}
+	telemetry.Log.Info("allocation run", slog.String("month", string(month)), slog.String("trigger", trigger),
+		slog.Int("entries", run.Entries), slog.Int64("total", int64(run.Total)))
 	if run.Entries > 0 {
 		realtime.NotifyAll(app, realtime.BalanceChanged)
 	}

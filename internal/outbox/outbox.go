@@ -21,6 +21,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/cronjob"
+	"teamfund/internal/telemetry"
 )
 
 // Collection holds the stored messages.
@@ -136,6 +137,8 @@ func Deliver(app core.App, ids ...string) (failed int) {
 		if err := app.SaveNoValidate(r); err != nil {
 			app.Logger().Error("outbox: cannot record delivery", slog.String("id", id), slog.Any("error", err))
 		}
+		telemetry.Log.Info("mail delivery", slog.String("id", id), slog.String("kind", r.GetString("kind")),
+			slog.String("delivery", r.GetString("delivery")), slog.Int("attempt", attempts), slog.String("error", r.GetString("error")))
 	}
 	return failed
 }

@@ -37,6 +37,8 @@ var routeAccess = map[string]level{
 	"GET /auth/oauth2/{provider}": public, "GET /auth/oauth2/callback": public,
 	"GET /api/tf/me": user, "GET /events": user,
 	"GET /api/tf/overview": manager, "POST /overview/checklist/dismiss": admin, "GET /people/search": manager,
+	"GET /metrics": public /* loopback here; remote callers need a token */, "GET /api/tf/health/live": public, "GET /api/tf/health/ready": public,
+	"GET /api/tf/openapi.json": public, "GET /api-docs": public,
 	"GET /profile": user, "POST /profile": user, "POST /profile/password": user, "GET /users/{id}/photo": user,
 	"POST /tour/seen": user,
 
@@ -58,6 +60,8 @@ var routeAccess = map[string]level{
 	"GET /approvals/leave": manager, "POST /approvals/leave/{id}/approve": manager, "POST /approvals/leave/{id}/decline": manager,
 	"GET /api/tf/leave-requests": user /* members see their own */, "POST /api/tf/leave-requests/{id}/approve": manager, "POST /api/tf/leave-requests/{id}/decline": manager,
 	"GET /audit": admin, "GET /api/tf/audit": admin,
+	"GET /settings/api-keys": admin, "POST /settings/api-keys": admin, "POST /settings/api-keys/{id}/revoke": admin,
+	"GET /api/tf/api-keys": admin, "POST /api/tf/api-keys": admin, "POST /api/tf/api-keys/{id}/revoke": admin,
 
 	"GET /invites": manager, "POST /invites": manager, "POST /invites/bulk": manager, "POST /invites/{id}/{action}": manager,
 	"GET /invites/template.csv": manager, "POST /invites/preview": manager, "POST /invites/import": manager,

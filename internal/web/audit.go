@@ -74,9 +74,23 @@ func showAuditLog(e *core.RequestEvent) error {
 }
 
 func listAuditJSON(e *core.RequestEvent) error {
-	_, list, err := loadAudit(e)
+	if err := access.Check(currentUser(e), access.ViewAudit, ""); err != nil {
+		return apiError(e, err)
+	}
+	c, err := company.Load(e.App)
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": list.Rows, "page": list.Page, "hasNext": list.HasNext})
+	p := pagingOf(e, audit.PerPage)
+	f := audit.ParseFilter(e.Request.URL.Query())
+	f.Page, f.PerPage = p.Page, p.PerPage
+	list, err := audit.List(e.App, f, c.Location())
+	if err != nil {
+		return apiError(e, err)
+	}
+	total, err := audit.Count(e.App, f, c.Location())
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, newListPage(p, total, list.Rows))
 }

@@ -9,6 +9,7 @@ import (
 
 	"teamfund/internal/company"
 	"teamfund/internal/member"
+	"teamfund/internal/telemetry"
 )
 
 // Sign-in routes:
@@ -85,6 +86,7 @@ func login(e *core.RequestEvent) error {
 		return render(e, http.StatusForbidden, "auth/login", data)
 	}
 	if !passwordOK {
+		telemetry.For(e.App).LoginFailures.WithLabelValues("page").Inc()
 		data.Error = wrongCredentials
 		return render(e, http.StatusUnauthorized, "auth/login", data)
 	}

@@ -8,6 +8,7 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
@@ -22,6 +23,7 @@ import (
 	"teamfund/internal/send"
 	"teamfund/internal/sso"
 	"teamfund/internal/team"
+	"teamfund/internal/telemetry"
 	"teamfund/internal/touch"
 	"teamfund/internal/transfer"
 	"teamfund/internal/useradmin"
@@ -174,6 +176,10 @@ func pageError(e *core.RequestEvent, err error) error {
 
 // apiError returns err as PocketBase's JSON error shape; validation errors name their fields.
 func apiError(e *core.RequestEvent, err error) error {
+	var routed *router.ApiError
+	if errors.As(err, &routed) {
+		return routed // already an answer, e.g. a hook's refusal from inside a save
+	}
 	status, msg := statusOf(err)
 	var verrs validation.Errors
 	if errors.As(err, &verrs) {
@@ -181,6 +187,7 @@ func apiError(e *core.RequestEvent, err error) error {
 	}
 	if status == http.StatusInternalServerError {
 		e.App.Logger().Error("api request failed", slog.String("path", e.Request.URL.Path), slog.Any("error", err))
+		telemetry.Log.Error("api request failed", slog.String("request_id", requestID(e)), slog.String("path", e.Request.URL.Path), slog.Any("error", err))
 		return e.InternalServerError("", nil)
 	}
 	return e.Error(status, msg, nil)

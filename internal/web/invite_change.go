@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -13,14 +12,6 @@ import (
 )
 
 func nowUTC() time.Time { return time.Now().UTC() }
-
-func atoiOr(s string, def int) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 {
-		return def
-	}
-	return n
-}
 
 // changeInvites applies a bulk action to the selected invites, all or nothing.
 func changeInvites(e *core.RequestEvent) error {

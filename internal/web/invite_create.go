@@ -79,9 +79,9 @@ func createInviteJSON(e *core.RequestEvent) error {
 
 func listInvitesJSON(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
-	page := atoiOr(q.Get("page"), 1)
-	invs, total, err := invite.List(e.App, currentUser(e), invite.Filter{Status: q.Get("status"), TeamID: q.Get("team"), Page: page,
-		PerPage: min(atoiOr(q.Get("perPage"), invite.DefaultPerPage), 500)})
+	p := pagingOf(e, invite.DefaultPerPage)
+	invs, total, err := invite.List(e.App, currentUser(e), invite.Filter{Status: q.Get("status"), TeamID: q.Get("team"), Page: p.Page,
+		PerPage: p.PerPage})
 	if err != nil {
 		return inviteAPIError(e, err)
 	}
@@ -89,7 +89,7 @@ func listInvitesJSON(e *core.RequestEvent) error {
 	for i, inv := range invs {
 		items[i] = toInviteJSON(inv)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"page": page, "totalItems": total, "items": items})
+	return e.JSON(http.StatusOK, newListPage(p, total, items))
 }
 
 // sentMessage confirms an invitation, or says where its link is when SMTP refused the mail.

@@ -93,7 +93,7 @@ func listInviteKeysJSON(e *core.RequestEvent) error {
 	for i, k := range keys {
 		items[i] = toKeyJSON(k)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": items})
+	return writeList(e, pagingOf(e, defaultPerPage), items)
 }
 
 func createInviteKeyJSON(e *core.RequestEvent) error {

@@ -145,7 +145,7 @@ func listLeaveRequestsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": rows})
+	return writeList(e, pagingOf(e, defaultPerPage), rows)
 }
 
 func decideLeaveJSON(approve bool) func(e *core.RequestEvent) error {

@@ -76,12 +76,16 @@ func apiLedger(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	page := pageNumber(e)
-	rows, err := ledger.List(e.App, currentUser(e), f, companyLoc(e.App), ledgerPageSize, (page-1)*ledgerPageSize)
+	p := pagingOf(e, ledgerPageSize)
+	rows, err := ledger.List(e.App, currentUser(e), f, companyLoc(e.App), p.PerPage, p.offset())
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": ledgerPageSize, "items": nonNil(rows)})
+	total, err := countOf(e.App, ledger.Query(e.App, currentUser(e), f, companyLoc(e.App)))
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, newListPage(p, total, rows))
 }
 
 func ledgerPageURL(f ledger.Filter, page int) string {

@@ -237,5 +237,5 @@ func listOutboxJSON(e *core.RequestEvent) error {
 			items[i].Text, items[i].Hidden = "", true
 		}
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": items})
+	return writeList(e, pagingOf(e, defaultPerPage), items)
 }

@@ -191,16 +191,16 @@ func listSendsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	perPage, err := strconv.Atoi(e.Request.URL.Query().Get("perPage"))
-	if err != nil || perPage < 1 || perPage > 500 {
-		perPage = sendsPageSize
-	}
-	pageNo := pageNumber(e)
-	list, err := send.List(e.App, currentUser(e), flt, companyLocation(e.App), perPage, (pageNo-1)*perPage)
+	p := pagingOf(e, sendsPageSize)
+	list, err := send.List(e.App, currentUser(e), flt, companyLocation(e.App), p.PerPage, p.offset())
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"page": pageNo, "perPage": perPage, "items": sendsJSON(list)})
+	total, err := countOf(e.App, send.Query(e.App, currentUser(e), flt, companyLocation(e.App)))
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, newListPage(p, total, sendsJSON(list)))
 }
 
 // visibleSend loads a send the viewer may see; others are 404, as in the records API.

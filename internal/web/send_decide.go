@@ -82,5 +82,5 @@ func listSendApprovalsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": sendsJSON(rows)})
+	return writeList(e, pagingOf(e, defaultPerPage), sendsJSON(rows))
 }

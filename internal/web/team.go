@@ -276,7 +276,7 @@ func listTeamsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": rows})
+	return writeList(e, pagingOf(e, defaultPerPage), rows)
 }
 
 func createTeamJSON(e *core.RequestEvent) error {

@@ -177,7 +177,7 @@ func listTouchesJSON(e *core.RequestEvent) error {
 	for i, t := range list {
 		out[i] = toTouchJSON(t)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": out})
+	return writeList(e, pagingOf(e, defaultPerPage), out)
 }
 
 // visibleTouch loads a touch the viewer may see (404 otherwise, like the records API).

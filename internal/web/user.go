@@ -169,23 +169,18 @@ func bulkUpdateUsers(e *core.RequestEvent) error {
 	return redirect(e, "/users?"+back.Encode())
 }
 
-type usersJSON struct {
-	Items   []member.Row `json:"items"`
-	Page    int          `json:"page"`
-	PerPage int          `json:"perPage"`
-	Total   int          `json:"totalItems"`
-	Pages   int          `json:"totalPages"`
-}
-
 func listUsersJSON(e *core.RequestEvent) error {
 	if err := requireUserList(e); err != nil {
 		return apiError(e, err)
 	}
-	list, err := member.List(e.App, currentUser(e), member.ParseListFilter(e.Request.URL.Query()))
+	p := pagingOf(e, member.DefaultPerPage)
+	f := member.ParseListFilter(e.Request.URL.Query())
+	f.Page, f.PerPage = p.Page, min(p.PerPage, member.MaxPerPage)
+	list, err := member.List(e.App, currentUser(e), f)
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, usersJSON{Items: list.Rows, Page: list.Page, PerPage: list.PerPage, Total: list.Total, Pages: list.Pages()})
+	return e.JSON(http.StatusOK, newListPage(paging{list.Page, list.PerPage}, list.Total, list.Rows))
 }
 
 func bulkUpdateUsersJSON(e *core.RequestEvent) error {

@@ -3,8 +3,10 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -23,10 +25,14 @@ func Register(app core.App) {
 	bindAuthGuards(app)
 	keepProtectedFilesPrivate(app)
 	bindMailEndpoints(app)
+	countAPILoginFailures(app)
+	guardKeyUsers(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		announceSetupLink(se)
+		bindObserveRoutes(se)
 		se.Router.Bind(htmlLimitErrors())
+		se.Router.Bind(loadAPIKey())
 		se.Router.Bind(loadSessionCookie())
 		se.Router.Bind(dropInactiveAuth())
 		se.Router.BindFunc(securityHeaders)
@@ -68,12 +74,15 @@ func Register(app core.App) {
 		bindTourRoutes(pages)
 		bindLeaveRoutes(pages, api)
 		bindAuditRoutes(pages, api)
+		bindAPIKeyRoutes(api)
+		bindAPIKeyPages(pages)
 		return se.Next()
 	})
 }
 
 // htmlLimitErrors wraps PocketBase's rate and body limiters (which answer JSON) so that
-// people using the web pages get a readable 429 or 413 page instead.
+// people using the web pages get a readable 429 or 413 page instead, and every 429 (JSON
+// or page, from the global limiter or a collection's) says in Retry-After when to try again.
 func htmlLimitErrors() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "teamfundLimitPages",
@@ -81,12 +90,17 @@ func htmlLimitErrors() *hook.Handler[*core.RequestEvent] {
 		Func: func(e *core.RequestEvent) error {
 			err := e.Next()
 			var apiErr *router.ApiError
-			if err == nil || strings.HasPrefix(e.Request.URL.Path, "/api/") || !errors.As(err, &apiErr) {
+			if err == nil || !errors.As(err, &apiErr) {
+				return err
+			}
+			if apiErr.Status == http.StatusTooManyRequests {
+				e.Response.Header().Set("Retry-After", strconv.Itoa(retryAfter(apiErr)))
+			}
+			if strings.HasPrefix(e.Request.URL.Path, "/api/") {
 				return err
 			}
 			switch apiErr.Status {
 			case http.StatusTooManyRequests:
-				e.Response.Header().Set("Retry-After", "60")
 				return renderError(e, http.StatusTooManyRequests, "Too many attempts from your address. Wait a minute and try again.")
 			case http.StatusRequestEntityTooLarge:
 				return renderError(e, http.StatusRequestEntityTooLarge, "That upload is too large.")
@@ -94,6 +108,22 @@ func htmlLimitErrors() *hook.Handler[*core.RequestEvent] {
 			return err
 		},
 	}
+}
+
+// retryAfter is the number of seconds until the limiter's window ends at the latest: the
+// duration of the rule PocketBase names in the error's cause (its limiter uses fixed
+// windows), or a minute when the cause names none.
+func retryAfter(apiErr *router.ApiError) int {
+	cause, _ := apiErr.RawData().(error)
+	if cause == nil {
+		return 60
+	}
+	_, rule, found := strings.Cut(cause.Error(), "rule: ")
+	var r core.RateLimitRule
+	if !found || json.Unmarshal([]byte(rule), &r) != nil || r.Duration < 1 {
+		return 60
+	}
+	return int(r.Duration)
 }
 
 // securityHeaders hardens every HTML page; htmx runs under this CSP because it needs

@@ -117,7 +117,7 @@ func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.En
 	if err != nil {
 		return pageError(e, err)
 	}
-	ds, err := webhook.Deliveries(e.App, u, "", atoiOr(e.Request.URL.Query().Get("page"), 1), deliveriesPerPage)
+	ds, err := webhook.Deliveries(e.App, u, "", pagingOf(e, deliveriesPerPage).Page, deliveriesPerPage)
 	if err != nil {
 		return pageError(e, err)
 	}
@@ -332,8 +332,8 @@ func setWebhookActiveJSON(e *core.RequestEvent, active bool) error {
 // listWebhookDeliveriesJSON pages the deliveries the PocketBase way (page, perPage up to
 // 500), newest first, of one endpoint with ?webhook=ID.
 func listWebhookDeliveriesJSON(e *core.RequestEvent) error {
-	q := e.Request.URL.Query()
-	ds, err := webhook.Deliveries(e.App, currentUser(e), q.Get("webhook"), atoiOr(q.Get("page"), 1), atoiOr(q.Get("perPage"), deliveriesPerPage))
+	p := pagingOf(e, deliveriesPerPage)
+	ds, err := webhook.Deliveries(e.App, currentUser(e), e.Request.URL.Query().Get("webhook"), p.Page, p.PerPage)
 	if err != nil {
 		return apiError(e, err)
 	}

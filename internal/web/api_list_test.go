@@ -1,0 +1,156 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/testutil"
+)
+
+// listRoutes are the /api/tf lists that must page PocketBase's way; a GET route without
+// path parameters that answers a JSON object with "items" and is missing here fails
+// TestEveryListPagesThePocketBaseWay.
+var listRoutes = map[string]bool{
+	"/api/tf/audit": true, "/api/tf/invites": true, "/api/tf/invite-keys": true, "/api/tf/leave-requests": true,
+	"/api/tf/ledger": true, "/api/tf/outbox": true, "/api/tf/sends": true, "/api/tf/approvals/sends": true,
+	"/api/tf/teams": true, "/api/tf/touches": true, "/api/tf/users": true, "/api/tf/api-keys": true,
+}
+
+// webhookLists belong to the webhooks work, which pages them in its own branch; they join
+// listRoutes when both are merged.
+var webhookLists = map[string]bool{"/api/tf/webhooks": true, "/api/tf/webhooks/deliveries": true}
+
+// apiJSON sends a JSON request as fixture user key and decodes the answer into a map.
+func apiJSON(t *testing.T, srv, method, path, payload, key string) (int, map[string]any) {
+	t.Helper()
+	h := map[string]string{"Content-Type": "application/json"}
+	if key != "" {
+		h = testutil.Fixtures(t).AuthHeaders(key)
+		h["Content-Type"] = "application/json"
+	}
+	res, body := exchange(t, method, srv+path, payload, h)
+	var out map[string]any
+	_ = json.Unmarshal(body, &out)
+	return res.StatusCode, out
+}
+
+func TestEveryListPagesThePocketBaseWay(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app).URL
+	// at least two of most kinds, so that perPage=1 really splits them into pages
+	for i := range 2 {
+		body := fmt.Sprintf(`{"email":"new%d@acme.com","name":"New %d","role":"member","team":%q}`, i, i, f.ID("alpha"))
+		if code, out := apiJSON(t, srv, "POST", "/api/tf/invites", body, "owner"); code != http.StatusCreated {
+			t.Fatalf("invite %d: got %d %v", i, code, out)
+		}
+		if code, out := apiJSON(t, srv, "POST", "/api/tf/invite-keys", fmt.Sprintf(`{"team":%q}`, f.ID("alpha")), "owner"); code != http.StatusCreated {
+			t.Fatalf("invite key %d: got %d %v", i, code, out)
+		}
+	}
+	atLeastTwo := map[string]bool{"/api/tf/audit": true, "/api/tf/invites": true, "/api/tf/invite-keys": true,
+		"/api/tf/teams": true, "/api/tf/users": true}
+	found := map[string]bool{}
+	for _, rt := range teamfundRoutes(t) {
+		if rt.method != "GET" || !strings.HasPrefix(rt.path, "/api/tf/") || strings.Contains(rt.path, "{") || webhookLists[rt.path] {
+			continue
+		}
+		code, whole := apiJSON(t, srv, "GET", rt.path, "", "owner")
+		if _, isList := whole["items"]; code != http.StatusOK || !isList {
+			continue
+		}
+		found[rt.path] = true
+		t.Run(rt.path, func(t *testing.T) {
+			if !listRoutes[rt.path] {
+				t.Errorf("%s answers a list but is not in listRoutes", rt.path)
+			}
+			for _, path := range []string{rt.path + "?perPage=1", rt.path + "?per_page=1"} {
+				code, page := apiJSON(t, srv, "GET", path, "", "owner")
+				if code != http.StatusOK {
+					t.Fatalf("%s: got %d", path, code)
+				}
+				for _, k := range []string{"page", "perPage", "totalItems", "totalPages", "items"} {
+					if _, ok := page[k]; !ok {
+						t.Fatalf("%s: no %q in %v", path, k, page)
+					}
+				}
+				items, _ := page["items"].([]any)
+				total, pages := page["totalItems"].(float64), page["totalPages"].(float64)
+				if page["perPage"].(float64) != 1 || pages != total || len(items) != min(1, int(total)) {
+					t.Errorf("%s: perPage %v, totalItems %v, totalPages %v, %d items; want perPage 1, totalPages = totalItems, 1 item",
+						path, page["perPage"], total, pages, len(items))
+				}
+				if atLeastTwo[rt.path] && total < 2 {
+					t.Errorf("%s: totalItems %v, want at least 2", path, total)
+				}
+			}
+			if total := whole["totalItems"].(float64); total >= 2 {
+				_, first := apiJSON(t, srv, "GET", rt.path+"?perPage=1&page=1", "", "owner")
+				_, second := apiJSON(t, srv, "GET", rt.path+"?perPage=1&page=2", "", "owner")
+				if fmt.Sprint(second["items"]) == fmt.Sprint(first["items"]) {
+					t.Errorf("page 2 repeats page 1: %v", second["items"])
+				}
+			}
+		})
+	}
+	for path := range listRoutes {
+		if !found[path] {
+			t.Errorf("%s is in listRoutes but did not answer a list to the owner", path)
+		}
+	}
+}
+
+func TestEveryAPIErrorHasPocketBasesShape(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app).URL
+	for _, c := range []struct {
+		name, method, path, body, key string
+		status                        int
+		field                         string
+	}{
+		{"guest is refused", "GET", "/api/tf/me", "", "", http.StatusUnauthorized, ""},
+		{"member may not list users", "GET", "/api/tf/users", "", "memberA", http.StatusForbidden, ""},
+		{"unknown send is not found", "GET", "/api/tf/sends/nosuchsend12345", "", "owner", http.StatusNotFound, ""},
+		{"invite without an email names the field", "POST", "/api/tf/invites", fmt.Sprintf(`{"name":"X","role":"member","team":%q}`, f.ID("alpha")), "owner", http.StatusBadRequest, "email"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out := apiJSON(t, srv, c.method, c.path, c.body, c.key)
+			if code != c.status {
+				t.Fatalf("got %d %v, want %d", code, out, c.status)
+			}
+			if out["status"] != float64(c.status) || out["message"] == "" || out["data"] == nil {
+				t.Fatalf("body %v, want {status, message, data}", out)
+			}
+			if c.field == "" {
+				return
+			}
+			fe, _ := out["data"].(map[string]any)[c.field].(map[string]any)
+			if fe["code"] == nil || fe["message"] == nil {
+				t.Errorf("data %v, want %s: {code, message}", out["data"], c.field)
+			}
+		})
+	}
+}
+
+func TestA429SaysWhenToRetry(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	app.Settings().RateLimits.Enabled = true
+	app.Settings().RateLimits.Rules = []core.RateLimitRule{{Label: "/api/tf/", MaxRequests: 2, Duration: 7}}
+	srv := testutil.Serve(t, app).URL
+	var last *http.Response
+	for range 3 {
+		last, _ = exchange(t, "GET", srv+"/api/tf/teams", "", testutil.Fixtures(t).AuthHeaders("memberA"))
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") != "7" {
+		t.Fatalf("got %d with Retry-After %q, want 429 with 7", last.StatusCode, last.Header.Get("Retry-After"))
+	}
+}
