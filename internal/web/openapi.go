@@ -18,6 +18,7 @@ type openAPIRoute struct {
 
 var openAPIRoutes = []openAPIRoute{
 	{"GET", "/api/tf/openapi.json", "meta", "This OpenAPI document", "public", false},
+	{"GET", "/api/tf/overview", "overview", "The company's (or with team= one team's) money in a month (month=YYYY-MM)", "manager", false},
 	{"GET", "/api/tf/api-keys", "api-keys", "List api keys", "admin", true},
 	{"POST", "/api/tf/api-keys", "api-keys", "Create api keys", "admin", false},
 	{"POST", "/api/tf/api-keys/{id}/revoke", "api-keys", "Post api keys revoke", "admin", false},
@@ -97,6 +98,10 @@ var openAPIRoutes = []openAPIRoute{
 	{"DELETE", "/api/tf/webhooks/{id}", "webhooks", "Delete webhooks", "admin", false},
 	{"PATCH", "/api/tf/webhooks/{id}", "webhooks", "Update webhooks", "admin", false},
 	{"POST", "/api/tf/webhooks/{id}/test", "webhooks", "Post webhooks test", "admin", false},
+	{"GET", "/api/tf/webhooks/{id}", "webhooks", "View one webhook", "admin", false},
+	{"POST", "/api/tf/webhooks/{id}/pause", "webhooks", "Pause a webhook (deliveries wait)", "admin", false},
+	{"POST", "/api/tf/webhooks/{id}/resume", "webhooks", "Resume a paused webhook", "admin", false},
+	{"POST", "/api/tf/webhooks/deliveries/{id}/redeliver", "webhooks", "Deliver a delivery again", "admin", false},
 }
 
 var (

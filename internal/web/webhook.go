@@ -260,7 +260,7 @@ func listWebhooksJSON(e *core.RequestEvent) error {
 	for i, ep := range eps {
 		items[i] = toWebhookJSON(ep)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"items": items})
+	return writeList(e, pagingOf(e, defaultPerPage), items)
 }
 
 func createWebhookJSON(e *core.RequestEvent) error {
