@@ -13,6 +13,7 @@ import (
 
 	"teamfund/internal/company"
 	"teamfund/internal/e2e"
+	"teamfund/internal/testutil"
 )
 
 // TestDemoDataPagesFit loads `teamfund demo` with the built binary, adds the long values
@@ -82,8 +83,11 @@ func TestDemoAfterSetupPrintsTheOwnerAndAnAdminLogin(t *testing.T) {
 		t.Fatalf("migrate up: %v\n%s", err, out)
 	}
 	(&e2e.Server{DataDir: dir}).Seed(t, func(app core.App) error {
+		if err := company.StoreSetupToken(app, testutil.SetupToken); err != nil {
+			return err
+		}
 		_, err := company.Setup(app, company.SetupInput{CompanyName: "Acme GmbH", OwnerName: "Olivia Owner",
-			Email: "olivia@acme.example", Password: "owner-password", PasswordConfirm: "owner-password"})
+			Email: "olivia@acme.example", Password: "owner-password", PasswordConfirm: "owner-password", Token: testutil.SetupToken})
 		return err
 	})
 	out, err := exec.Command(e2e.Binary(t), "demo", "--dir", dir).CombinedOutput()

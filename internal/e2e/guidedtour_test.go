@@ -91,7 +91,7 @@ func TestTourGoesToEachPageAndResumes(t *testing.T) {
 		t.Helper()
 		waitUntil(t, ctx, `document.querySelector(".driver-popover-title")?.textContent === "`+want+`"`)
 	}
-	title("Your balance")
+	title("The month at a glance") // a manager lands on the team's overview
 	e2e.Do(t, ctx, chromedp.Click(css(`.driver-popover-next-btn`)))
 	title("Send a touch")
 	e2e.Do(t, ctx, chromedp.Click(css(`.driver-popover-next-btn`)))

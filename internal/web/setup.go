@@ -41,7 +41,8 @@ func showSetupPage(e *core.RequestEvent) error {
 	if !company.ValidSetupToken(e.App, token) {
 		return showSetupLocked(e, token != "")
 	}
-	return render(e, http.StatusOK, "setup/setup", &setupPage{Page: Page{Title: "Set up Teamfund"}, Form: company.SetupInput{Token: token}})
+	return render(e, http.StatusOK, "setup/setup", &setupPage{Page: Page{Title: "Set up Teamfund"},
+		Form: company.SetupInput{Token: token, Currency: company.DefaultCurrency, Timezone: company.DefaultTimezone}})
 }
 
 func showSetupLocked(e *core.RequestEvent, tried bool) error {
