@@ -80,11 +80,7 @@ func newRestoreCommand(app *pocketbase.PocketBase) *cobra.Command {
 				}
 				return err
 			}
-			name := "(not set up)"
-			if c, err := company.Load(app); err == nil {
-				name = c.Name()
-			}
-			users, _ := app.CountRecords("users")
+			name, users := restoredCompany(app)
 			fmt.Fprintf(cmd.ErrOrStderr(), "Restored %d files (%.1f MB) into %s: company %s, %d users, schema of %d migrations.\n",
 				info.Files, float64(info.Bytes)/(1<<20), app.DataDir(), name, users, info.Migrations)
 			return nil
@@ -92,4 +88,15 @@ func newRestoreCommand(app *pocketbase.PocketBase) *cobra.Command {
 	}
 	cmd.Flags().Int64Var(&maxMB, "max-size-mb", backup.DefaultLimits.MaxBytes>>20, "refuse a backup that unpacks to more than this many MB")
 	return cmd
+}
+
+// restoredCompany names what a restore brought back: the company ("(not set up)" for a
+// folder without one) and how many users it has.
+func restoredCompany(app core.App) (name string, users int64) {
+	name = "(not set up)"
+	if c, err := company.Load(app); err == nil {
+		name = c.Name()
+	}
+	users, _ = app.CountRecords("users")
+	return name, users
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"teamfund/internal/backup"
-	"teamfund/internal/company"
 	"teamfund/internal/replica"
 )
 
@@ -77,11 +76,7 @@ func restoreFromReplica(cmd *cobra.Command, app *pocketbase.PocketBase, from, at
 	if err != nil {
 		return err
 	}
-	name := "(not set up)"
-	if c, err := company.Load(app); err == nil {
-		name = c.Name()
-	}
-	users, _ := app.CountRecords("users")
+	name, users := restoredCompany(app)
 	moment := "the latest state it holds"
 	if !when.IsZero() {
 		moment = "the state at " + when.UTC().Format(time.RFC3339)
