@@ -3,6 +3,9 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase"
@@ -22,6 +25,31 @@ func Register(app *pocketbase.PocketBase) {
 	}
 	bindReplication(app)
 	app.RootCmd.PersistentPreRunE = noteServeTLS(app)
+	refuseUnknownCommands(app.RootCmd)
+	// Inherited by every command, PocketBase's serve included (added later in Start).
+	app.RootCmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		failed.Store(true)
+		return err
+	})
+}
+
+// refuseUnknownCommands makes `teamfund frobnicate` an error that exits non-zero. Cobra
+// finds unknown commands before any RunE runs, so the root gets its own argument check;
+// a bare `teamfund` still prints the help.
+func refuseUnknownCommands(root *cobra.Command) {
+	root.SuggestionsMinimumDistance = 2 // cobra's default, set only on its own path
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		failed.Store(true)
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+		}
+		return errors.New(msg + "\n\nRun '" + cmd.CommandPath() + " --help' for usage.")
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 }
 
 // noteServeTLS tells the web layer whether `serve` will speak HTTPS, from the same flag
@@ -44,6 +72,16 @@ func noteServeTLS(app core.App) func(cmd *cobra.Command, args []string) error {
 func Failed() bool { return failed.Load() }
 
 func trackFailure(c *cobra.Command) *cobra.Command {
+	// Cobra checks arguments before RunE: a missing argument must exit non-zero too.
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			err := check(cmd, args)
+			if err != nil {
+				failed.Store(true)
+			}
+			return err
+		}
+	}
 	if run := c.RunE; run != nil {
 		c.RunE = func(cmd *cobra.Command, args []string) error {
 			err := run(cmd, args)
