@@ -26,6 +26,9 @@ func bindAuthGuards(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordAuthWithPasswordRequest(member.Collection).BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
+		if e.Record == nil {
+			e.Record = findByNormalisedEmail(e)
+		}
 		// A wrong password keeps PocketBase's own answer, so the refusal reveals no account.
 		if e.Record == nil || !e.Record.ValidatePassword(e.Password) {
 			return e.Next()
@@ -35,6 +38,24 @@ func bindAuthGuards(app core.App) {
 	app.OnRecordAuthWithOTPRequest(member.Collection).BindFunc(func(e *core.RecordAuthWithOTPRequestEvent) error {
 		return refuseUnlessOwner(e.RequestEvent, e.Record, e.Next)
 	})
+}
+
+// findByNormalisedEmail finds the account of an identity PocketBase compared as typed
+// (only case-folded): "ｏｗｎｅｒ＠ａｃｍｅ．ｃｏｍ" is the owner, as on the sign-in page.
+// A look-alike the normalisation refuses finds nobody.
+func findByNormalisedEmail(e *core.RecordAuthWithPasswordRequestEvent) *core.Record {
+	if e.IdentityField != "" && e.IdentityField != core.FieldNameEmail {
+		return nil
+	}
+	email, err := member.ParseEmail(e.Identity)
+	if err != nil || email == e.Identity {
+		return nil
+	}
+	rec, err := e.App.FindAuthRecordByEmail(member.Collection, email)
+	if err != nil {
+		return nil
+	}
+	return rec
 }
 
 // refuseUnlessOwner stops a sign-in without the provider while single sign-on is required.

@@ -151,6 +151,16 @@ func TestLookAlikeEmailsAreRefusedEverywhere(t *testing.T) {
 			Body: signIn(fullwidth(f.Emails["owner"])), Headers: f.FormHeaders(""), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{},
 		},
+		{
+			Name: "PocketBase's auth-with-password with the owner's address in fullwidth letters is the owner", Method: http.MethodPost,
+			URL: "/api/collections/users/auth-with-password", Body: jsonBody(`{"identity":"` + fullwidth(f.Emails["owner"]) + `","password":"` + testutil.Password + `"}`),
+			TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"token"`, `"email":"` + f.Emails["owner"] + `"`},
+		},
+		{
+			Name: "PocketBase's auth-with-password with a soft hyphen in the owner's domain finds no account", Method: http.MethodPost,
+			URL: "/api/collections/users/auth-with-password", Body: jsonBody(`{"identity":"` + lookalike(f.Emails["owner"], "\u00ad") + `","password":"` + testutil.Password + `"}`),
+			TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusBadRequest, NotExpectedContent: []string{`"token"`},
+		},
 	}
 	for _, s := range scenarios {
 		s.Test(t)
