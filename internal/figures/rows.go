@@ -55,7 +55,7 @@ type teamInfo struct {
 }
 
 // NoTeamName is the name of the NoTeam row.
-const NoTeamName = "No team (teamless people, deleted teams)"
+const NoTeamName = "No team (people without one and deleted teams)"
 
 // TeamRows is the statement of every team (or only teamID) in p, by name, with its active
 // member count and monthly limit. Teams without entries have a zero statement. For the
