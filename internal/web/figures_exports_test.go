@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"fmt"
 	"html"
+	"io"
 	"math"
 	"net/url"
 	"regexp"
@@ -16,8 +18,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"teamfund/internal/budget"
+	"teamfund/internal/export"
 	"teamfund/internal/figures"
 	"teamfund/internal/money"
+	"teamfund/internal/send"
 	"teamfund/internal/testutil"
 )
 
@@ -207,17 +211,22 @@ func (tb table) stamp(t *testing.T, row []string, col string) string {
 // download fetches an export through /api/tf/export as who and reads it back.
 func download(t *testing.T, base, file, query, who string, f *testutil.Fixture, sheet string) table {
 	t.Helper()
-	body := getBody(t, base+"/api/tf/export/"+file+"?"+query, f.AuthHeaders(who))
+	return parseTable(t, file, []byte(getBody(t, base+"/api/tf/export/"+file+"?"+query, f.AuthHeaders(who))), sheet)
+}
+
+// parseTable reads a CSV file, or sheet of an XLSX workbook.
+func parseTable(t *testing.T, file string, body []byte, sheet string) table {
+	t.Helper()
 	tb := table{format: file[strings.LastIndex(file, ".")+1:], header: map[string]int{}}
 	var all [][]string
 	if tb.format == "csv" {
-		rd := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF")))
+		rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF"))))
 		var err error
 		if all, err = rd.ReadAll(); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
 	} else {
-		x, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+		x, err := excelize.OpenReader(bytes.NewReader(body))
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
@@ -301,6 +310,82 @@ func checkExports(t *testing.T, base string, f *testutil.Fixture, r raw, first, 
 		}
 		if want := r.want(everything, "0000", "9999").Available; total != want {
 			t.Errorf("%s users export: the balances add up to %v, the ledger to %v", format, total, want)
+		}
+	}
+}
+
+// checkEverythingExport downloads the owner's download of everything (a ZIP with a CSV
+// file and a workbook sheet per kind of record) and rebuilds every statement from its
+// ledger and sends, by account and team id, for every member, team, No team and the
+// company and every month; each user's balance must be the sum of their ledger rows.
+func checkEverythingExport(t *testing.T, base string, f *testutil.Fixture, r raw, first, current budget.Month) {
+	t.Helper()
+	body := []byte(getBody(t, base+"/api/tf/company/export", f.AuthHeaders("owner")))
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []byte {
+		file, err := zr.Open(name)
+		if err != nil {
+			t.Fatalf("the download of everything: %v", err)
+		}
+		defer file.Close()
+		b, err := io.ReadAll(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	workbook := read(export.WorkbookFile)
+	for _, format := range []string{"csv", "xlsx"} {
+		file := func(name, sheet string) table {
+			if format == "csv" {
+				return parseTable(t, name+".csv", read(name+".csv"), "")
+			}
+			return parseTable(t, export.WorkbookFile, workbook, sheet)
+		}
+		ledger, sends, teams, users := file("ledger", "Ledger"), file("sends", "Sends"), file("teams", "Teams"), file("users", "Users")
+		out := raw{sends: map[string]rawSend{}, teams: map[string]bool{}}
+		for _, row := range teams.rows {
+			out.teams[teams.get(row, "ID")] = true
+		}
+		for _, row := range ledger.rows {
+			out.entries = append(out.entries, rawEntry{Account: ledger.get(row, "Account"), Team: ledger.get(row, "Team ID"),
+				Kind: ledger.get(row, "Kind"), Amount: int64(ledger.cents(t, row, "Amount")), Ref: ledger.get(row, "Reference"),
+				Created: ledger.stamp(t, row, "Date")})
+		}
+		for _, row := range sends.rows {
+			ref := send.Ref(sends.get(row, "ID"))
+			out.sends[ref] = rawSend{ID: ref, Status: sends.get(row, "Status"), Created: sends.stamp(t, row, "Created"),
+				DecidedAt: sends.stamp(t, row, "Decided")}
+		}
+		if len(out.entries) != len(r.entries) || len(out.sends) != len(r.sends) {
+			t.Fatalf("%s download of everything: %d ledger rows and %d sends, the database %d and %d",
+				format, len(out.entries), len(out.sends), len(r.entries), len(r.sends))
+		}
+		accounts := map[string]bool{}
+		for _, e := range r.entries {
+			accounts[e.Account] = true
+		}
+		for m := first; m <= current; m = m.Next() {
+			start, end := span(m)
+			what := func(s string) string { return fmt.Sprintf("%s download of everything, %s, %s", format, m, s) }
+			sameFigures(t, what("company"), out.want(everything, start, end), r.want(everything, start, end))
+			for id := range r.teams {
+				sameFigures(t, what("team "+id), out.want(out.ofTeamRow(id), start, end), r.want(r.ofTeamRow(id), start, end))
+			}
+			sameFigures(t, what("no team"), out.want(out.ofTeamRow(figures.NoTeam), start, end), r.want(r.ofTeamRow(figures.NoTeam), start, end))
+			for id := range accounts {
+				of := func(e rawEntry) bool { return e.Account == id }
+				sameFigures(t, what("account "+id), out.want(of, start, end), r.want(of, start, end))
+			}
+		}
+		for _, row := range users.rows {
+			id := users.get(row, "ID")
+			if got, want := users.cents(t, row, "Balance"), r.want(func(e rawEntry) bool { return e.Account == id }, "0000", "9999").Available; got != want {
+				t.Errorf("%s download of everything: user %s has a balance of %v, their ledger rows sum to %v", format, id, got, want)
+			}
 		}
 	}
 }

@@ -149,6 +149,7 @@ func reconcileHistory(t *testing.T, seed uint64) map[string]int {
 	}
 	checkPages(t, srv.URL, f, raw, current, h.teams)
 	checkExports(t, srv.URL, f, raw, first, current, h.teams)
+	checkEverythingExport(t, srv.URL, f, raw, first, current)
 	return h.done
 }
 
