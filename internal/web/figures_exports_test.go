@@ -59,8 +59,8 @@ func followList(t *testing.T, base, link, who string, f *testutil.Fixture) (int,
 // checkOverviewLinks follows every money figure of the overview pages of month m — the
 // owner's company overview, each team's as an admin, and managerA's — to the list behind
 // it (ledger, sends, usage), reads that list's JSON twin and checks that its rows sum to
-// the figure shown. The statement's links (refunds, returns, transfers) and the sends
-// waiting are checked against the overview JSON the same way.
+// the figure shown. The page's figures are the JSON twin's; the statement's links (refunds,
+// returns, transfers) and the sends waiting are checked against the JSON the same way.
 func checkOverviewLinks(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.Month, teams []string) {
 	t.Helper()
 	views := []struct{ who, query string }{{"owner", ""}, {"managerA", ""}}
@@ -81,6 +81,12 @@ func checkOverviewLinks(t *testing.T, base string, f *testutil.Fixture, r raw, m
 		}
 		getJSON(t, base+"/api/tf/overview?month="+string(m)+v.query, f.AuthHeaders(v.who), &o)
 		what := fmt.Sprintf("overview %s of %s%s", m, v.who, v.query)
+		for key, c := range map[string]money.Cents{"handed-out": o.Figures.HandedOut, "spent": o.Figures.Spent,
+			"held": o.Figures.Held, "available": o.Figures.Available} {
+			if !strings.Contains(page, `id="kpi-`+key+`">`+money.Format(c, "USD")+"<") {
+				t.Errorf("%s: the page's %s is not the JSON twin's %s", what, key, money.Format(c, "USD"))
+			}
+		}
 		followed := 0
 		for _, a := range anchorRE.FindAllStringSubmatch(page, -1) {
 			link, text := html.UnescapeString(a[1]), strings.TrimSpace(html.UnescapeString(a[2]))
