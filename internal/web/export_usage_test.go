@@ -91,3 +91,32 @@ func TestUsageExport(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+// TestNoTeamIsAFilterOfTheLedgerAndSends: team=none lists the rows booked on no team (the
+// loner's), on the pages (whose team menu offers it to admins) and in their exports.
+func TestNoTeamIsAFilterOfTheLedgerAndSends(t *testing.T) {
+	f := testutil.Fixtures(t)
+	scenarios := []tests.ApiScenario{
+		{
+			Name:   "an admin's ledger page with team=none lists the teamless loner's entries only",
+			Method: http.MethodGet, URL: "/ledger?team=none", Headers: f.CookieHeaders("admin"),
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`<option value="none" selected>No team</option>`, "grant-loner-"},
+			NotExpectedContent: grants("memberA", "memberB"),
+		},
+		{
+			Name:   "an admin's sends page with team=none lists the sends of no team",
+			Method: http.MethodGet, URL: "/sends?team=none", Headers: f.CookieHeaders("admin"),
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`<option value="none" selected>No team</option>`, "to-loner-"},
+			NotExpectedContent: sendsOf("memberA", "memberB"),
+		},
+		{
+			Name:   "the ledger export with team=none holds the same rows",
+			Method: http.MethodGet, URL: "/api/tf/export/ledger.csv?team=none", Headers: f.AuthHeaders("admin"),
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"grant-loner-"}, NotExpectedContent: grants("memberA", "memberB"),
+		},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = exportApp
+		s.Test(t)
+	}
+}
