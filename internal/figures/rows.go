@@ -94,14 +94,14 @@ func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
 	for _, s := range byTeam {
 		none.Statement = none.Statement.Add(s)
 	}
+	if teamID != NoTeam && none.Statement == (Statement{}) {
+		return out, nil
+	}
 	if err := app.DB().NewQuery(`SELECT COUNT(*) FROM users WHERE status = 'active' AND ` + ledger.NoTeamSQL("COALESCE(team, '')")).
 		Row(&none.Members); err != nil {
 		return nil, err
 	}
-	if teamID == NoTeam || none.Statement != (Statement{}) {
-		out = append(out, none)
-	}
-	return out, nil
+	return append(out, none), nil
 }
 
 type person struct {
