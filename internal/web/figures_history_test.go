@@ -32,8 +32,8 @@ import (
 // decided a month later, one after its sender moved —, team moves, deletions of users and
 // of a team), backdating each step into its month. Then it reads every month's figures
 // where people read them — the overview JSON (company, each team, the previous month), the
-// usage JSON (teams and members), the team page, the owner's Money page, members' own money
-// JSON, the exports (usage, ledger, sends and users, CSV and XLSX, through /api/tf/export)
+// usage JSON (teams and members) and page, the team page, the owner's Money page, members'
+// Money pages and their JSON, the exports (usage, ledger, sends and users, CSV and XLSX, through /api/tf/export)
 // — and checks each against sums it computes itself from the raw ledger and sends rows, by
 // the definitions of docs/MONEY.md, and that each statement balances. It also follows every
 // money figure of the overview pages (owner, each team, a manager) to the list it links to
@@ -669,6 +669,16 @@ func checkUsage(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.
 		if sum != u.Teams[0].Statement {
 			t.Errorf("usage %s of %s: the member rows add up to %+v, the team row is %+v", m, id, sum, u.Teams[0].Statement)
 		}
+		// The page shows the JSON's team row.
+		page := getBody(t, base+"/usage?month="+string(m)+"&team="+id, f.CookieHeaders("owner"))
+		table := page[strings.Index(page, `id="usage-teams-table"`):]
+		table = table[:strings.Index(table, "</table>")]
+		w := u.Teams[0].Statement
+		for label, c := range map[string]money.Cents{"Handed out": w.HandedOut, "Spent": w.Spent, "Held": w.Held, "Available": w.Available} {
+			if cell := `data-label="` + label + `">` + money.Format(c, "USD") + "<"; !strings.Contains(table, cell) {
+				t.Errorf("usage page %s of %s: no %s", m, id, cell)
+			}
+		}
 	}
 }
 
@@ -699,12 +709,27 @@ func checkPages(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.
 			t.Errorf("owner's Money page: want %s = %s", field, show(c))
 		}
 	}
+	for field, c := range map[string]money.Cents{"company-opening": r.want(everything, start, end).Opening,
+		"company-handed-out": r.want(everything, start, end).HandedOut, "company-spent": r.want(everything, start, end).Spent,
+		"company-held": r.want(everything, start, end).Held, "company-available": r.want(everything, start, end).Available} {
+		if !strings.Contains(page, `id="`+field+`">`+show(c)+`<`) {
+			t.Errorf("owner's Money page, the month line by line: want %s = %s", field, show(c))
+		}
+	}
 	for _, key := range []string{"managerA", "memberA", "memberA2", "memberB", "managerB"} {
 		var mine struct {
 			Usage figures.Statement `json:"usage"`
 		}
 		getJSON(t, base+"/api/tf/money/me", f.AuthHeaders(key), &mine)
 		account := f.ID(key)
-		same(t, "money JSON of "+key, mine.Usage, r.want(func(e rawEntry) bool { return e.Account == account }, start, end))
+		w := r.want(func(e rawEntry) bool { return e.Account == account }, start, end)
+		same(t, "money JSON of "+key, mine.Usage, w)
+		wallet := getBody(t, base+"/money", f.CookieHeaders(key))
+		for field, c := range map[string]money.Cents{"month-opening": w.Opening, "month-handed-out": w.HandedOut,
+			"month-spent": w.Spent, "month-held": w.Held, "month-available": w.Available} {
+			if !strings.Contains(wallet, `id="`+field+`">`+show(c)+`<`) {
+				t.Errorf("Money page of %s: want %s = %s", key, field, show(c))
+			}
+		}
 	}
 }
