@@ -29,15 +29,16 @@ var exportFlagHelp = map[string]string{
 	"q":      "users: email or name prefix",
 	"member": "ledger: the account (email, also of a deleted user, or id); sends: the sender (email or id)",
 	"kind":   "ledger: grant, monthly, return, adjust, transfer_in, transfer_out, spend or refund",
-	"from":   "first day included, YYYY-MM-DD in the company time zone",
-	"to":     "last day included, YYYY-MM-DD in the company time zone",
+	"from":   "first day included, YYYY-MM-DD in the company time zone (usage: first month, YYYY-MM)",
+	"to":     "last day included, YYYY-MM-DD in the company time zone (usage: last month, YYYY-MM)",
+	"month":  "usage: one month, YYYY-MM (default: the current month)",
 }
 
 func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 	var format, output string
 	filters := map[string]*string{}
 	cmd := &cobra.Command{
-		Use:   "export users|ledger|sends|all -o FILE [--format csv|xlsx] [filters]",
+		Use:   "export users|ledger|sends|usage|all -o FILE [--format csv|xlsx] [filters]",
 		Short: "Export the users list, the ledger or the sends to a CSV or XLSX file, or everything to a ZIP",
 		Long: "Writes the same file as the Download buttons of the Users, Ledger and Sends pages, with the same filters.\n" +
 			"`export all -o FILE.zip` writes the owner's \"Download everything\" (every kind of record as CSV and XLSX; no filters).\n" +
@@ -45,7 +46,8 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 			"The format defaults to the file's extension; -o - writes CSV (or --format) to standard output.\n" +
 			"Filters per list: users " + strings.Join(export.Params(export.Users), ", ") +
 			"; ledger " + strings.Join(export.Params(export.Ledger), ", ") +
-			"; sends " + strings.Join(export.Params(export.Sends), ", ") + ".",
+			"; sends " + strings.Join(export.Params(export.Sends), ", ") +
+			"; usage " + strings.Join(export.Params(export.Usage), ", ") + ".",
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -82,7 +84,7 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (required; - for standard output)")
 	cmd.Flags().StringVar(&format, "format", "", "csv or xlsx (default: from the file extension)")
-	for _, name := range []string{"team", "role", "status", "q", "member", "kind", "from", "to"} {
+	for _, name := range []string{"team", "role", "status", "q", "member", "kind", "from", "to", "month"} {
 		filters[name] = cmd.Flags().String(name, "", exportFlagHelp[name])
 	}
 	_ = cmd.MarkFlagRequired("output")
@@ -92,7 +94,7 @@ func newExportCommand(app *pocketbase.PocketBase) *cobra.Command {
 // exportAll writes the download of everything to output (not standard output: it is a
 // ZIP) and audits it as done by the system.
 func exportAll(app *pocketbase.PocketBase, cmd *cobra.Command, output string) error {
-	for _, name := range []string{"format", "team", "role", "status", "q", "member", "kind", "from", "to"} {
+	for _, name := range []string{"format", "team", "role", "status", "q", "member", "kind", "from", "to", "month"} {
 		if cmd.Flags().Changed(name) {
 			return fmt.Errorf("export all takes no --%s: it always writes every record as CSV and XLSX in one ZIP", name)
 		}

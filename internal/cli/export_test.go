@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase"
@@ -99,6 +100,25 @@ func TestExportCommandRoundTrip(t *testing.T) {
 	}
 }
 
+// TestExportCommandWritesUsage: `teamfund export usage` writes the Usage page's figures of
+// a month, for one team given by name.
+func TestExportCommandWritesUsage(t *testing.T) {
+	app := cliApp(t)
+	month := time.Now().UTC().Format("2006-01")
+	out, err := runExport(t, app, "usage", "-o", "-", "--month", month, "--team", "Alpha")
+	if err != nil {
+		t.Fatalf("export usage: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Month,Row,Team,Member,Email,Note,Opening balance (USD)", month + ",Team,Alpha,", ",member.a@acme.com,"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Beta") || strings.Contains(out, ",Company,") {
+		t.Errorf("the export of Alpha holds other rows:\n%s", out)
+	}
+}
+
 func TestExportCommandRefusesBadInput(t *testing.T) {
 	app := cliApp(t)
 	out := filepath.Join(t.TempDir(), "x.csv")
@@ -112,6 +132,8 @@ func TestExportCommandRefusesBadInput(t *testing.T) {
 		{"a filter the list does not have", []string{"sends", "-o", out, "--role", "admin"}, "--role is not a filter of the sends list"},
 		{"unknown team", []string{"ledger", "-o", out, "--team", "Gamma"}, `--team "Gamma": not found`},
 		{"bad date", []string{"ledger", "-o", out, "--from", "2026-13-01"}, "from: must be a date"},
+		{"bad usage month", []string{"usage", "-o", out, "--month", "2026-13"}, "month: must be a month like 2026-03"},
+		{"a usage filter on another list", []string{"ledger", "-o", out, "--month", "2026-03"}, "--month is not a filter of the ledger list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

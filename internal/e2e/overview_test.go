@@ -17,7 +17,8 @@ import (
 // signs in as its owner at 1280 and 390 px, and checks the dashboard is the company
 // overview (figures, one row per team, what waits), that it fits the window and passes axe,
 // and that the Spent figure opens the list of the sends behind it (status sent, the month's
-// days). Screenshots: overview-demo-<width>.png.
+// days), whose rows add up to it; the Usage page offers its download. Screenshots:
+// overview-demo-<width>.png, overview-spent-sends-<width>.png, usage-demo-<width>.png.
 func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pb_data")
 	out, err := exec.Command(e2e.Binary(t), "demo", "--dir", dir).CombinedOutput()
@@ -70,6 +71,27 @@ func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
 			}
 			if rows := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("main table tbody tr").length`)); rows == 0 {
 				t.Error("the sends behind Spent are not listed")
+			}
+			// The rows shown add up to the figure (one page of at most 50 holds them all).
+			cents := `(s) => Math.round(parseFloat(s.replace(/[^0-9.]/g, "")) * 100)`
+			shown := e2e.Get(t, ctx, chromedp.Evaluate[int](`(() => { const c = `+cents+`;
+				if (document.querySelector(".card-footer a[href*='page=']")) return -1;
+				return [...document.querySelectorAll("#send-rows tbody td[data-label=Cost]")].reduce((a, td) => a + c(td.textContent), 0) })()`))
+			if want := e2e.Get(t, ctx, chromedp.Evaluate[int](`(`+cents+`)(`+fmt.Sprintf("%q", spent)+`)`)); shown != want {
+				t.Errorf("the sends behind Spent %s add up to %d cents (-1: more than one page)", spent, shown)
+			}
+			e2e.Screenshot(t, ctx, fmt.Sprintf("overview-spent-sends-%d", width))
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("the sends list is %d px wider than the %d px window", wide, width)
+			}
+			// Usage offers the month's figures as a file.
+			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/usage"), chromedp.WaitVisible(css(`#usage-teams`)))
+			e2e.Screenshot(t, ctx, fmt.Sprintf("usage-demo-%d", width))
+			if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("a[href^='/export/usage.']").length`)); n != 2 {
+				t.Errorf("the Usage page has %d download links, want CSV and XLSX", n)
+			}
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("the Usage page is %d px wider than the %d px window", wide, width)
 			}
 			// The owner's Money page is the company's money, with the months the demo paid.
 			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/money"), chromedp.WaitVisible(css(`#company-money`)))

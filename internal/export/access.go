@@ -11,7 +11,8 @@ import (
 // filter, "" for none). The rows themselves are then limited by the same visibility rules
 // as the page (each dataset's query takes the viewer):
 //   - an account without the export permission (a member without may_export) → ErrNoExport;
-//   - users: managers (their team) and admins, like the Users page → else access.ErrForbidden;
+//   - users and usage: managers (their team) and admins, like the Users and Usage pages →
+//     else access.ErrForbidden;
 //   - a team filter naming another team, for anyone but admins → access.ErrForbidden;
 //   - ledger and sends: everyone else may export what they see on the page (own rows, or
 //     their team's with the team-records permission; managers their team).
@@ -30,6 +31,12 @@ func Authorize(actor *member.Member, ds Dataset, team string) error {
 	}
 	if ds == Users {
 		if err := access.Check(actor, access.ViewUsers, actor.TeamID()); err != nil {
+			return err
+		}
+	}
+	if ds == Usage {
+		// members have no Usage page; managers their team's, like the page
+		if err := access.Check(actor, access.ViewUsage, actor.TeamID()); err != nil {
 			return err
 		}
 	}

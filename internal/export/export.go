@@ -18,14 +18,15 @@ import (
 // Dataset names one of the lists that can be exported.
 type Dataset string
 
-// The three exports, each the list of one page.
+// The exports, each the list of one page.
 const (
 	Users  Dataset = "users"
 	Ledger Dataset = "ledger"
 	Sends  Dataset = "sends"
+	Usage  Dataset = "usage"
 )
 
-// ParseDataset accepts "users", "ledger" or "sends".
+// ParseDataset accepts "users", "ledger", "sends" or "usage".
 func ParseDataset(s string) (Dataset, error) {
 	ds := Dataset(strings.ToLower(strings.TrimSpace(s)))
 	if _, ok := sources[ds]; !ok {
@@ -36,19 +37,24 @@ func ParseDataset(s string) (Dataset, error) {
 
 // source is how one dataset is read: its columns, its page's query (filters parsed from the
 // page's query string, rows limited to what the viewer may see), and how one result row
-// becomes cells.
+// becomes cells. A list of figures rather than of records (usage) has table instead of
+// query and reader: it checks the filter and returns what emits the rows.
 type source struct {
 	sheet   string
 	params  []string // the page's filter parameters (query string names)
 	columns []Column
 	query   func(app core.App, viewer *member.Member, q url.Values, loc *time.Location) (*dbx.SelectQuery, error)
 	reader  func(app core.App) (readFunc, error)
+	table   func(app core.App, viewer *member.Member, q url.Values, loc *time.Location) (emitFunc, error)
 }
+
+// emitFunc writes a computed table's rows, one cells slice at a time, to emit.
+type emitFunc func(emit func(cells []any) error) error
 
 // readFunc turns the current row of rows into cells (one per column).
 type readFunc func(rows *dbx.Rows, cells []any) error
 
-var sources = map[Dataset]*source{Users: &usersSource, Ledger: &ledgerSource, Sends: &sendsSource}
+var sources = map[Dataset]*source{Users: &usersSource, Ledger: &ledgerSource, Sends: &sendsSource, Usage: &usageSource}
 
 // Params lists the filter parameters of dataset ds's page (query string names, which are
 // also the command line's flag names).
@@ -92,6 +98,9 @@ func Write(app core.App, w io.Writer, r Request) (int, error) {
 	}
 	opts := Settings(app)
 	opts.Sheet = src.sheet
+	if src.table != nil {
+		return writeTable(app, w, r, src, opts)
+	}
 	q, err := src.query(app, r.Viewer, r.Query, opts.Location)
 	if err != nil {
 		return 0, err
@@ -138,6 +147,30 @@ func openRows(app core.App, q *dbx.SelectQuery) (*dbx.Rows, func(), error) {
 		return nil, nil, err
 	}
 	return rows, func() { rows.Close(); release() }, nil
+}
+
+// writeTable writes a computed table: its filter is checked before anything is written.
+func writeTable(app core.App, w io.Writer, r Request, src *source, opts Options) (int, error) {
+	rows, err := src.table(app, r.Viewer, r.Query, opts.Location)
+	if err != nil {
+		return 0, err
+	}
+	out, err := NewWriter(r.Format, w, opts)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = out.WriteHeader(src.columns)
+	if err == nil {
+		err = rows(func(cells []any) error {
+			n++
+			return out.WriteRow(cells)
+		})
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 func copyRows(out RowWriter, columns []Column, read readFunc, rows *dbx.Rows) (int, error) {

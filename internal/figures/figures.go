@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/budget"
+	"teamfund/internal/ledger"
 	"teamfund/internal/money"
 )
 
@@ -70,15 +71,23 @@ type Scope struct {
 // Company is the scope of every ledger entry.
 var Company = Scope{}
 
+// NoTeam is the Team of a scope that stands for the entries booked on no team that exists
+// now (ledger.NoTeam): with it the teams of the company add up to the company.
+const NoTeam = ledger.NoTeam
+
 // where is the SQL condition of the scope on ledger_entries aliased l.
 func (s Scope) where() (string, dbx.Params) {
+	team := "l.team = {:team}"
+	if s.Team == NoTeam {
+		team = ledger.NoTeamSQL("l.team")
+	}
 	switch {
 	case s.Member != "" && s.Team != "":
-		return "l.account = {:member} AND l.team = {:team}", dbx.Params{"member": s.Member, "team": s.Team}
+		return "l.account = {:member} AND " + team, dbx.Params{"member": s.Member, "team": s.Team}
 	case s.Member != "":
 		return "l.account = {:member}", dbx.Params{"member": s.Member}
 	case s.Team != "":
-		return "l.team = {:team}", dbx.Params{"team": s.Team}
+		return team, dbx.Params{"team": s.Team}
 	}
 	return "1 = 1", dbx.Params{}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"teamfund/internal/ledger"
 )
 
 // Row is one line of a table of statements: a team, or a member of a team, with a name.
@@ -23,6 +25,9 @@ type Row struct {
 	Former bool `json:"former,omitempty"`
 	Statement
 }
+
+// IsNoTeam reports whether the row is the NoTeam row (it has no team page).
+func (r Row) IsNoTeam() bool { return r.ID == NoTeam }
 
 // Budget is a monthly team's budget for a month: the limit for every active member.
 func (r Row) Budget() int64 { return r.MonthlyLimit * int64(r.Members) }
@@ -49,8 +54,13 @@ type teamInfo struct {
 	Members int    `db:"members"`
 }
 
+// NoTeamName is the name of the NoTeam row.
+const NoTeamName = "No team (people without one and deleted teams)"
+
 // TeamRows is the statement of every team (or only teamID) in p, by name, with its active
-// member count and monthly limit. Teams without entries have a zero statement.
+// member count and monthly limit. Teams without entries have a zero statement. For the
+// whole company a last NoTeam row holds the entries booked on no existing team, when there
+// are any, so the rows add up to the company's statement.
 func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
 	var teams []teamInfo
 	err := app.DB().NewQuery(`SELECT t.id AS id, t.name AS name, t.budget_mode AS budget_mode, t.monthly_limit AS monthly_limit,
@@ -68,14 +78,30 @@ func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Row, len(teams))
+	out := make([]Row, len(teams), len(teams)+1)
 	for i, t := range teams {
 		out[i] = Row{ID: t.ID, Name: t.Name, TeamID: t.ID, Members: t.Members, Statement: byTeam[t.ID]}
 		if t.Mode == "monthly" {
 			out[i].MonthlyLimit = t.Limit
 		}
+		delete(byTeam, t.ID)
 	}
-	return out, nil
+	if teamID != "" && teamID != NoTeam {
+		return out, nil
+	}
+	// What is left was booked on no existing team ("" or a deleted team's id).
+	none := Row{ID: NoTeam, Name: NoTeamName, TeamID: NoTeam}
+	for _, s := range byTeam {
+		none.Statement = none.Statement.Add(s)
+	}
+	if teamID != NoTeam && none.Statement == (Statement{}) {
+		return out, nil
+	}
+	if err := app.DB().NewQuery(`SELECT COUNT(*) FROM users WHERE status = 'active' AND ` + ledger.NoTeamSQL("COALESCE(team, '')")).
+		Row(&none.Members); err != nil {
+		return nil, err
+	}
+	return append(out, none), nil
 }
 
 type person struct {
@@ -95,8 +121,12 @@ func MemberRows(app core.App, teamID string, p Period) ([]Row, error) {
 		return nil, err
 	}
 	var people []person
-	err = app.DB().NewQuery(`SELECT id, COALESCE(NULLIF(name, ''), email) AS name, email, COALESCE(team, '') AS team
-		FROM users WHERE team = {:team}`).Bind(dbx.Params{"team": teamID}).All(&people)
+	inTeam := "team = {:team}"
+	if teamID == NoTeam {
+		inTeam = ledger.NoTeamSQL("COALESCE(team, '')")
+	}
+	err = app.DB().NewQuery(`SELECT id, COALESCE(NULLIF(name, ''), email) AS name, email, {:team} AS team
+		FROM users WHERE ` + inTeam).Bind(dbx.Params{"team": teamID}).All(&people)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +164,7 @@ type Named struct {
 	Email    string `db:"email"`
 	Team     string `db:"team"`      // team id now ("" when teamless or deleted)
 	TeamName string `db:"team_name"` // its name
+	Deleted  bool   `db:"deleted"`   // the user was deleted; the ledger kept their email
 }
 
 // Person names an account of the ledger: the user when they still exist, else the email the
@@ -146,7 +177,8 @@ func Person(app core.App, id string) (Named, error) {
 		COALESCE((SELECT email FROM users WHERE id = {:id}),
 			(SELECT user_email FROM ledger_entries WHERE account = {:id} ORDER BY created DESC LIMIT 1), '') AS email,
 		COALESCE((SELECT team FROM users WHERE id = {:id}), '') AS team,
-		COALESCE((SELECT t.name FROM users u JOIN teams t ON t.id = u.team WHERE u.id = {:id}), '') AS team_name`).
+		COALESCE((SELECT t.name FROM users u JOIN teams t ON t.id = u.team WHERE u.id = {:id}), '') AS team_name,
+		NOT EXISTS (SELECT 1 FROM users WHERE id = {:id}) AS deleted`).
 		Bind(dbx.Params{"id": id}).One(&p)
 	return p, err
 }

@@ -43,6 +43,14 @@ var kindGroups = map[Kind][]Kind{
 
 const dateLayout = "2006-01-02"
 
+// NoTeam is the team filter (and figures' team scope) for the entries booked on no team
+// that exists now: people without a team, and teams that were deleted. With it the teams
+// of the company add up to the company, and a figure of that row can list its entries.
+const NoTeam = member.TeamNone
+
+// NoTeamSQL is the condition on a team id column that NoTeam stands for.
+func NoTeamSQL(col string) string { return col + " NOT IN (SELECT id FROM teams)" }
+
 // ParseFilter reads member, team, kind, from and to from a query string. Errors name the
 // field (ozzo validation.Errors), so pages and the JSON API can show them.
 func ParseFilter(v url.Values) (Filter, error) {
@@ -103,7 +111,9 @@ func (f Filter) Where(viewer *member.Member, loc *time.Location) dbx.Expression 
 			conds = append(conds, dbx.HashExp{"account": f.Member})
 		}
 	}
-	if f.Team != "" {
+	if f.Team == NoTeam {
+		conds = append(conds, dbx.NewExp(NoTeamSQL("team")))
+	} else if f.Team != "" {
 		conds = append(conds, dbx.HashExp{"team": f.Team})
 	}
 	if group, ok := kindGroups[f.Kind]; ok {

@@ -58,13 +58,17 @@ type Entry struct {
 	Ref     string         // e.g. "send:<id>", "request:<id>", "transfer:<id>"
 	// AllowZero lets a monthly reset post a zero entry (it still marks the month as done).
 	AllowZero bool
+	// Team books the entry on this team instead of the account's team now: a refund of
+	// money held on the team the member sent from, after they moved (send.refund).
+	Team string
 }
 
 // Posted is the result of Post.
 type Posted struct {
 	ID           string
 	BalanceAfter money.Cents
-	Team         string // the account's team when the entry was written
+	Team         string // the team the entry is booked on
+	AccountTeam  string // the account's team when the entry was written
 }
 
 // debitSQL changes a balance (?1 signed amount, ?2 account) unless it would go below zero
@@ -111,7 +115,11 @@ func Post(app core.App, e Entry) (Posted, error) {
 		r := core.NewRecord(col)
 		r.Set("account", e.Account)
 		r.Set("user_email", acct.Email)
-		r.Set("team", acct.Team)
+		team := acct.Team
+		if e.Team != "" {
+			team = e.Team
+		}
+		r.Set("team", team)
 		r.Set("amount", int64(e.Amount))
 		r.Set("kind", string(e.Kind))
 		r.Set("reason", e.Reason)
@@ -125,7 +133,7 @@ func Post(app core.App, e Entry) (Posted, error) {
 		if err := tx.SaveNoValidate(r); err != nil {
 			return fmt.Errorf("writing ledger entry: %w", err)
 		}
-		out = Posted{ID: r.Id, BalanceAfter: money.Cents(acct.Balance), Team: acct.Team}
+		out = Posted{ID: r.Id, BalanceAfter: money.Cents(acct.Balance), Team: team, AccountTeam: acct.Team}
 		return nil
 	})
 	return out, err

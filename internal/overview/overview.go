@@ -62,6 +62,18 @@ type Spender struct {
 	Team  string      `json:"team"` // the team's name now ("" when teamless or deleted)
 	Spent money.Cents `json:"spent"`
 	Held  money.Cents `json:"held"`
+	// Deleted marks a deleted user: their sends went to a successor, so the lists behind
+	// their figures find them by the email they were sent with (SendsMember).
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// SendsMember is the sends list's member filter for the spender's sends: the user id, or
+// for a deleted user the email their sends keep.
+func (s Spender) SendsMember() string {
+	if s.Deleted {
+		return s.Email
+	}
+	return s.ID
 }
 
 // Waiting counts what waits for a decision or attention now. Mail and webhook failures are
@@ -186,7 +198,7 @@ func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *tim
 		if err != nil {
 			return nil, err
 		}
-		out[i].Name, out[i].Email, out[i].Team = who.Name, who.Email, who.TeamName
+		out[i].Name, out[i].Email, out[i].Team, out[i].Deleted = who.Name, who.Email, who.TeamName, who.Deleted
 	}
 	return out, nil
 }

@@ -223,7 +223,7 @@ func (p *plan) reserve(tx core.App, id string) (refused error, err error) {
 		return nil, nil
 	}
 	_, err = ledger.Post(tx, ledger.Entry{Account: p.sender.Id, Amount: -p.touch.Cost(), Kind: ledger.KindSpend,
-		Reason: "Sent " + p.touch.Name() + " to " + p.in.RecipientEmail, Actor: p.sender, Ref: ref(id)})
+		Reason: "Sent " + p.touch.Name() + " to " + p.in.RecipientEmail, Actor: p.sender, Ref: Ref(id)})
 	if errors.Is(err, ledger.ErrInsufficientFunds) {
 		return ErrInsufficientBalance, nil
 	}

@@ -88,6 +88,12 @@ func mayDecide(actor *member.Member, s *Send, to Status) error {
 	return nil
 }
 
+// refund gives a rejected or cancelled send's cost back. The money was held on the team
+// the member sent from (the send's team), so the refund is booked there, whatever team the
+// sender is in now. When they have moved or left since, that team's unused money would
+// have gone back to the company at the move had it not been held (team.MoveMember), so it
+// goes back now, booked on the same team: the member's balance does not change, and every
+// team's statement balances with the money it really had (docs/MONEY.md).
 func refund(tx core.App, actor *member.Member, s *Send) error {
 	if err := returnItem(tx, s.TouchID()); err != nil {
 		return err
@@ -95,8 +101,15 @@ func refund(tx core.App, actor *member.Member, s *Send) error {
 	if s.Cost() == 0 {
 		return nil
 	}
-	_, err := ledger.Post(tx, ledger.Entry{Account: s.SenderID(), Amount: s.Cost(), Kind: ledger.KindRefund,
-		Reason: "Refund: " + s.TouchName() + " to " + s.RecipientEmail() + " " + string(s.Status()), Actor: actor, Ref: s.Ref()})
+	posted, err := ledger.Post(tx, ledger.Entry{Account: s.SenderID(), Amount: s.Cost(), Kind: ledger.KindRefund,
+		Reason: "Refund: " + s.TouchName() + " to " + s.RecipientEmail() + " " + string(s.Status()), Actor: actor,
+		Ref: s.Ref(), Team: s.TeamID()})
+	if err != nil || s.TeamID() == "" || posted.AccountTeam == s.TeamID() {
+		return err
+	}
+	_, err = ledger.Post(tx, ledger.Entry{Account: s.SenderID(), Amount: -s.Cost(), Kind: ledger.KindReturn,
+		Reason: "Refund returned to the company: held on a team the sender has left", Actor: actor,
+		Ref: s.Ref(), Team: s.TeamID()})
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/ledger"
 	"teamfund/internal/member"
 )
 
@@ -21,10 +22,22 @@ const dateLayout = "2006-01-02"
 type Filter struct {
 	Status Status
 	TeamID string
-	Sender string
+	Sender string // sender id, or the email a send was made with (a deleted sender's)
 	From   string // YYYY-MM-DD or ""
 	To     string // YYYY-MM-DD or ""
+	// Dates says which date From and To apply to: "" the day it was sent (created),
+	// DatesDecided the day it went out or was refused — the approval for a send that
+	// waited, else the day it was sent. "Spent in March" is the sends that went out in
+	// March (docs/MONEY.md), including one sent in February and approved in March.
+	Dates string
+	// HeldOn (YYYY-MM-DD) keeps the sends that were waiting for approval at the end of
+	// that day: sent before, and pending then (still pending, or decided later). It is
+	// the "held" figure of a month that has ended.
+	HeldOn string
 }
+
+// DatesDecided is the Dates value for "the day it went out or was refused".
+const DatesDecided = "decided"
 
 // ParseFilter reads a Filter from query parameters; a bad value is a validation error
 // naming its parameter.
@@ -35,6 +48,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 		Sender: strings.TrimSpace(q.Get("member")),
 		From:   strings.TrimSpace(q.Get("from")),
 		To:     strings.TrimSpace(q.Get("to")),
+		Dates:  strings.TrimSpace(q.Get("dates")),
+		HeldOn: strings.TrimSpace(q.Get("held_on")),
 	}
 	isDate := validation.Date(dateLayout).Error("must be a date like 2026-01-31")
 	err := validation.Errors{
@@ -45,7 +60,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 			return nil
 		})),
 		"team":   validation.Validate(f.TeamID, validation.Length(0, 40)),
-		"member": validation.Validate(f.Sender, validation.Length(0, 40)),
+		"member": validation.Validate(f.Sender, validation.Length(0, 255)),
 		"from":   validation.Validate(f.From, isDate),
 		"to": validation.Validate(f.To, isDate, validation.By(func(any) error {
 			if f.From != "" && f.To != "" && f.To < f.From {
@@ -53,7 +68,12 @@ func ParseFilter(q url.Values) (Filter, error) {
 			}
 			return nil
 		})),
+		"dates":   validation.Validate(f.Dates, validation.In("", "sent", DatesDecided).Error("must be sent or decided")),
+		"held_on": validation.Validate(f.HeldOn, isDate),
 	}.Filter()
+	if f.Dates == "sent" {
+		f.Dates = ""
+	}
 	return f, err
 }
 
@@ -70,6 +90,8 @@ func (f Filter) Values() url.Values {
 	set("member", f.Sender)
 	set("from", f.From)
 	set("to", f.To)
+	set("dates", f.Dates)
+	set("held_on", f.HeldOn)
 	return v
 }
 
@@ -100,17 +122,31 @@ func (f Filter) Where(loc *time.Location) dbx.Expression {
 	if f.Status != "" {
 		conds = append(conds, dbx.HashExp{"sends.status": string(f.Status)})
 	}
-	if f.TeamID != "" {
+	if f.TeamID == ledger.NoTeam {
+		conds = append(conds, dbx.NewExp(ledger.NoTeamSQL("[[sends.team]]")))
+	} else if f.TeamID != "" {
 		conds = append(conds, dbx.HashExp{"sends.team": f.TeamID})
 	}
-	if f.Sender != "" {
+	if strings.Contains(f.Sender, "@") {
+		// a deleted sender's sends went to a successor; they keep the email they were sent with
+		conds = append(conds, dbx.HashExp{"sends.sender_email": f.Sender})
+	} else if f.Sender != "" {
 		conds = append(conds, dbx.HashExp{"sends.sender": f.Sender})
 	}
+	date := "[[sends.created]]"
+	if f.Dates == DatesDecided {
+		date = "COALESCE(NULLIF([[sends.decided_at]], ''), [[sends.created]])"
+	}
 	if t, err := time.ParseInLocation(dateLayout, f.From, loc); err == nil {
-		conds = append(conds, dbx.NewExp("[[sends.created]] >= {:from}", dbx.Params{"from": dbTime(t)}))
+		conds = append(conds, dbx.NewExp(date+" >= {:from}", dbx.Params{"from": dbTime(t)}))
 	}
 	if t, err := time.ParseInLocation(dateLayout, f.To, loc); err == nil {
-		conds = append(conds, dbx.NewExp("[[sends.created]] < {:to}", dbx.Params{"to": dbTime(t.AddDate(0, 0, 1))}))
+		conds = append(conds, dbx.NewExp(date+" < {:to}", dbx.Params{"to": dbTime(t.AddDate(0, 0, 1))}))
+	}
+	if t, err := time.ParseInLocation(dateLayout, f.HeldOn, loc); err == nil {
+		// the same instant test as figures' held (heldSQL)
+		conds = append(conds, dbx.NewExp("[[sends.created]] < {:heldAt} AND ([[sends.status]] = 'pending' OR [[sends.decided_at]] >= {:heldAt})",
+			dbx.Params{"heldAt": dbTime(t.AddDate(0, 0, 1))}))
 	}
 	if len(conds) == 0 {
 		return dbx.NewExp("1 = 1")

@@ -98,9 +98,10 @@ func (s *Send) DecidedAt() types.DateTime { return s.GetDateTime("decided_at") }
 func (s *Send) Created() types.DateTime { return s.GetDateTime("created") }
 
 // Ref is the ledger reference of the send's spend and refund entries.
-func (s *Send) Ref() string { return ref(s.Id) }
+func (s *Send) Ref() string { return Ref(s.Id) }
 
-func ref(sendID string) string { return "send:" + sendID }
+// Ref is the ref of the ledger entries of send sendID (its debit and any refund).
+func Ref(sendID string) string { return "send:" + sendID }
 
 // hookData is the send as webhook endpoints receive it (amounts in minor units).
 func (s *Send) hookData() map[string]any {

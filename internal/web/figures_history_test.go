@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -28,11 +29,17 @@ import (
 // the domain code (monthly runs in rollover and reset mode and teams switching between
 // monthly and one-time, grants, adjustments, transfers, requests approved and declined,
 // admin moves, sends sent at once, approved, rejected, cancelled and left pending — some
-// decided a month later —, team moves and deletions), backdating each step into its month.
-// Then it reads every month's figures where people read them — the overview JSON (company and
-// each team), the usage JSON (teams and members), the team page, the owner's Money page and
-// members' own money JSON — and checks each against sums it computes itself from the raw
-// ledger and sends rows, by the definitions of docs/MONEY.md, and that each statement balances.
+// decided a month later, one after its sender moved —, team moves, deletions of users and
+// of a team), backdating each step into its month. Then it reads every month's figures
+// where people read them — the overview JSON (company, each team, the previous month), the
+// usage JSON (teams and members) and page, the team page, the owner's Money page, members'
+// Money pages and their JSON, the exports (usage, ledger, sends and users, CSV and XLSX, through /api/tf/export)
+// — and checks each against sums it computes itself from the raw ledger and sends rows, by
+// the definitions of docs/MONEY.md, and that each statement balances. It also follows every
+// money figure of the overview pages (owner, each team, a manager) to the list it links to
+// and checks that the list's rows sum to the figure. Which kinds of history it covered is
+// checked over all seeds together (the histories are deterministic: people and pending
+// sends are picked in a stable order).
 func TestRandomCompanyHistoriesReconcile(t *testing.T) {
 	done := map[string]int{}
 	for seed := uint64(1); seed <= 3; seed++ {
@@ -42,7 +49,10 @@ func TestRandomCompanyHistoriesReconcile(t *testing.T) {
 			}
 		})
 	}
-	for _, kind := range []string{"run", "grant", "adjust", "transfer", "request", "move", "send", "decide", "team", "delete"} {
+	for _, kind := range []string{"run", "grant", "adjust", "transfer", "request", "move", "send", "decide", "team", "delete",
+		"delete team", "run reaching a rollover team", "run reaching a reset team", "run beside a one-time team",
+		"send approved", "send rejected", "send cancelled", "send left pending", "send waiting across a month start",
+		"send decided after its sender moved", "request approved", "request declined"} {
 		if done[kind] == 0 {
 			t.Errorf("no %s operation succeeded in any history; they do not cover it", kind)
 		}
@@ -57,7 +67,9 @@ type history struct {
 	rnd     *rand.Rand
 	f       *testutil.Fixture
 	admin   *member.Member
-	teams   []string
+	owner   *member.Member
+	teams   []string // the teams that exist
+	deleted bool     // a team was deleted (at most one per history)
 	touches []string
 	extra   []string // users the test created (candidates for deletion)
 	clock   time.Time
@@ -77,6 +89,7 @@ func reconcileHistory(t *testing.T, seed uint64) map[string]int {
 	h.exec("UPDATE company SET created = {:t}", dbx.Params{"t": stamp(first.Start(time.UTC).AddDate(0, -1, 0))})
 	h.exec("UPDATE teams SET approval_threshold = 2000, max_per_send = 0", nil)
 	h.admin = h.member(f.ID("admin"))
+	h.owner = h.member(f.ID("owner"))
 	gamma, err := team.Create(app, h.admin, team.Input{Name: "Gamma", BudgetMode: "monthly", MonthlyLimit: 7000, MonthRule: "reset"})
 	if err != nil {
 		t.Fatal(err)
@@ -99,26 +112,44 @@ func reconcileHistory(t *testing.T, seed uint64) map[string]int {
 		}
 		h.extra = append(h.extra, m.Id)
 	}
+	var waiting string // a send held across the first month's end
 	for m := first; m <= current; m = m.Next() {
 		h.clock = m.Start(time.UTC).Add(time.Hour)
-		// At most 41 steps a month: they must end before the month does, and before now.
+		// At most 45 steps a month: they must end before the month does, and before now.
 		last := m.End(time.UTC)
 		if m == current {
 			last = now.Add(-time.Minute)
 		}
-		h.stride = last.Sub(h.clock) / 42
+		h.stride = last.Sub(h.clock) / 46
+		h.countModes()
 		h.step("run", func() error { _, err := budget.RunMonth(app, m, now, budget.TriggerAdmin, h.admin); return err })
+		// Sends held across a month's end, whatever the random operations did: the first
+		// one's sender moves before it is rejected, the second is approved a month late,
+		// the last stays pending.
+		switch m {
+		case first.Next():
+			h.rejectAfterMove(waiting)
+		case first.Next().Next():
+			h.step("decide", func() error { _, err := send.Approve(app, h.admin, waiting); h.count("send approved", err); return err })
+		}
 		for range 25 + h.rnd.IntN(16) {
 			h.randomOperation()
 		}
+		if m == first || m == first.Next() || m == current {
+			waiting = h.heldSend()
+		}
 	}
 	raw := loadRaw(t, app)
+	raw.countSends(h.done, first, current)
 	srv := testutil.Serve(t, app)
 	for m := first; m <= current; m = m.Next() {
 		checkOverview(t, srv.URL, f, raw, m, h.teams)
 		checkUsage(t, srv.URL, f, raw, m, h.teams)
+		checkOverviewLinks(t, srv.URL, f, raw, m, h.teams)
 	}
 	checkPages(t, srv.URL, f, raw, current, h.teams)
+	checkExports(t, srv.URL, f, raw, first, current, h.teams)
+	checkEverythingExport(t, srv.URL, f, raw, first, current)
 	return h.done
 }
 
@@ -159,7 +190,7 @@ func (h *history) step(kind string, op func() error) {
 // people are the active users of the company that the operations pick from.
 func (h *history) people() []*member.Member {
 	var ids []string
-	_ = h.app.DB().NewQuery("SELECT id FROM users WHERE status = 'active' AND role IN ('manager', 'member') ORDER BY id").Column(&ids)
+	_ = h.app.DB().NewQuery("SELECT id FROM users WHERE status = 'active' AND role IN ('manager', 'member') ORDER BY email").Column(&ids)
 	var out []*member.Member
 	for _, id := range ids {
 		if m := h.member(id); m != nil {
@@ -212,9 +243,11 @@ func (h *history) randomOperation() {
 			h.step("request", func() error {
 				if h.rnd.IntN(3) == 0 {
 					_, err := transfer.Decline(h.app, b, r.ID)
+					h.count("request declined", err)
 					return err
 				}
 				_, err := transfer.Approve(h.app, b, r.ID)
+				h.count("request approved", err)
 				return err
 			})
 		}
@@ -230,7 +263,7 @@ func (h *history) randomOperation() {
 		})
 	case 8, 9:
 		var pending []string
-		_ = h.app.DB().NewQuery("SELECT id FROM sends WHERE status = 'pending' ORDER BY id").Column(&pending)
+		_ = h.app.DB().NewQuery("SELECT id FROM sends WHERE status = 'pending' ORDER BY rowid").Column(&pending)
 		if len(pending) == 0 {
 			return
 		}
@@ -240,15 +273,23 @@ func (h *history) randomOperation() {
 			if err != nil {
 				return err
 			}
+			outcome := "send approved"
 			switch h.rnd.IntN(3) {
 			case 0:
 				_, err = send.Approve(h.app, h.admin, id)
 			case 1:
+				outcome = "send rejected"
 				_, err = send.Reject(h.app, h.admin, id)
 			default:
-				if sender := h.member(s.SenderID()); sender != nil {
-					_, err = send.Cancel(h.app, sender, id)
+				outcome = "send cancelled"
+				sender := h.member(s.SenderID())
+				if sender == nil {
+					return errors.New("the sender is gone")
 				}
+				_, err = send.Cancel(h.app, sender, id)
+			}
+			if err == nil {
+				h.done[outcome]++
 			}
 			return err
 		})
@@ -264,6 +305,10 @@ func (h *history) randomOperation() {
 				dbx.Params{"rule": rule, "mode": mode, "id": teamID})
 		}
 	case 11:
+		if !h.deleted && len(h.teams) == 3 && h.rnd.IntN(3) == 0 {
+			h.deleteTeam(teamID)
+			return
+		}
 		if len(h.extra) > 0 {
 			id := h.extra[0]
 			h.extra = h.extra[1:]
@@ -272,37 +317,179 @@ func (h *history) randomOperation() {
 	}
 }
 
+func (h *history) count(kind string, err error) {
+	if err == nil {
+		h.done[kind]++
+	}
+}
+
+// heldSend makes sure a send waits for approval at the end of the month, whatever the
+// random operations did: someone in a team gets the money for the dearest touch (above the
+// approval threshold, which every team gets) and sends it. It returns the send's id.
+func (h *history) heldSend() string {
+	var sender *member.Member
+	for _, p := range h.people() {
+		if p.TeamID() != "" {
+			sender = p
+			break
+		}
+	}
+	if sender == nil {
+		h.t.Fatal("nobody is in a team")
+	}
+	h.exec("UPDATE teams SET approval_threshold = 2000, max_per_send = 0", nil)
+	h.step("grant", func() error {
+		return budget.AdjustBalances(h.app, h.admin, sender.TeamID(), []budget.Change{{UserID: sender.Id, Amount: 3000}}, "for a held send")
+	})
+	var id string
+	h.step("send", func() error {
+		s, err := send.Create(h.app, h.member(sender.Id), send.Input{TouchID: h.touches[2], RecipientName: "Held", RecipientEmail: "held@example.com"})
+		if err == nil {
+			id = s.Id
+		}
+		return err
+	})
+	if s, err := send.Find(h.app, id); err != nil || s.Status() != "pending" {
+		h.t.Fatalf("the held send %q is not pending: %v", id, err)
+	}
+	return id
+}
+
+// rejectAfterMove moves the sender of held send id to another team, then rejects it: the
+// refund belongs to the team that held the money.
+func (h *history) rejectAfterMove(id string) {
+	s, err := send.Find(h.app, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	to := h.teams[0]
+	if to == s.TeamID() {
+		to = h.teams[1]
+	}
+	h.step("team", func() error { return team.MoveMember(h.app, h.admin, s.SenderID(), to) })
+	h.step("decide", func() error { _, err := send.Reject(h.app, h.admin, id); h.count("send rejected", err); return err })
+}
+
+// countModes notes which budget modes and month rules the coming monthly run meets.
+func (h *history) countModes() {
+	var teams []struct {
+		Mode string `db:"budget_mode"`
+		Rule string `db:"month_rule"`
+		N    int    `db:"n"`
+	}
+	_ = h.app.DB().NewQuery(`SELECT t.budget_mode, t.month_rule, (SELECT COUNT(*) FROM users u WHERE u.team = t.id AND u.status = 'active') AS n
+		FROM teams t`).All(&teams)
+	for _, t := range teams {
+		switch {
+		case t.N == 0:
+		case t.Mode == "one_time":
+			h.done["run beside a one-time team"]++
+		default:
+			h.done["run reaching a "+t.Rule+" team"]++
+		}
+	}
+}
+
+// deleteTeam deletes team id (its members become teamless; their money goes back to the
+// company) and creates a one-time team in its place, so the history keeps three teams.
+func (h *history) deleteTeam(id string) {
+	h.step("delete team", func() error { return team.Delete(h.app, h.owner, id) })
+	if _, err := team.Find(h.app, id); err == nil {
+		return
+	}
+	h.deleted = true
+	next, err := team.Create(h.app, h.admin, team.Input{Name: "Delta", BudgetMode: "one_time", MonthRule: "rollover"})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for i, t := range h.teams {
+		if t == id {
+			h.teams[i] = next.Id
+		}
+	}
+	h.exec("UPDATE touches SET teams = json_insert(teams, '$[#]', {:team})", dbx.Params{"team": next.Id})
+}
+
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
 
 // raw is the ledger and the sends as plain rows; the expectations are computed from it.
 type raw struct {
 	entries []rawEntry
-	sends   map[string]rawSend
+	sends   map[string]rawSend // by ref
+	teams   map[string]bool    // the teams that exist
 }
 
+// ofTeamRow matches the entries of a row of the teams table: a team's, or for figures.NoTeam
+// those booked on no team that exists.
+func (r raw) ofTeamRow(id string) func(rawEntry) bool {
+	if id == figures.NoTeam {
+		return func(e rawEntry) bool { return !r.teams[e.Team] }
+	}
+	return ofTeam(id)
+}
+
+// countSends notes the kinds of send history the ledger holds: sends still pending, sends
+// that waited across a month start, and refunds after the sender had moved (returned).
+func (r raw) countSends(done map[string]int, first, current budget.Month) {
+	for _, s := range r.sends {
+		if s.Status == "pending" {
+			done["send left pending"]++
+		}
+		created := budget.MonthOf(parseStamp(s.Created), time.UTC)
+		if s.Status == "pending" && created < current || s.DecidedAt != "" && budget.MonthOf(parseStamp(s.DecidedAt), time.UTC) > created {
+			done["send waiting across a month start"]++
+		}
+	}
+	for _, e := range r.entries {
+		if e.Kind == "return" && strings.HasPrefix(e.Ref, "send:") {
+			done["send decided after its sender moved"]++
+		}
+	}
+}
+
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse("2006-01-02 15:04:05.000Z", s)
+	return t
+}
+
+// rawEntry is one ledger entry. Email and TeamName are what the exports show (the ledger
+// export has no ids); TeamName is "" for no team and for a deleted team.
 type rawEntry struct {
-	Account string `db:"account"`
-	Team    string `db:"team"`
-	Kind    string `db:"kind"`
-	Amount  int64  `db:"amount"`
-	Ref     string `db:"ref"`
-	Created string `db:"created"`
+	Account  string `db:"account"`
+	Email    string `db:"email"`
+	Team     string `db:"team"`
+	TeamName string `db:"team_name"`
+	Kind     string `db:"kind"`
+	Amount   int64  `db:"amount"`
+	Ref      string `db:"ref"`
+	Created  string `db:"created"`
 }
 
 type rawSend struct {
 	ID        string `db:"id"`
 	Status    string `db:"status"`
+	Team      string `db:"team"`
+	Created   string `db:"created"`
 	DecidedAt string `db:"decided_at"`
 }
 
 func loadRaw(t *testing.T, app core.App) raw {
 	var r raw
-	if err := app.DB().NewQuery("SELECT account, team, kind, amount, ref, created FROM ledger_entries").All(&r.entries); err != nil {
+	if err := app.DB().NewQuery(`SELECT l.account, l.user_email AS email, l.team, COALESCE(t.name, '') AS team_name, l.kind,
+		l.amount, l.ref, l.created FROM ledger_entries l LEFT JOIN teams t ON t.id = l.team`).All(&r.entries); err != nil {
 		t.Fatal(err)
 	}
 	var sends []rawSend
-	if err := app.DB().NewQuery("SELECT id, status, COALESCE(decided_at, '') AS decided_at FROM sends").All(&sends); err != nil {
+	if err := app.DB().NewQuery("SELECT id, status, team, created, COALESCE(decided_at, '') AS decided_at FROM sends").All(&sends); err != nil {
 		t.Fatal(err)
+	}
+	var teams []string
+	if err := app.DB().NewQuery("SELECT id FROM teams").Column(&teams); err != nil {
+		t.Fatal(err)
+	}
+	r.teams = map[string]bool{}
+	for _, id := range teams {
+		r.teams[id] = true
 	}
 	r.sends = map[string]rawSend{}
 	for _, s := range sends {
@@ -357,11 +544,14 @@ func (r raw) want(match func(rawEntry) bool, start, end string) figures.Statemen
 
 // wentOut is the company's spent by the direct meaning of the word: the cost of the sends
 // that went out in [start, end) — approved then, or sent at once then.
-func (r raw) wentOut(start, end string) money.Cents {
+func (r raw) wentOut(start, end string) money.Cents { return r.wentOutOf(everything, start, end) }
+
+// wentOutOf is wentOut of the sends whose debit matches (a team's, a member's).
+func (r raw) wentOutOf(match func(rawEntry) bool, start, end string) money.Cents {
 	var total int64
 	for _, e := range r.entries {
 		snd := r.sends[e.Ref]
-		if e.Kind != "spend" || snd.Status != "sent" {
+		if e.Kind != "spend" || snd.Status != "sent" || !match(e) {
 			continue
 		}
 		at := e.Created
@@ -436,8 +626,17 @@ func checkOverview(t *testing.T, base string, f *testutil.Fixture, r raw, m budg
 	if got, want := o.Figures.Spent, r.wentOut(start, end); got != want {
 		t.Errorf("overview %s: spent %v, but the sends that went out in the month cost %v", m, got, want)
 	}
+	var sum figures.Statement
 	for _, row := range o.Teams {
-		same(t, "overview "+string(m)+" team row "+row.ID, row.Statement, r.want(ofTeam(row.ID), start, end))
+		match := r.ofTeamRow(row.ID)
+		same(t, "overview "+string(m)+" team row "+row.ID, row.Statement, r.want(match, start, end))
+		if got, want := row.Spent, r.wentOutOf(match, start, end); got != want {
+			t.Errorf("overview %s team row %s: spent %v, but the team's sends that went out in the month cost %v", m, row.ID, got, want)
+		}
+		sum = sum.Add(row.Statement)
+	}
+	if sum != o.Figures {
+		t.Errorf("overview %s: the team rows add up to %+v, the company is %+v", m, sum, o.Figures)
 	}
 	for _, id := range teams {
 		var one struct {
@@ -470,6 +669,16 @@ func checkUsage(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.
 		if sum != u.Teams[0].Statement {
 			t.Errorf("usage %s of %s: the member rows add up to %+v, the team row is %+v", m, id, sum, u.Teams[0].Statement)
 		}
+		// The page shows the JSON's team row.
+		page := getBody(t, base+"/usage?month="+string(m)+"&team="+id, f.CookieHeaders("owner"))
+		table := page[strings.Index(page, `id="usage-teams-table"`):]
+		table = table[:strings.Index(table, "</table>")]
+		w := u.Teams[0].Statement
+		for label, c := range map[string]money.Cents{"Handed out": w.HandedOut, "Spent": w.Spent, "Held": w.Held, "Available": w.Available} {
+			if cell := `data-label="` + label + `">` + money.Format(c, "USD") + "<"; !strings.Contains(table, cell) {
+				t.Errorf("usage page %s of %s: no %s", m, id, cell)
+			}
+		}
 	}
 }
 
@@ -500,12 +709,27 @@ func checkPages(t *testing.T, base string, f *testutil.Fixture, r raw, m budget.
 			t.Errorf("owner's Money page: want %s = %s", field, show(c))
 		}
 	}
+	for field, c := range map[string]money.Cents{"company-opening": r.want(everything, start, end).Opening,
+		"company-handed-out": r.want(everything, start, end).HandedOut, "company-spent": r.want(everything, start, end).Spent,
+		"company-held": r.want(everything, start, end).Held, "company-available": r.want(everything, start, end).Available} {
+		if !strings.Contains(page, `id="`+field+`">`+show(c)+`<`) {
+			t.Errorf("owner's Money page, the month line by line: want %s = %s", field, show(c))
+		}
+	}
 	for _, key := range []string{"managerA", "memberA", "memberA2", "memberB", "managerB"} {
 		var mine struct {
 			Usage figures.Statement `json:"usage"`
 		}
 		getJSON(t, base+"/api/tf/money/me", f.AuthHeaders(key), &mine)
 		account := f.ID(key)
-		same(t, "money JSON of "+key, mine.Usage, r.want(func(e rawEntry) bool { return e.Account == account }, start, end))
+		w := r.want(func(e rawEntry) bool { return e.Account == account }, start, end)
+		same(t, "money JSON of "+key, mine.Usage, w)
+		wallet := getBody(t, base+"/money", f.CookieHeaders(key))
+		for field, c := range map[string]money.Cents{"month-opening": w.Opening, "month-handed-out": w.HandedOut,
+			"month-spent": w.Spent, "month-held": w.Held, "month-available": w.Available} {
+			if !strings.Contains(wallet, `id="`+field+`">`+show(c)+`<`) {
+				t.Errorf("Money page of %s: want %s = %s", key, field, show(c))
+			}
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"teamfund/internal/member"
 	"teamfund/internal/money"
 	"teamfund/internal/overview"
+	"teamfund/internal/send"
 	"teamfund/internal/team"
 )
 
@@ -144,17 +145,33 @@ func (p *overviewPage) LedgerLink(kind, teamID string) string {
 	return "/ledger?" + v.Encode()
 }
 
-// SendsLink lists sends of status: sends that went out in the month, or those waiting now.
+// SendsLink lists the sends behind a figure: "sent" the sends that went out in the month
+// (sent at once, or approved in it: dates=decided), "pending" those held at the end of the
+// month — waiting now for the current month, else waiting at its last day's end (held_on).
 func (p *overviewPage) SendsLink(status, teamID, memberID string) string {
-	v := url.Values{"status": {status}}
-	if status != "pending" {
-		v = p.days()
+	v := p.days()
+	switch {
+	case status == "sent":
 		v.Set("status", status)
+		v.Set("dates", send.DatesDecided)
+	case p.IsCurrent:
+		v = url.Values{"status": {status}}
+	default:
+		v = url.Values{"held_on": {v.Get("to")}}
 	}
 	p.setTeam(v, teamID)
 	if memberID != "" {
 		v.Set("member", memberID)
 	}
+	return "/sends?" + v.Encode()
+}
+
+// WaitingSendsLink lists the sends waiting for approval now in the overview's scope: the
+// rows behind "sends waiting" and their amount, whatever month is shown. (The approvals
+// page leaves out the viewer's own sends, which they may not decide.)
+func (p *overviewPage) WaitingSendsLink() string {
+	v := url.Values{"status": {"pending"}}
+	p.setTeam(v, "")
 	return "/sends?" + v.Encode()
 }
 

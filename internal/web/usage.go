@@ -2,12 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
 	"teamfund/internal/budget"
+	"teamfund/internal/export"
 	"teamfund/internal/figures"
 	"teamfund/internal/money"
 	"teamfund/internal/stats"
@@ -43,6 +45,7 @@ type usagePage struct {
 	MembersChart chart
 	TrendChart   chart
 	TouchChart   chart
+	Export       *ExportLinks // the month's figures as CSV/XLSX (nil: no export permission)
 }
 
 // usageQuery reads month and team from the query string and checks the viewer may see them.
@@ -107,9 +110,16 @@ func showUsagePage(e *core.RequestEvent) error {
 	if currentUser(e).Role().IsAdmin() {
 		p.TeamChoice = allTeams(e.App)
 	}
-	if teamID != "" {
+	if teamID == figures.NoTeam {
+		p.TeamLabel = figures.NoTeamName
+	} else if teamID != "" {
 		p.TeamLabel = teamName(e.App, teamID)
 	}
+	filter := url.Values{"month": {string(month)}}
+	if teamID != "" {
+		filter.Set("team", teamID)
+	}
+	p.Export = exportLinksFor(currentUser(e), export.Usage, filter)
 	p.TeamsChart = moneyChart(d.Teams)
 	members := make([]figures.Row, len(d.Members))
 	for i, m := range d.Members {
