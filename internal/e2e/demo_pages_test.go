@@ -87,7 +87,8 @@ func TestDemoAfterSetupPrintsTheOwnerAndAnAdminLogin(t *testing.T) {
 			return err
 		}
 		_, err := company.Setup(app, company.SetupInput{CompanyName: "Acme GmbH", OwnerName: "Olivia Owner",
-			Email: "olivia@acme.example", Password: "owner-password", PasswordConfirm: "owner-password", Token: testutil.SetupToken})
+			Email: "olivia@acme.example", Password: "owner-password", PasswordConfirm: "owner-password", Token: testutil.SetupToken,
+			Currency: "EUR", Timezone: "Europe/Berlin"})
 		return err
 	})
 	out, err := exec.Command(e2e.Binary(t), "demo", "--dir", dir).CombinedOutput()
