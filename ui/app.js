@@ -19,9 +19,9 @@
     if (!field) return "";
     if (field.tagName === "SELECT") return field.selectedIndex >= 0 ? field.options[field.selectedIndex].text.replace(/\s*\([^)]*\)$/, "") : "";
     var typed = (field.value || "").trim();
-    // A person picker holds an email; its list says whose it is ("Maya Fischer (Field Sales)").
+    // A person picker holds an email; its list says whose it is ("Maya Fischer · Field Sales").
     var option = field.list && Array.prototype.find.call(field.list.options, function (o) { return o.value.toLowerCase() === typed.toLowerCase(); });
-    if (option && option.text.trim()) return option.text.trim().replace(/\s*\([^)]*\)$/, "");
+    if (option && option.text.trim()) return option.text.trim().replace(/\s+·\s.*$/, "");
     return typed;
   }
   function moneyText(typed, currency) {

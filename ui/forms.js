@@ -51,10 +51,13 @@
   function anchorOf(field) {
     return field.closest(".input-group, .form-check, .form-selectgroup") || field;
   }
+  function skippable(node) { // what sits between a field and its message: hints, its datalist
+    return node && (node.classList.contains("form-hint") || node.tagName === "DATALIST");
+  }
   function messageOf(field) {
     var node = anchorOf(field).nextElementSibling;
     while (node && !node.classList.contains("field-error")) {
-      if (!node.classList.contains("form-hint")) return null;
+      if (!skippable(node)) return null;
       node = node.nextElementSibling;
     }
     return node;
@@ -65,7 +68,7 @@
       msg = document.createElement("div");
       msg.className = "invalid-feedback d-block field-error";
       var after = anchorOf(field);
-      while (after.nextElementSibling && after.nextElementSibling.classList.contains("form-hint")) after = after.nextElementSibling;
+      while (skippable(after.nextElementSibling)) after = after.nextElementSibling;
       after.after(msg);
     }
     if (!msg.id) msg.id = (field.id || field.name || "field") + "-error";
