@@ -61,7 +61,7 @@ func overviewApp(t testing.TB) *tests.TestApp {
 // TestTheOwnersMoneyPageIsTheCompanys: the Money page of the owner and admins shows what the
 // company handed out as a positive figure, the teams and the monthly budgets the ledger
 // really paid (also without a recorded run, as `teamfund demo` writes them); the admin page
-// no longer says "No allocation has run yet".
+// no longer says "No monthly budget has been paid yet".
 func TestTheOwnersMoneyPageIsTheCompanys(t *testing.T) {
 	f := testutil.Fixtures(t)
 	month := string(budget.MonthOf(time.Now(), time.UTC))
@@ -93,7 +93,7 @@ func TestTheOwnersMoneyPageIsTheCompanys(t *testing.T) {
 			Method: http.MethodGet, URL: "/money/admin", Headers: f.CookieHeaders("admin"), TestAppFactory: withMonthly,
 			ExpectedStatus:     http.StatusOK,
 			ExpectedContent:    []string{`id="company-handed-out">$240.00`, `data-month="` + month + `"`, "When members joined or at month start"},
-			NotExpectedContent: []string{"No allocation has run yet", "negative balance"},
+			NotExpectedContent: []string{"No monthly budget has been paid yet", "negative balance"},
 		},
 		{
 			Name:   "a manager's Money page stays their wallet",
