@@ -236,7 +236,7 @@ func fundPeople(tx core.App, owner *member.Member, people []*member.Member, star
 		for range t.people {
 			p := people[idx]
 			idx++
-			e := ledger.Entry{Account: p.Id, Amount: t.limit, Kind: ledger.KindMonthly, Reason: "Monthly budget " + period, Period: period}
+			e := ledger.Entry{Account: p.Id, Amount: t.limit, Kind: ledger.KindMonthly, Reason: "Monthly budget " + start.Format("January 2006"), Period: period}
 			if t.mode != "monthly" {
 				if !first {
 					continue
