@@ -155,6 +155,9 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 							}
 							t.Errorf("%s (%s theme): axe: %s", path, theme, v)
 						}
+						if theme == "dark" && width < 1280 {
+							e2e.Screenshot(t, ctx, name+"-dark") // a phone in the dark, to look at
+						}
 					}
 					checkLinks(t, ctx, path, checked)
 				}
