@@ -107,6 +107,8 @@
     var first = null;
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.willValidate && !field.hasAttribute("data-in-list")) return;
+      // A field that is not shown (a closed section) cannot be fixed here: the server judges it.
+      if (!field.getClientRects().length) return;
       if (!judge(field) && !first) first = field;
     });
     if (first) first.focus();
