@@ -103,7 +103,6 @@
   // Fields the server marked stay marked until they are changed: only it knows why.
   function check(form) {
     form.noValidate = true;
-    form.dataset.checked = "1";
     var first = null;
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.willValidate && !field.hasAttribute("data-in-list")) return;
