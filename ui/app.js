@@ -18,7 +18,11 @@
     var field = form && form.elements[name];
     if (!field) return "";
     if (field.tagName === "SELECT") return field.selectedIndex >= 0 ? field.options[field.selectedIndex].text.replace(/\s*\([^)]*\)$/, "") : "";
-    return (field.value || "").trim();
+    var typed = (field.value || "").trim();
+    // A person picker holds an email; its list says whose it is ("Maya Fischer · Field Sales").
+    var option = field.list && Array.prototype.find.call(field.list.options, function (o) { return o.value.toLowerCase() === typed.toLowerCase(); });
+    if (option && option.text.trim()) return option.text.trim().replace(/\s+·\s.*$/, "");
+    return typed;
   }
   function moneyText(typed, currency) {
     var t = typed.replace(/\s/g, "");
@@ -27,6 +31,10 @@
     var n = Number(t);
     if (!t || isNaN(n) || !currency) return typed;
     try { return new Intl.NumberFormat("en", { style: "currency", currency: currency }).format(n); } catch (e) { return typed; }
+  }
+  // checkForm is ui/forms.js's inline check; the browser's own if that script is missing.
+  function checkForm(form) {
+    return window.tfForms ? window.tfForms.check(form) : form.reportValidity();
   }
   function question(trigger) {
     var form = trigger.form || trigger.closest("form");
@@ -56,7 +64,7 @@
     ev.stopImmediatePropagation();
     // The form is checked first: the question comes only once there is something to confirm.
     var form = trigger.form;
-    if (form && trigger.type === "submit" && !trigger.hasAttribute("formnovalidate") && !form.reportValidity()) return;
+    if (form && trigger.type === "submit" && !trigger.hasAttribute("formnovalidate") && !checkForm(form)) return;
     var m = modal();
     if (!m) { // Tabler failed to load: the browser's own dialog still protects the action.
       if (window.confirm(question(trigger))) { trigger.dataset.confirmed = "1"; trigger.click(); }

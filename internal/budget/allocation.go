@@ -114,7 +114,7 @@ func RunMonth(app core.App, month Month, now time.Time, trigger string, actor *m
 					WHERE l.kind = 'monthly' AND l.account = u.id AND l.period = {:month})`,
 			Params:    dbx.Params{"month": string(month)},
 			Kind:      ledger.KindMonthly,
-			Reason:    "Monthly budget " + string(month),
+			Reason:    "Monthly budget " + month.Label(), // "Monthly budget December 2026": the ledger is read by people
 			Actor:     actor,
 			Period:    string(month),
 			RefPrefix: "monthly:" + string(month),
@@ -253,7 +253,7 @@ func GrantOnJoin(app core.App, userID string) error {
 		}
 		_, err = ledger.Post(tx, ledger.Entry{Account: userID, Kind: ledger.KindMonthly, Period: string(month),
 			Amount:    Allocation(t.Rule, money.Cents(t.Limit), money.Cents(t.Cap), m.Balance()),
-			Reason:    "Monthly budget " + string(month) + " (joined " + t.Name + ")",
+			Reason:    "Monthly budget " + month.Label() + " (joined " + t.Name + ")",
 			Ref:       "join:" + m.TeamID(),
 			AllowZero: true})
 		return err

@@ -15,8 +15,12 @@ type MonthRun struct {
 	Total      money.Cents    `db:"total" json:"total"`
 	Trigger    string         `db:"trigger" json:"trigger"` // "" when no run is recorded (paid on joining, or loaded by the demo)
 	ActorEmail string         `db:"actor_email" json:"actor_email"`
+	ActorName  string         `db:"actor_name" json:"actor_name"` // "" when the actor is no user (any more)
 	Updated    types.DateTime `db:"updated" json:"updated"`
 }
+
+// MonthLabel is the month as people read it ("December 2026").
+func (r MonthRun) MonthLabel() string { return Month(r.Month).Label() }
 
 // RecentRuns lists the last n months that paid monthly budgets, newest first. Members and
 // total come from the ledger's monthly entries — the money really paid, also by mid-month
@@ -27,6 +31,7 @@ func RecentRuns(app core.App, n int) ([]MonthRun, error) {
 	var out []MonthRun
 	err := app.DB().NewQuery(`SELECT m.month AS month, COALESCE(l.entries, 0) AS entries, COALESCE(l.total, 0) AS total,
 		COALESCE(r.trigger, '') AS trigger, COALESCE(r.actor_email, '') AS actor_email,
+		COALESCE((SELECT NULLIF(u.name, '') FROM users u WHERE u.email = r.actor_email), '') AS actor_name,
 		COALESCE(MAX(r.updated, l.last), r.updated, l.last) AS updated
 		FROM (SELECT month FROM budget_runs UNION SELECT period AS month FROM ledger_entries WHERE kind = 'monthly') m
 		LEFT JOIN (SELECT period, COUNT(*) AS entries, SUM(amount) AS total, MAX(created) AS last

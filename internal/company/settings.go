@@ -47,14 +47,22 @@ func (s *Settings) Validate() error {
 	s.Timezone = strings.TrimSpace(s.Timezone)
 	return validation.Errors{
 		"name":     validation.Validate(s.Name, validation.Required, validation.RuneLength(1, 100)),
-		"currency": validation.Validate(s.Currency, validation.Required, validation.By(validCurrency)),
-		"timezone": validation.Validate(s.Timezone, validation.Required, validation.By(validTimezone)),
+		"currency": validation.Validate(s.Currency, currencyRules...),
+		"timezone": validation.Validate(s.Timezone, timezoneRules...),
 		"seat_limit": validation.Validate(s.SeatLimit,
 			validation.Min(0).Error("must be 0 (unlimited) or more"), validation.Max(1_000_000)),
 		"invite_ttl_hours": validation.Validate(s.InviteTTLHours, validation.Required.Error("must be at least 1 hour"),
 			validation.Min(1).Error("must be at least 1 hour"), validation.Max(24*365).Error("must be at most a year (8760 hours)")),
 	}.Filter()
 }
+
+// currencyRules and timezoneRules check the company's currency and time zone on setup and
+// settings alike. Both are required with no default: a company that never chose would
+// silently count in USD at UTC midnight.
+var (
+	currencyRules = []validation.Rule{validation.Required.Error("choose the currency your company counts in"), validation.By(validCurrency)}
+	timezoneRules = []validation.Rule{validation.Required.Error("choose the time zone your company's months start in"), validation.By(validTimezone)}
+)
 
 // validCurrency accepts ISO 4217 codes with two minor digits (Teamfund counts in cents).
 func validCurrency(v any) error {

@@ -22,8 +22,8 @@ type SetupInput struct {
 	Email           string
 	Password        string
 	PasswordConfirm string
-	Currency        string // ISO 4217 code; "" = DefaultCurrency
-	Timezone        string // IANA name; "" = DefaultTimezone
+	Currency        string // ISO 4217 code, required: a newcomer chooses it (no silent USD)
+	Timezone        string // IANA name, required: months start at midnight there
 	Superuser       bool   // also create a dashboard superuser with the same credentials
 	AppURL          string // where people reach Teamfund (scheme://host), used in mailed links
 	Token           string // the one-time setup link's secret (NewSetupToken)
@@ -35,12 +35,6 @@ func (in *SetupInput) Validate() error {
 	in.OwnerName = strings.TrimSpace(in.OwnerName)
 	in.Email = member.NormalizeEmail(in.Email)
 	in.Currency, in.Timezone = strings.ToUpper(strings.TrimSpace(in.Currency)), strings.TrimSpace(in.Timezone)
-	if in.Currency == "" {
-		in.Currency = DefaultCurrency
-	}
-	if in.Timezone == "" {
-		in.Timezone = DefaultTimezone
-	}
 	emailErr := validation.Validate(in.Email, validation.Required, validation.Length(3, 254), is.EmailFormat)
 	if emailErr == nil {
 		// Look-alike addresses (invisible characters, mixed alphabets) are refused here too.
@@ -49,8 +43,8 @@ func (in *SetupInput) Validate() error {
 		}
 	}
 	return validation.Errors{
-		"currency":         validation.Validate(in.Currency, validation.By(validCurrency)),
-		"timezone":         validation.Validate(in.Timezone, validation.By(validTimezone)),
+		"currency":         validation.Validate(in.Currency, currencyRules...),
+		"timezone":         validation.Validate(in.Timezone, timezoneRules...),
 		"company_name":     validation.Validate(in.CompanyName, validation.Required, validation.RuneLength(1, 100)),
 		"owner_name":       validation.Validate(in.OwnerName, validation.Required, validation.RuneLength(1, 100)),
 		"email":            emailErr,

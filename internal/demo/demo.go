@@ -60,7 +60,7 @@ var touches = []struct {
 	inventory                 int // -1 = not tracked
 	teams                     []int
 }{
-	{"Coffee gift card", "A $25 coffee card with a handwritten note.", "active", 2500, -1, []int{0, 1, 2, 3}},
+	{"Coffee gift card", "A coffee card with a handwritten note.", "active", 2500, -1, []int{0, 1, 2, 3}},
 	{"Branded hoodie", "Soft hoodie with the company logo, shipped in 3 days.", "active", 6500, 40, []int{0, 2}},
 	{"Wine & cheese box", "Premium gift box for closing deals.", "active", 18000, 12, []int{0, 3}},
 	{"Conference pass", "Ticket to the annual industry conference.", "scheduled", 49000, 10, []int{2}},
@@ -236,7 +236,7 @@ func fundPeople(tx core.App, owner *member.Member, people []*member.Member, star
 		for range t.people {
 			p := people[idx]
 			idx++
-			e := ledger.Entry{Account: p.Id, Amount: t.limit, Kind: ledger.KindMonthly, Reason: "Monthly budget " + period, Period: period}
+			e := ledger.Entry{Account: p.Id, Amount: t.limit, Kind: ledger.KindMonthly, Reason: "Monthly budget " + start.Format("January 2006"), Period: period}
 			if t.mode != "monthly" {
 				if !first {
 					continue

@@ -20,7 +20,8 @@ import (
 // (40-character names, 60-character touch names, 50-character emails) to its Field Sales
 // team, and opens the pages that hold data as the owner, an admin, a manager and a member
 // at 1280 and 390 px: no page scrolls sideways and no table scrolls inside its card.
-// Screenshots: artifacts/screenshots/demo-*.png.
+// Screenshots: artifacts/screenshots/demo-*.png; each page's text and button colours
+// (for reading the copy): artifacts/text/demo-*.txt.
 func TestDemoDataPagesFit(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pb_data")
 	out, err := exec.Command(e2e.Binary(t), "demo", "--dir", dir).CombinedOutput()
@@ -50,10 +51,13 @@ func TestDemoDataPagesFit(t *testing.T) {
 	})
 	tables := []string{"/", "/sends", "/ledger", "/teams", "/touches", "/money", "/approvals/money"}
 	pages := map[string][]string{
-		"owner@northwind.example":        append([]string{"/users", "/invites", "/audit", "/outbox", "/usage", "/touches/assignments"}, tables...),
-		"admin@northwind.example":        append([]string{"/users", "/invites", "/approvals/sends", "/approvals/leave", "/audit", "/outbox"}, tables...),
-		"maya.fischer@northwind.example": append([]string{"/users", "/invites", "/approvals/sends", "/usage", "/touches/assignments"}, tables...),
-		"jonas.becker@northwind.example": tables,
+		"owner@northwind.example": append([]string{"/users", "/invites", "/audit", "/outbox", "/usage", "/touches/assignments",
+			"/settings", "/settings/api-keys", "/webhooks", "/money/admin", "/profile", "/company/close"}, tables...),
+		"admin@northwind.example": append([]string{"/users", "/invites", "/approvals/sends", "/approvals/leave", "/audit", "/outbox",
+			"/money/team", "/touches/new"}, tables...),
+		"maya.fischer@northwind.example": append([]string{"/users", "/invites", "/approvals/sends", "/approvals/leave", "/usage",
+			"/touches/assignments", "/money/team", "/sends/new"}, tables...),
+		"jonas.becker@northwind.example": append([]string{"/sends/new", "/profile"}, tables...),
 	}
 	for who, paths := range pages {
 		for _, width := range []int{1280, 390} {
@@ -63,7 +67,11 @@ func TestDemoDataPagesFit(t *testing.T) {
 				e2e.LoginAs(t, ctx, s, who, "demo-password")
 				for _, path := range paths {
 					e2e.Do(t, ctx, chromedp.Navigate(s.URL+path), chromedp.WaitVisible(css("main")))
-					e2e.Screenshot(t, ctx, fmt.Sprintf("demo-%s-%d-%s", strings.Split(who, "@")[0], width, pageName(path)))
+					name := fmt.Sprintf("demo-%s-%d-%s", strings.Split(who, "@")[0], width, pageName(path))
+					e2e.Screenshot(t, ctx, name)
+					if width == 1280 {
+						e2e.PageText(t, ctx, name) // the copy, read word by word
+					}
 					if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
 						t.Errorf("%s is %d px wider than the %d px window", path, wide, width)
 					}
@@ -87,7 +95,8 @@ func TestDemoAfterSetupPrintsTheOwnerAndAnAdminLogin(t *testing.T) {
 			return err
 		}
 		_, err := company.Setup(app, company.SetupInput{CompanyName: "Acme GmbH", OwnerName: "Olivia Owner",
-			Email: "olivia@acme.example", Password: "owner-password", PasswordConfirm: "owner-password", Token: testutil.SetupToken})
+			Email: "olivia@acme.example", Password: "owner-password", PasswordConfirm: "owner-password", Token: testutil.SetupToken,
+			Currency: "EUR", Timezone: "Europe/Berlin"})
 		return err
 	})
 	out, err := exec.Command(e2e.Binary(t), "demo", "--dir", dir).CombinedOutput()

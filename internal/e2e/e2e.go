@@ -389,6 +389,33 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
+// PageText saves what a person reads on the page — the main area's text, then each
+// button and link that looks like a button with its colour — as <artifacts>/text/<name>.txt,
+// so the copy of every page can be read (and searched) word by word next to its screenshot.
+func PageText(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const main = document.querySelector("main") || document.body;
+		const buttons = [...main.querySelectorAll(".btn")].filter(b => b.offsetParent !== null).map(b => {
+			const colour = (b.className.match(/btn-(outline-)?(primary|danger|secondary|success|warning|info|ghost-\w+|link)/) || ["", "", "plain"])[2];
+			return colour + ": " + b.textContent.replace(/\s+/g, " ").trim();
+		});
+		return main.innerText + "\n\n--- buttons\n" + buttons.join("\n");
+	})()`))
+	if err != nil {
+		t.Logf("page text %s: %v", name, err)
+		return
+	}
+	dir := filepath.Join(ArtifactsDir(), "text")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Logf("page text dir: %v", err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, sanitize(name)+".txt"), []byte(text), 0o644); err != nil {
+		t.Logf("page text %s: %v", name, err)
+	}
+}
+
 func sanitize(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '/' || r == ' ' || r == ':' {

@@ -1,13 +1,16 @@
 package e2e_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/e2e"
 	"teamfund/internal/testutil"
@@ -31,27 +34,54 @@ func TestFirstRunSetupThenLoginShowsDashboard(t *testing.T) {
 		t.Fatalf("a visitor without the setup link sees %q", text)
 	}
 	e2e.Screenshot(t, ctx, "firstrun-0-locked")
+	// The browser is in Berlin: the time zone starts there and says so; the currency starts empty.
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Europe/Berlin"}); err != nil {
+		t.Fatal(err)
+	}
 	e2e.Do(t, ctx,
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(css(`input[name=company_name]`)),
 	)
+	waitUntil(t, ctx, `document.querySelector("input[name=timezone]").value === "Europe/Berlin"`)
+	if hint := e2e.Text(t, ctx, `#f-timezone-hint`); !strings.Contains(hint, "from this browser's time zone") {
+		t.Errorf("the time zone hint = %q, want it to say the zone came from the browser", hint)
+	}
+	if currency := e2e.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector("input[name=currency]").value`)); currency != "" {
+		t.Errorf("the currency starts as %q, want empty: the owner chooses it", currency)
+	}
 	e2e.Screenshot(t, ctx, "firstrun-1-setup-form")
+	// A short password and no currency: the page says so under both fields before anything
+	// is sent (the marker would not survive a round trip to the server).
 	e2e.Do(t, ctx,
 		chromedp.SendKeys(css(`input[name=company_name]`), "Acme Outreach"),
 		chromedp.SendKeys(css(`input[name=owner_name]`), "Olivia Owner"),
 		chromedp.SendKeys(css(`input[name=email]`), "Olivia@Acme.com"),
 		chromedp.SendKeys(css(`input[name=password]`), "short"),
 		chromedp.SendKeys(css(`input[name=password_confirm]`), "short"),
+		chromedp.Evaluate[chromedp.Void](`window.notSent = true`),
 		chromedp.Click(css(`form[action="/setup"] button[type=submit]`)),
 	)
 	waitUntil(t, ctx, `!!document.querySelector(".field-error")`)
 	e2e.Screenshot(t, ctx, "firstrun-2-validation")
 	checkFitsInPlace(t, ctx, "setup-with-errors")
+	checkInlineErrors(t, ctx, `form[action="/setup"]`, map[string]string{
+		"currency": "Currency: choose one.",
+		"password": "Password must be at least 8 characters (now 5).",
+	}, "f-currency")
+	// A currency that is not in the list is named too; "eur" is written the list's way.
+	e2e.Do(t, ctx, chromedp.SendKeys(css(`input[name=currency]`), "XYZ"), chromedp.Click(css(`form[action="/setup"] button[type=submit]`)))
+	waitUntil(t, ctx, `document.getElementById("f-currency-error").textContent.includes("not in the list")`)
+	// (chromedp.Clear empties the value attribute only, not what was typed.)
 	e2e.Do(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`["currency", "password", "password_confirm"].forEach(n => document.querySelector("input[name=" + n + "]").value = "")`),
+		chromedp.SendKeys(css(`input[name=currency]`), "eur"),
 		chromedp.SendKeys(css(`input[name=password]`), "password123"),
 		chromedp.SendKeys(css(`input[name=password_confirm]`), "password123"),
-		chromedp.Click(css(`form[action="/setup"] button[type=submit]`)),
 	)
+	if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`window.notSent ? document.querySelectorAll("form[action='/setup'] .is-invalid").length : -1`)); n != 0 {
+		t.Errorf("after the fixes %d fields are still marked (-1: the form was sent)", n)
+	}
+	e2e.Do(t, ctx, chromedp.Click(css(`form[action="/setup"] button[type=submit]`)))
 	waitUntil(t, ctx, `!!document.querySelector("#dashboard")`)
 	if heading := e2e.Text(t, ctx, `h1.page-title`); !strings.Contains(heading, "Acme Outreach") {
 		t.Fatalf("dashboard heading = %q, want the company's overview", heading)
@@ -71,6 +101,16 @@ func TestFirstRunSetupThenLoginShowsDashboard(t *testing.T) {
 		t.Errorf("footer = %q, want the Owner role", footer)
 	}
 	e2e.Screenshot(t, ctx, "firstrun-3-dashboard")
+	s.Seed(t, func(app core.App) error {
+		c, err := app.FindFirstRecordByFilter("company", "id != ''")
+		if err != nil {
+			return err
+		}
+		if c.GetString("currency") != "EUR" || c.GetString("timezone") != "Europe/Berlin" {
+			t.Errorf("the company counts in %s at %s, want EUR at Europe/Berlin", c.GetString("currency"), c.GetString("timezone"))
+		}
+		return nil
+	})
 
 	e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/setup"), chromedp.WaitVisible(css(`#dashboard`)))
 	if loc := e2e.Get(t, ctx, chromedp.Location()); strings.HasSuffix(loc, "/setup") {
@@ -137,4 +177,42 @@ func get(t *testing.T, u string) (int, string) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
+}
+
+// checkInlineErrors: the form marks exactly the named fields (Tabler's is-invalid) with
+// the given message under each, the first of them (id focus) has the focus, no
+// confirmation dialog is open, and the browser's own bubbles are off (novalidate).
+func checkInlineErrors(t *testing.T, ctx context.Context, form string, want map[string]string, focus string) {
+	t.Helper()
+	got := e2e.Get(t, ctx, chromedp.Evaluate[map[string]string](`(() => {
+		const out = {};
+		document.querySelectorAll(`+"`"+form+` .is-invalid`+"`"+`).forEach(f => {
+			const msg = document.getElementById(f.id + "-error") || f.closest(".mb-3, div").querySelector(".field-error");
+			out[f.name] = msg ? msg.textContent.trim() : "(no message)";
+		});
+		const el = document.querySelector(`+"`"+form+"`"+`);
+		out["(novalidate)"] = String(el.noValidate);
+		out["(focus)"] = document.activeElement ? document.activeElement.id : "";
+		out["(dialog)"] = String(!!document.querySelector("#confirm-modal.show"));
+		return out;
+	})()`))
+	for name, msg := range want {
+		if got[name] != msg {
+			t.Errorf("field %s says %q, want %q", name, got[name], msg)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok && !strings.HasPrefix(name, "(") {
+			t.Errorf("field %s is marked too (%q)", name, got[name])
+		}
+	}
+	if got["(novalidate)"] != "true" {
+		t.Error("the browser's own validation bubbles are still on")
+	}
+	if got["(focus)"] != focus {
+		t.Errorf("the focus is on #%s, want the first bad field #%s", got["(focus)"], focus)
+	}
+	if got["(dialog)"] != "false" {
+		t.Error("a confirmation dialog opened for a form with errors")
+	}
 }

@@ -111,7 +111,7 @@ func TestShellMenusWorkUnderTheCSP(t *testing.T) {
 		chromedp.Click(css(`#lock button`)),
 		chromedp.WaitVisible(css(`#confirm-modal #confirm-accept`)),
 	)
-	if msg := e2e.Text(t, ctx, `#confirm-message`); !strings.Contains(msg, "Deactivate member.a@acme.com?") {
+	if msg := e2e.Text(t, ctx, `#confirm-message`); !strings.Contains(msg, "Deactivate Max Member?") {
 		t.Errorf("confirmation asks %q, want the button's question", msg)
 	}
 	e2e.WaitDialogShown(t, ctx) // Bootstrap ignores Escape while the dialog still opens

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -109,9 +111,16 @@ func auditValue(field, v, currency string, names map[string]string) string {
 		return names[v]
 	case field == "status" || field == "role" || field == "budget_mode" || field == "month_rule" || field == "record_visibility":
 		return label(v)
+	case auditTimestamp.MatchString(v):
+		if t := formatTime(time.UTC, v, "2006-01-02 15:04 MST"); t != "" {
+			return t // not "2026-12-14 04:07:41.446Z"
+		}
 	}
 	return v
 }
+
+// auditTimestamp matches a stored date and time (an invite's expiry, a touch's dates).
+var auditTimestamp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}`)
 
 // looksLikeID matches PocketBase's record ids (15 lower-case letters and digits).
 func looksLikeID(s string) bool {

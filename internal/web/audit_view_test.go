@@ -32,6 +32,8 @@ func TestAuditValue(t *testing.T) {
 		{"team", "gone", "gone"},
 		{"name", "Ann", "Ann"},
 		{"reason", "null", ""},
+		{"expires", "2026-12-14 04:07:41.446Z", "2026-12-14 04:07 UTC"},
+		{"seat_limit", "0", "0"},
 	}
 	for _, c := range cases {
 		if got := auditValue(c.field, c.value, "EUR", names); got != c.want {

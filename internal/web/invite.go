@@ -98,6 +98,7 @@ type invitesPage struct {
 	ResendID   string // the pending invite the form's email already has
 	SeatsUsed  int
 	SeatLimit  int
+	People     peopleIndex // who sent the invites and made the keys, by name
 }
 
 type teamOption struct{ ID, Name string }
@@ -105,14 +106,16 @@ type teamOption struct{ ID, Name string }
 type inviteForm struct{ Email, Name, Role, Team string }
 
 type inviteRow struct {
-	ID, Email, Name, Role, TeamName, Status, InvitedBy string
-	Expires, SentAt                                    time.Time
+	ID, Email, Name, Role, TeamName, Status string
+	InviterID, InviterEmail                 string
+	Expires, SentAt                         time.Time
 }
 
 type keyRow struct {
-	ID, TeamName, CreatedBy, Status string
-	Expires, Created                time.Time
-	Uses                            int
+	ID, TeamName, Status    string
+	CreatorID, CreatorEmail string
+	Expires, Created        time.Time
+	Uses                    int
 }
 
 // mayManageInvites: managers (own team) and admins.
@@ -161,7 +164,7 @@ func renderInvites(e *core.RequestEvent, status int, data *invitesPage) error {
 	for _, inv := range invs {
 		data.Invites = append(data.Invites, inviteRow{ID: inv.Id, Email: inv.Email(), Name: inv.Name(),
 			Role: inv.Role().Label(), TeamName: names[inv.TeamID()], Status: inv.Status(now),
-			InvitedBy: userEmail(e.App, inv.InvitedBy()), Expires: inv.Expires(), SentAt: inv.SentAt()})
+			InviterID: inv.InvitedBy(), InviterEmail: userEmail(e.App, inv.InvitedBy()), Expires: inv.Expires(), SentAt: inv.SentAt()})
 	}
 	if data.SeatsUsed, err = invite.SeatsUsed(e.App, now); err != nil {
 		return pageError(e, err)
@@ -174,9 +177,17 @@ func renderInvites(e *core.RequestEvent, status int, data *invitesPage) error {
 		return pageError(e, err)
 	}
 	for _, k := range keys {
-		data.Keys = append(data.Keys, keyRow{ID: k.Id, TeamName: names[k.TeamID()], CreatedBy: userEmail(e.App, k.CreatedBy()),
+		data.Keys = append(data.Keys, keyRow{ID: k.Id, TeamName: names[k.TeamID()], CreatorID: k.CreatedBy(), CreatorEmail: userEmail(e.App, k.CreatedBy()),
 			Status: k.Status(now), Expires: k.Expires(), Created: k.Created(), Uses: k.Uses()})
 	}
+	var ids []string
+	for _, r := range data.Invites {
+		ids = append(ids, r.InviterID)
+	}
+	for _, k := range data.Keys {
+		ids = append(ids, k.CreatorID)
+	}
+	data.People = loadPeople(e.App, u, ids)
 	return render(e, status, "invite/list", data)
 }
 

@@ -184,9 +184,10 @@ func TestInvitePages(t *testing.T) {
 	alpha, beta := f.ID("alpha"), f.ID("beta")
 	scenarios := []tests.ApiScenario{
 		{
-			Name:   "manager sees own team's invites and not another team's",
+			Name:   "manager sees own team's invites (who sent each, by name) and not another team's",
 			Method: http.MethodGet, URL: "/invites", Headers: f.CookieHeaders("managerA"), TestAppFactory: inviteApp,
-			ExpectedStatus: 200, ExpectedContent: []string{"pending.a@acme.com", "Invite someone", "template.csv", "Create invite key", "Seats: 10 in use"},
+			ExpectedStatus: 200, ExpectedContent: []string{"pending.a@acme.com", "Invite someone", "template.csv", "Create invite key", "Seats: 10 in use",
+				`<td data-label="Invited by"><span class="person person-inline">`, `>Adam Admin</span>`},
 			NotExpectedContent: []string{"pending.b@acme.com", `value="admin"`},
 		},
 		{

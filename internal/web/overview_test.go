@@ -61,7 +61,7 @@ func overviewApp(t testing.TB) *tests.TestApp {
 // TestTheOwnersMoneyPageIsTheCompanys: the Money page of the owner and admins shows what the
 // company handed out as a positive figure, the teams and the monthly budgets the ledger
 // really paid (also without a recorded run, as `teamfund demo` writes them); the admin page
-// no longer says "No allocation has run yet".
+// no longer says "No monthly budget has been paid yet".
 func TestTheOwnersMoneyPageIsTheCompanys(t *testing.T) {
 	f := testutil.Fixtures(t)
 	month := string(budget.MonthOf(time.Now(), time.UTC))
@@ -80,7 +80,7 @@ func TestTheOwnersMoneyPageIsTheCompanys(t *testing.T) {
 			ExpectedStatus: http.StatusOK,
 			ExpectedContent: []string{"Company money", `id="funding-handed-out">$240.00`, `id="funding-spent">$10.00`,
 				`id="funding-held">$30.00`, `id="funding-available">$200.00`, "Alpha", "Beta", `id="company-runs"`,
-				`<td data-label="Month" class="text-nowrap">` + month, "paid without a recorded run"},
+				`data-month="` + month + `"`, "When members joined or at month start"},
 			NotExpectedContent: []string{"-$", "−$", "ask your manager or an admin to add you to a team", "No monthly budget has been paid yet"},
 		},
 		{
@@ -92,8 +92,8 @@ func TestTheOwnersMoneyPageIsTheCompanys(t *testing.T) {
 			Name:   "money administration shows the handed-out total and the month paid by the ledger",
 			Method: http.MethodGet, URL: "/money/admin", Headers: f.CookieHeaders("admin"), TestAppFactory: withMonthly,
 			ExpectedStatus:     http.StatusOK,
-			ExpectedContent:    []string{`id="company-handed-out">$240.00`, `<td data-label="Month">` + month, "paid without a recorded run"},
-			NotExpectedContent: []string{"No allocation has run yet", "negative balance"},
+			ExpectedContent:    []string{`id="company-handed-out">$240.00`, `data-month="` + month + `"`, "When members joined or at month start"},
+			NotExpectedContent: []string{"No monthly budget has been paid yet", "negative balance"},
 		},
 		{
 			Name:   "a manager's Money page stays their wallet",

@@ -144,7 +144,7 @@ func fillSendFilterOptions(app core.App, u *member.Member, data *sendsPage) {
 	}
 	for _, r := range recs {
 		m := member.Wrap(r)
-		data.Members = append(data.Members, option{m.Id, m.Name() + " <" + m.Email() + ">"})
+		data.Members = append(data.Members, option{m.Id, m.Name()}) // people by name; Name falls back to the email
 	}
 }
 

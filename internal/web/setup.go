@@ -42,7 +42,7 @@ func showSetupPage(e *core.RequestEvent) error {
 		return showSetupLocked(e, token != "")
 	}
 	return render(e, http.StatusOK, "setup/setup", &setupPage{Page: Page{Title: "Set up Teamfund"},
-		Form: company.SetupInput{Token: token, Currency: company.DefaultCurrency, Timezone: company.DefaultTimezone}})
+		Form: company.SetupInput{Token: token}}) // no currency or time zone: the owner chooses both
 }
 
 func showSetupLocked(e *core.RequestEvent, tried bool) error {

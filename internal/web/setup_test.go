@@ -22,7 +22,8 @@ func guestForm() map[string]string {
 
 func TestFirstRunSetup(t *testing.T) {
 	good := url.Values{"company_name": {"Acme"}, "owner_name": {"Olivia"}, "email": {" Olivia@Acme.COM "},
-		"password": {"password123"}, "password_confirm": {"password123"}, "superuser": {"on"}, "token": {testutil.SetupToken}}
+		"password": {"password123"}, "password_confirm": {"password123"}, "superuser": {"on"}, "token": {testutil.SetupToken},
+		"currency": {"EUR"}, "timezone": {"Europe/Berlin"}}
 	without := func(key string) url.Values {
 		v := url.Values{}
 		for k, vs := range good {
@@ -68,8 +69,23 @@ func TestFirstRunSetup(t *testing.T) {
 			TestAppFactory: testutil.NewEmptyAppWithSetupLink,
 			ExpectedStatus: http.StatusOK,
 			ExpectedContent: []string{`name="company_name"`, `name="csrf_token"`, `name="token" value="` + testutil.SetupToken + `"`,
-				`name="currency" type="text" value="USD" maxlength="3" list="currency-list"`, `<option value="EUR">`,
-				`name="timezone" type="text" value="UTC" list="timezone-list"`, `<option value="Europe/Berlin">`},
+				`name="currency" type="text" maxlength="3" list="currency-list" data-in-list`, `<option value="EUR">`,
+				`name="timezone" type="text" list="timezone-list" data-in-list autocomplete="off" data-guess-timezone required`, `<option value="Europe/Berlin">`},
+			NotExpectedContent: []string{`name="currency" type="text" value=`, `name="timezone" type="text" value=`},
+		},
+		{
+			Name:   "setup without a currency or a time zone names both fields and writes nothing (no silent USD/UTC)",
+			Method: http.MethodPost, URL: "/setup",
+			Body: form(func() url.Values {
+				v := without("timezone")
+				v.Set("currency", " ")
+				return v
+			}()),
+			Headers: guestForm(), TestAppFactory: testutil.NewEmptyAppWithSetupLink,
+			ExpectedStatus: http.StatusUnprocessableEntity,
+			ExpectedContent: []string{"Choose the currency your company counts in", "Choose the time zone your company&#39;s months start in",
+				`name="company_name" type="text" value="Acme"`},
+			ExpectedEvents: map[string]int{"*": 0},
 		},
 		{
 			Name:   "setup keeps the chosen currency and time zone",
