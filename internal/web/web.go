@@ -39,7 +39,7 @@ func Register(app core.App) {
 		se.Router.BindFunc(refuseBadInput)
 		se.Router.BindFunc(csrfProtect)
 		se.Router.BindFunc(refuseMailEndpoints)
-		se.Router.BindFunc(healthWithReplica)
+		se.Router.BindFunc(pocketBaseHealth)
 
 		se.Router.GET("/ui/{path...}", serveAssets)
 		// note: the least specific pattern, so PocketBase's /api/ and /_/ routes still win.
