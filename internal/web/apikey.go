@@ -26,8 +26,12 @@ func bindAPIKeyRoutes(api routeGroup) {
 	api.POST("/api-keys/{id}/revoke", revokeAPIKeyJSON)
 }
 
-// apiKeyStoreKey holds the key a request authenticated with.
-const apiKeyStoreKey = "teamfund.apiKey"
+// apiKeyStoreKey holds the key a request authenticated with; apiKeyRefusalKey the answer
+// to a request whose key was refused, given once PocketBase's per-address limiter counted it.
+const (
+	apiKeyStoreKey   = "teamfund.apiKey"
+	apiKeyRefusalKey = "teamfund.apiKeyRefusal"
+)
 
 // actingKeyField marks, in memory only, the user record a key acts as (see guardKeyUsers).
 const actingKeyField = "tfApiKey"
@@ -36,6 +40,9 @@ const actingKeyField = "tfApiKey"
 // (which skips once e.Auth is set). The request then acts as an in-memory copy of the
 // key's creator with the key's scope, on /api/ routes only, never as a superuser, and never
 // on the endpoints that mint sessions or tokens (a key must not turn into a 5-day token).
+// A refused key (unknown, revoked, expired, creator gone) is answered 401 by refuseBadKey,
+// after PocketBase's per-address limiter, so guessing or replaying keys is limited like
+// any other guest request.
 func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "teamfundAPIKey",
@@ -50,7 +57,8 @@ func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 			}
 			k, acting, err := apikey.Resolve(e.App, h, time.Now())
 			if err != nil {
-				return e.UnauthorizedError(capitalize(err.Error())+".", nil)
+				e.Set(apiKeyRefusalKey, e.UnauthorizedError(capitalize(err.Error())+".", nil))
+				return e.Next()
 			}
 			if msg := keyRefusal(e, k); msg != "" {
 				return e.ForbiddenError(msg, nil)
@@ -66,6 +74,41 @@ func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 			e.Set(apiKeyStoreKey, k)
 			return e.Next()
 		},
+	}
+}
+
+// refuseBadKey answers a request whose key was refused, just after PocketBase's limiter.
+func refuseBadKey() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "teamfundRefuseBadKey",
+		Priority: apis.DefaultRateLimitMiddlewarePriority + 1,
+		Func: func(e *core.RequestEvent) error {
+			if refusal, ok := e.Get(apiKeyRefusalKey).(error); ok {
+				return refusal
+			}
+			return e.Next()
+		},
+	}
+}
+
+// keysSkipAddressLimit makes PocketBase's global per-address limiter pass requests made with
+// a valid API key: a key has its own budget (keyLimiter), so an integration behind the
+// office's address neither uses up the people's budget nor is cut off by them. Requests
+// with a refused key and every other request are counted by address as before.
+// note: PocketBase binds its limiter on the router before OnServe; its handler is wrapped
+// in place (there is no exported way to ask it to skip a request).
+func keysSkipAddressLimit(se *core.ServeEvent) {
+	for _, m := range se.Router.Middlewares {
+		if m.Id != apis.DefaultRateLimitMiddlewareId {
+			continue
+		}
+		limit := m.Func
+		m.Func = func(e *core.RequestEvent) error {
+			if e.Get(apiKeyStoreKey) != nil {
+				return e.Next()
+			}
+			return limit(e)
+		}
 	}
 }
 
