@@ -171,26 +171,52 @@ func Resolve(app core.App, secret string, now time.Time) (*Key, *core.Record, er
 		return nil, nil, ErrUnknown
 	}
 	k := Wrap(r)
+	creator, acting, err := actingAs(app, k, now)
+	if err != nil {
+		return k, nil, denied(app, k, creator, err)
+	}
+	return k, acting, nil
+}
+
+// Recheck is Resolve for a key already in use by a long-lived connection (a realtime
+// stream): the key of id as it is now and the user it acts as, or why it may no longer be
+// used. It does not audit: the connection just ends.
+func Recheck(app core.App, id string, now time.Time) (*Key, *core.Record, error) {
+	r, err := app.FindRecordById(Collection, id)
+	if err != nil {
+		return nil, nil, ErrUnknown
+	}
+	k := Wrap(r)
+	_, acting, err := actingAs(app, k, now)
+	if err != nil {
+		return k, nil, err
+	}
+	return k, acting, nil
+}
+
+// actingAs checks k (revoked, expired, creator active, scope still held) and returns its
+// creator and the in-memory copy the key acts as.
+func actingAs(app core.App, k *Key, now time.Time) (*core.Record, *core.Record, error) {
 	creator, err := app.FindRecordById(member.Collection, k.CreatorID())
 	if err != nil {
-		return k, nil, denied(app, k, nil, ErrCreatorGone)
+		return nil, nil, ErrCreatorGone
 	}
 	switch {
-	case !r.GetDateTime("revoked").IsZero():
-		return k, nil, denied(app, k, creator, ErrRevoked)
-	case !r.GetDateTime("expires").IsZero() && !now.Before(r.GetDateTime("expires").Time()):
-		return k, nil, denied(app, k, creator, ErrExpired)
+	case !k.GetDateTime("revoked").IsZero():
+		return creator, nil, ErrRevoked
+	case !k.GetDateTime("expires").IsZero() && !now.Before(k.GetDateTime("expires").Time()):
+		return creator, nil, ErrExpired
 	case !member.Wrap(creator).Active():
-		return k, nil, denied(app, k, creator, ErrCreatorGone)
+		return creator, nil, ErrCreatorGone
 	}
 	role, team, err := effectiveScope(k, member.Wrap(creator))
 	if err != nil {
-		return k, nil, denied(app, k, creator, err)
+		return creator, nil, err
 	}
 	acting := creator.Clone()
 	acting.Set("role", string(role))
 	acting.Set("team", team)
-	return k, acting, nil
+	return creator, acting, nil
 }
 
 // rank orders roles for "no higher than".

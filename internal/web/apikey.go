@@ -60,7 +60,7 @@ func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 				e.Set(apiKeyRefusalKey, e.UnauthorizedError(capitalize(err.Error())+".", nil))
 				return e.Next()
 			}
-			if msg := keyRefusal(e, k); msg != "" {
+			if msg := keyRefusal(e, k, acting); msg != "" {
 				return e.ForbiddenError(msg, nil)
 			}
 			if wait := keyLimiter(e.App).take(k.Id, time.Now()); wait > 0 {
@@ -68,9 +68,7 @@ func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 				return e.TooManyRequestsError("This API key sent too many requests; wait and try again.", nil)
 			}
 			apikey.Touch(e.App, k, e.RealIP(), time.Now())
-			acting.WithCustomData(true)
-			acting.Set(actingKeyField, k.Id)
-			e.Auth = acting
+			e.Auth = markActing(acting, k)
 			e.Set(apiKeyStoreKey, k)
 			return e.Next()
 		},
@@ -112,8 +110,31 @@ func keysSkipAddressLimit(se *core.ServeEvent) {
 	}
 }
 
+// markActing marks the in-memory user a key acts as, so that it is never saved.
+func markActing(acting *core.Record, k *apikey.Key) *core.Record {
+	acting.WithCustomData(true)
+	acting.Set(actingKeyField, k.Id)
+	return acting
+}
+
+// narrowedKey reports whether a key acts with less than its creator's role or in another
+// team (a manager key of an admin). note: PocketBase resolves @request.auth.role and
+// @request.auth.team in API rules by joining the users table on the auth id, so the records
+// API and realtime would apply the creator's stored role, not the key's scope; such a key
+// is refused there and works on /api/tf, which reads the scope from the request.
+func narrowedKey(acting *core.Record) bool {
+	stored := acting.Original()
+	ruleRole := func(r string) string {
+		if r == string(member.RoleOwner) {
+			return string(member.RoleAdmin) // the shipped rules treat both alike
+		}
+		return r
+	}
+	return ruleRole(stored.GetString("role")) != ruleRole(acting.GetString("role")) || stored.GetString("team") != acting.GetString("team")
+}
+
 // keyRefusal says why a key may not make this request ("" when it may).
-func keyRefusal(e *core.RequestEvent, k *apikey.Key) string {
+func keyRefusal(e *core.RequestEvent, k *apikey.Key, acting *core.Record) string {
 	p := e.Request.URL.Path
 	if !strings.HasPrefix(p, "/api/") {
 		return "API keys work on /api/ only."
@@ -130,6 +151,9 @@ func keyRefusal(e *core.RequestEvent, k *apikey.Key) string {
 			strings.HasPrefix(rest[1], "confirm-") || rest[1] == "impersonate") {
 			return "API keys cannot sign in or change accounts."
 		}
+	}
+	if (strings.HasPrefix(p, "/api/collections/") || p == "/api/realtime") && narrowedKey(acting) {
+		return "This key's scope is narrower than its creator's role, which the records API and realtime would apply; use it on /api/tf/."
 	}
 	readOnly := e.Request.Method == http.MethodGet || e.Request.Method == http.MethodHead ||
 		(e.Request.Method == http.MethodPost && p == "/api/realtime")

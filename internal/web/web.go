@@ -27,6 +27,7 @@ func Register(app core.App) {
 	bindMailEndpoints(app)
 	countAPILoginFailures(app)
 	guardKeyUsers(app)
+	bindKeyRealtime(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		announceSetupLink(se)
