@@ -56,6 +56,9 @@ func logRequests() *hook.Handler[*core.RequestEvent] {
 			}
 			e.Set(requestIDKey, id)
 			e.Response.Header().Set("X-Request-Id", id)
+			// domain code sees the id through its app: work it queues (a webhook delivery)
+			// or logs (an allocation run) names the request.
+			e.App = telemetry.WithRequestID(e.App, id)
 			err := e.Next()
 			status := e.Status()
 			if err != nil {
