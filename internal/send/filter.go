@@ -24,6 +24,9 @@ type Filter struct {
 	Sender string
 	From   string // YYYY-MM-DD or ""
 	To     string // YYYY-MM-DD or ""
+	// Order is the ORDER BY terms separated by ", ", from the caller's allow-list of
+	// columns ("": newest first). A string, so that a Filter stays comparable.
+	Order string
 }
 
 // ParseFilter reads a Filter from query parameters; a bad value is a validation error
@@ -128,7 +131,7 @@ func Query(app core.App, viewer *member.Member, f Filter, loc *time.Location) *d
 	return app.RecordQuery(Collection).
 		AndWhere(Visible(viewer)).
 		AndWhere(f.Where(loc)).
-		OrderBy("sends.created DESC", "sends.id DESC")
+		OrderBy(orderOr(f.Order, "sends.created DESC", "sends.id DESC")...)
 }
 
 // List returns one page of the sends viewer may see that match f, newest first.
@@ -142,4 +145,12 @@ func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, lim
 		out[i] = Wrap(r)
 	}
 	return out, nil
+}
+
+// orderOr is the terms of order, or def when order is empty.
+func orderOr(order string, def ...string) []string {
+	if order == "" {
+		return def
+	}
+	return strings.Split(order, ", ")
 }

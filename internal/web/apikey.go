@@ -237,7 +237,7 @@ func listAPIKeysJSON(e *core.RequestEvent) error {
 	for i, k := range keys {
 		items[i] = toAPIKeyJSON(k)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), items)
+	return writeSortedList(e, items, listSorts["/api/tf/api-keys"])
 }
 
 func createAPIKeyJSON(e *core.RequestEvent) error {
