@@ -118,6 +118,7 @@ func serveOpenAPI(e *core.RequestEvent) error {
 
 func buildOpenAPI() map[string]any {
 	schemas := newSchemaSet()
+	inputs := schemas.inputSet()
 	paths := map[string]any{}
 	for _, r := range openAPIRoutes {
 		item, _ := paths[r.path].(map[string]any)
@@ -146,7 +147,11 @@ func buildOpenAPI() map[string]any {
 			op["parameters"] = params
 		}
 		if r.method == "POST" || r.method == "PUT" || r.method == "PATCH" {
-			op["requestBody"] = map[string]any{"required": false, "content": jsonContent(map[string]any{"type": "object"})}
+			body := map[string]any{"type": "object"}
+			if in, ok := openAPIBodies[r.method+" "+r.path]; ok {
+				body = inputs.of(in)
+			}
+			op["requestBody"] = map[string]any{"required": false, "content": jsonContent(body)}
 		}
 		item[strings.ToLower(r.method)] = op
 	}
@@ -184,6 +189,38 @@ func buildOpenAPI() map[string]any {
 	}
 }
 
+// filterWords say what each filter parameter means; one name means one thing on every
+// list (docs/API.md).
+var filterWords = map[string]string{
+	"team":      "A team's id.",
+	"member":    "A user's id (the ledger also takes an email).",
+	"status":    "One of the list's statuses.",
+	"q":         "Text search (email or first name).",
+	"from":      "First day, YYYY-MM-DD in the company's time zone (inclusive).",
+	"to":        "Last day, YYYY-MM-DD in the company's time zone (inclusive).",
+	"kind":      "A ledger kind, or a money word (handed_out, spent, …; docs/MONEY.md).",
+	"actor":     "The acting user's id or email.",
+	"action":    "An action, exact or a prefix ending in . (invite.).",
+	"target":    "The target's id.",
+	"role":      "owner, admin, manager or member.",
+	"recipient": "The recipient's email.",
+	"webhook":   "An endpoint's id.",
+}
+
+// listFilters are the filter parameters of each list, by path.
+var listFilters = map[string][]string{
+	"/api/tf/sends":               {"status", "team", "member", "from", "to"},
+	"/api/tf/ledger":              {"kind", "team", "member", "from", "to"},
+	"/api/tf/audit":               {"actor", "action", "target", "from", "to"},
+	"/api/tf/users":               {"team", "role", "status", "q"},
+	"/api/tf/invites":             {"team", "status"},
+	"/api/tf/teams":               {"q"},
+	"/api/tf/touches":             {"status"},
+	"/api/tf/leave-requests":      {"status"},
+	"/api/tf/outbox":              {"recipient"},
+	"/api/tf/webhooks/deliveries": {"webhook"},
+}
+
 // parametersOf lists a route's path parameters and, for a list, its paging parameters.
 func parametersOf(r openAPIRoute) []any {
 	var params []any
@@ -200,6 +237,10 @@ func parametersOf(r openAPIRoute) []any {
 			map[string]any{"name": "sort", "in": "query", "schema": map[string]any{"type": "string"},
 				"description": "Up to 3 of " + listSorts[r.path].names() + ", comma-separated, each optionally prefixed with - (descending), e.g. -" +
 					firstSortField(r.path) + ". Another field is refused (400, data.sort)."})
+		for _, name := range listFilters[r.path] {
+			params = append(params, map[string]any{"name": name, "in": "query", "schema": map[string]any{"type": "string"},
+				"description": filterWords[name]})
+		}
 	}
 	return params
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"teamfund/internal/apikey"
 	"teamfund/internal/audit"
 	"teamfund/internal/company"
 	"teamfund/internal/leave"
@@ -149,4 +150,26 @@ func init() {
 	for _, a := range userActions {
 		openAPIAnswers["POST /api/tf/users/{id}/"+a.path] = ok(props(map[string]string{"message": "string"}))
 	}
+}
+
+// openAPIBodies are the request bodies of the routes whose handlers read a named type, by
+// "METHOD path"; the others are described as a JSON object.
+var openAPIBodies = map[string]any{
+	"POST /api/tf/api-keys":       apikey.Input{},
+	"POST /api/tf/invites":        inviteInput{},
+	"POST /api/tf/invites/bulk":   changeInput{},
+	"PATCH /api/tf/invites/{id}":  changeInput{},
+	"POST /api/tf/money/transfer": amountJSON{},
+	"POST /api/tf/money/requests": amountJSON{},
+	"POST /api/tf/money/move":     amountJSON{},
+	"POST /api/tf/money/group":    groupJSON{},
+	"POST /api/tf/money/balances": balancesJSON{},
+	"POST /api/tf/sends":          sendBody{},
+	"PUT /api/tf/settings":        company.Settings{},
+	"POST /api/tf/teams":          team.Input{},
+	"PATCH /api/tf/teams/{id}":    team.Input{},
+	"POST /api/tf/touches":        touchBody{},
+	"PUT /api/tf/touches/{id}":    touchBody{},
+	"POST /api/tf/webhooks":       webhook.Input{},
+	"PATCH /api/tf/webhooks/{id}": webhook.Input{},
 }

@@ -22,10 +22,19 @@ import (
 type schemaSet struct {
 	components map[string]any
 	names      map[reflect.Type]string
+	// inputs describes request bodies: every field optional (a handler's validation says
+	// which are needed, with the field's name), unknown fields ignored, as BindBody does;
+	// components are named …Input.
+	inputs bool
 }
 
 func newSchemaSet() *schemaSet {
 	return &schemaSet{components: map[string]any{}, names: map[reflect.Type]string{}}
+}
+
+// inputSet shares components with s and describes request bodies.
+func (s *schemaSet) inputSet() *schemaSet {
+	return &schemaSet{components: s.components, names: map[reflect.Type]string{}, inputs: true}
 }
 
 // anyJSON is the schema of any JSON value, null included. note: kin-openapi reads {} as
@@ -45,6 +54,8 @@ func (s *schemaSet) special(t reflect.Type) (map[string]any, bool) {
 		return anyJSON(), true
 	case reflect.TypeOf(audit.Row{}):
 		return s.ref(t, s.auditRow), true
+	case reflect.TypeOf(decimalText("")):
+		return map[string]any{"type": []string{"string", "integer"}, "description": "Minor units, or a decimal text such as \"12.34\"."}, true
 	}
 	return nil, false
 }
@@ -98,6 +109,9 @@ func (s *schemaSet) ref(t reflect.Type, build func() map[string]any) map[string]
 	name, ok := s.names[t]
 	if !ok {
 		name = componentName(t)
+		if s.inputs && !strings.HasSuffix(name, "Input") {
+			name += "Input"
+		}
 		for taken := true; taken; {
 			_, taken = s.components[name]
 			if taken {
@@ -147,6 +161,9 @@ func (s *schemaSet) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	required := []string{}
 	s.fields(t, props, &required)
+	if s.inputs {
+		return map[string]any{"type": "object", "properties": props}
+	}
 	return map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
 }
 
