@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -22,6 +23,7 @@ import (
 	"teamfund/internal/access"
 	"teamfund/internal/audit"
 	"teamfund/internal/member"
+	"teamfund/internal/telemetry"
 )
 
 // Collection holds the keys.
@@ -169,26 +171,52 @@ func Resolve(app core.App, secret string, now time.Time) (*Key, *core.Record, er
 		return nil, nil, ErrUnknown
 	}
 	k := Wrap(r)
+	creator, acting, err := actingAs(app, k, now)
+	if err != nil {
+		return k, nil, denied(app, k, creator, err)
+	}
+	return k, acting, nil
+}
+
+// Recheck is Resolve for a key already in use by a long-lived connection (a realtime
+// stream): the key of id as it is now and the user it acts as, or why it may no longer be
+// used. It does not audit: the connection just ends.
+func Recheck(app core.App, id string, now time.Time) (*Key, *core.Record, error) {
+	r, err := app.FindRecordById(Collection, id)
+	if err != nil {
+		return nil, nil, ErrUnknown
+	}
+	k := Wrap(r)
+	_, acting, err := actingAs(app, k, now)
+	if err != nil {
+		return k, nil, err
+	}
+	return k, acting, nil
+}
+
+// actingAs checks k (revoked, expired, creator active, scope still held) and returns its
+// creator and the in-memory copy the key acts as.
+func actingAs(app core.App, k *Key, now time.Time) (*core.Record, *core.Record, error) {
 	creator, err := app.FindRecordById(member.Collection, k.CreatorID())
 	if err != nil {
-		return k, nil, denied(app, k, nil, ErrCreatorGone)
+		return nil, nil, ErrCreatorGone
 	}
 	switch {
-	case !r.GetDateTime("revoked").IsZero():
-		return k, nil, denied(app, k, creator, ErrRevoked)
-	case !r.GetDateTime("expires").IsZero() && !now.Before(r.GetDateTime("expires").Time()):
-		return k, nil, denied(app, k, creator, ErrExpired)
+	case !k.GetDateTime("revoked").IsZero():
+		return creator, nil, ErrRevoked
+	case !k.GetDateTime("expires").IsZero() && !now.Before(k.GetDateTime("expires").Time()):
+		return creator, nil, ErrExpired
 	case !member.Wrap(creator).Active():
-		return k, nil, denied(app, k, creator, ErrCreatorGone)
+		return creator, nil, ErrCreatorGone
 	}
 	role, team, err := effectiveScope(k, member.Wrap(creator))
 	if err != nil {
-		return k, nil, denied(app, k, creator, err)
+		return creator, nil, err
 	}
 	acting := creator.Clone()
 	acting.Set("role", string(role))
 	acting.Set("team", team)
-	return k, acting, nil
+	return creator, acting, nil
 }
 
 // rank orders roles for "no higher than".
@@ -228,8 +256,18 @@ func Touch(app core.App, k *Key, ip string, now time.Time) {
 		dbx.HashExp{"id": k.Id}).Execute()
 }
 
-// denied audits a refused use of an existing key and returns why.
+// deniedAuditEvery is how often a refused key writes an audit row per reason: a script
+// that keeps using a revoked key must not flood the audit log (or its writer); every
+// refusal is still counted in teamfund_apikey_denied_total.
+const deniedAuditEvery = time.Minute
+
+// denied counts a refused use of an existing key, audits it at most once per key, reason
+// and deniedAuditEvery, and returns why.
 func denied(app core.App, k *Key, creator *core.Record, why error) error {
+	telemetry.For(app).KeyDenials.WithLabelValues(reasonLabel(why)).Inc()
+	if !deniedAudits(app).due(k.Id+"|"+why.Error(), time.Now()) {
+		return why
+	}
 	var actor *member.Member
 	if creator != nil {
 		actor = member.Wrap(creator)
@@ -237,6 +275,50 @@ func denied(app core.App, k *Key, creator *core.Record, why error) error {
 	_ = audit.Record(app, actor, audit.Entry{Action: "apikey.denied", TargetType: "api_key", TargetID: k.Id,
 		TargetLabel: k.GetString("name"), After: map[string]any{"reason": why.Error()}})
 	return why
+}
+
+// reasonLabel is the metric label of a refusal.
+func reasonLabel(why error) string {
+	switch why {
+	case ErrRevoked:
+		return "revoked"
+	case ErrExpired:
+		return "expired"
+	case ErrCreatorGone:
+		return "creator_inactive"
+	case ErrScopeOutside:
+		return "scope_lost"
+	}
+	return "other"
+}
+
+// auditThrottle remembers when each key and reason was last audited.
+type auditThrottle struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+func deniedAudits(app core.App) *auditThrottle {
+	return app.Store().GetOrSet("teamfund.apiKeyDeniedAudits", func() any {
+		return &auditThrottle{last: map[string]time.Time{}}
+	}).(*auditThrottle)
+}
+
+// due reports whether id may be audited now, and if so notes it; entries older than the
+// period are dropped as it goes, so the map stays as small as the keys refused lately.
+func (t *auditThrottle) due(id string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if last, ok := t.last[id]; ok && now.Sub(last) < deniedAuditEvery {
+		return false
+	}
+	for k, at := range t.last {
+		if now.Sub(at) >= deniedAuditEvery {
+			delete(t.last, k)
+		}
+	}
+	t.last[id] = now
+	return true
 }
 
 func newSecret() string {

@@ -143,12 +143,14 @@ func RunMonth(app core.App, month Month, now time.Time, trigger string, actor *m
 			TargetID: string(month), TargetLabel: month.Label(),
 			After: map[string]any{"entries": run.Entries, "total": int64(run.Total), "trigger": trigger}})
 	})
+	origin := telemetry.Origin(app)
 	if err != nil {
-		telemetry.Log.Error("allocation run failed", slog.String("month", string(month)), slog.String("trigger", trigger), slog.Any("error", err))
+		telemetry.Log.Error("allocation run failed", slog.String("month", string(month)), slog.String("trigger", trigger),
+			origin, slog.Any("error", err))
 		return Run{}, err
 	}
 	telemetry.Log.Info("allocation run", slog.String("month", string(month)), slog.String("trigger", trigger),
-		slog.Int("entries", run.Entries), slog.Int64("total", int64(run.Total)))
+		slog.Int("entries", run.Entries), slog.Int64("total", int64(run.Total)), origin)
 	if run.Entries > 0 {
 		realtime.NotifyAll(app, realtime.BalanceChanged)
 	}

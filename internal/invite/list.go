@@ -16,6 +16,8 @@ type Filter struct {
 	TeamID  string // "" = all the actor may see
 	Page    int    // 1-based
 	PerPage int
+	// Order is the ORDER BY terms, from the caller's allow-list of columns (nil: newest first).
+	Order []string
 }
 
 // DefaultPerPage is the list's page size.
@@ -54,7 +56,11 @@ func List(app core.App, actor *member.Member, f Filter) ([]*Invite, int, error) 
 	}
 	f.Page = max(f.Page, 1)
 	var recs []*core.Record
-	err := app.RecordQuery(Collection).AndWhere(where).OrderBy("created DESC", "id DESC").
+	order := f.Order
+	if len(order) == 0 {
+		order = []string{"created DESC", "id DESC"}
+	}
+	err := app.RecordQuery(Collection).AndWhere(where).OrderBy(order...).
 		Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&recs)
 	if err != nil {
 		return nil, 0, err

@@ -22,6 +22,9 @@ type Filter struct {
 	Kind   Kind
 	From   string // first day, YYYY-MM-DD in the company time zone (inclusive)
 	To     string // last day, YYYY-MM-DD in the company time zone (inclusive)
+	// Order is the ORDER BY terms separated by ", ", from the caller's allow-list of
+	// columns ("": newest first). A string, so that a Filter stays comparable.
+	Order string
 }
 
 // Kinds lists every ledger kind, for validation and filter menus.
@@ -178,7 +181,7 @@ const RowColumns = "id, account, user_email, team, amount, kind, reason, actor, 
 // Rows() so 100,000 entries never sit in memory at once.
 func Query(app core.App, viewer *member.Member, f Filter, loc *time.Location) *dbx.SelectQuery {
 	return app.DB().Select(strings.Split(RowColumns, ", ")...).From(Collection).
-		Where(f.Where(viewer, loc)).OrderBy("created DESC", "id DESC")
+		Where(f.Where(viewer, loc)).OrderBy(orderOr(f.Order, "created DESC", "id DESC")...)
 }
 
 // List returns one page of the filtered entries viewer may see, newest first.
@@ -203,3 +206,11 @@ func (k Kind) Label() string {
 
 // KindLabel is the entry's kind for people.
 func (r Row) KindLabel() string { return Kind(r.Kind).Label() }
+
+// orderOr is the terms of order, or def when order is empty.
+func orderOr(order string, def ...string) []string {
+	if order == "" {
+		return def
+	}
+	return strings.Split(order, ", ")
+}

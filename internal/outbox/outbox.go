@@ -105,6 +105,7 @@ func Deliver(app core.App, ids ...string) (failed int) {
 	}
 	client := app.NewMailClient()
 	meta := app.Settings().Meta
+	origin := telemetry.Origin(app)
 	for _, id := range ids {
 		r, err := app.FindRecordById(Collection, id)
 		if err != nil {
@@ -138,7 +139,7 @@ func Deliver(app core.App, ids ...string) (failed int) {
 			app.Logger().Error("outbox: cannot record delivery", slog.String("id", id), slog.Any("error", err))
 		}
 		telemetry.Log.Info("mail delivery", slog.String("id", id), slog.String("kind", r.GetString("kind")),
-			slog.String("delivery", r.GetString("delivery")), slog.Int("attempt", attempts), slog.String("error", r.GetString("error")))
+			slog.String("delivery", r.GetString("delivery")), slog.Int("attempt", attempts), slog.String("error", r.GetString("error")), origin)
 	}
 	return failed
 }

@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"os"
+
+	"teamfund/internal/telemetry"
 )
 
 // operatorLog writes to PocketBase's log (the dashboard's Logs, kept in auxiliary.db)
-// and to stderr, where a container platform or systemd shows it: in production
-// PocketBase's log is not printed, and a failing replica must be seen.
+// and to the structured log on standard output (the requests' JSON lines), where a
+// container platform or systemd shows it: in production PocketBase's log is not printed,
+// and a failing replica must be seen. Replication is one long-running job: job_id
+// "replication".
 func operatorLog(app interface{ Logger() *slog.Logger }) *slog.Logger {
-	return slog.New(fanout{app.Logger().Handler(), slog.NewTextHandler(os.Stderr, nil)}).
-		With(slog.String("component", "replication"))
+	return slog.New(fanout{app.Logger().Handler(), telemetry.Log.Handler()}).
+		With(slog.String("component", "replication"), slog.String("job_id", "replication"))
 }
 
 type fanout []slog.Handler

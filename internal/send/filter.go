@@ -34,6 +34,9 @@ type Filter struct {
 	// that day: sent before, and pending then (still pending, or decided later). It is
 	// the "held" figure of a month that has ended.
 	HeldOn string
+	// Order is the ORDER BY terms separated by ", ", from the caller's allow-list of
+	// columns ("": newest first). A string, so that a Filter stays comparable.
+	Order string
 }
 
 // DatesDecided is the Dates value for "the day it went out or was refused".
@@ -164,7 +167,7 @@ func Query(app core.App, viewer *member.Member, f Filter, loc *time.Location) *d
 	return app.RecordQuery(Collection).
 		AndWhere(Visible(viewer)).
 		AndWhere(f.Where(loc)).
-		OrderBy("sends.created DESC", "sends.id DESC")
+		OrderBy(orderOr(f.Order, "sends.created DESC", "sends.id DESC")...)
 }
 
 // List returns one page of the sends viewer may see that match f, newest first.
@@ -178,4 +181,12 @@ func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, lim
 		out[i] = Wrap(r)
 	}
 	return out, nil
+}
+
+// orderOr is the terms of order, or def when order is empty.
+func orderOr(order string, def ...string) []string {
+	if order == "" {
+		return def
+	}
+	return strings.Split(order, ", ")
 }

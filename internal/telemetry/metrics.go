@@ -16,6 +16,7 @@ type Metrics struct {
 	Registry      *prometheus.Registry
 	Requests      *prometheus.HistogramVec
 	LoginFailures *prometheus.CounterVec
+	KeyDenials    *prometheus.CounterVec
 }
 
 const storeKey = "teamfund.metrics"
@@ -37,8 +38,12 @@ func newMetrics(app core.App) *Metrics {
 			Name: "teamfund_login_failures_total",
 			Help: "Refused sign-ins by way (page: the sign-in form; api: PocketBase's auth-with-password).",
 		}, []string{"way"}),
+		KeyDenials: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "teamfund_apikey_denied_total",
+			Help: "Refused uses of existing API keys by reason (the audit log keeps one row per key, reason and minute).",
+		}, []string{"reason"}),
 	}
-	m.Registry.MustRegister(m.Requests, m.LoginFailures, &dbCollector{app: app},
+	m.Registry.MustRegister(m.Requests, m.LoginFailures, m.KeyDenials, &dbCollector{app: app},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -43,6 +43,7 @@ func exchange(t *testing.T, method, u, payload string, headers map[string]string
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	checkAnswerAgainstOpenAPI(t, req, res, b)
 	return res, b
 }
 

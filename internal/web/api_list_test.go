@@ -151,3 +151,84 @@ func TestA429SaysWhenToRetry(t *testing.T) {
 		t.Fatalf("got %d with Retry-After %q, want 429 with 7", last.StatusCode, last.Header.Get("Retry-After"))
 	}
 }
+
+// listSortFields is one sort field of every list, checked by TestEveryListSortsThePocketBaseWay.
+var listSortFields = map[string]string{
+	"/api/tf/audit": "created", "/api/tf/invites": "email", "/api/tf/invite-keys": "expires",
+	"/api/tf/leave-requests": "created", "/api/tf/ledger": "amount", "/api/tf/outbox": "created",
+	"/api/tf/sends": "cost", "/api/tf/approvals/sends": "cost", "/api/tf/teams": "name", "/api/tf/touches": "name",
+	"/api/tf/users": "email", "/api/tf/api-keys": "name", "/api/tf/webhooks": "url", "/api/tf/webhooks/deliveries": "created",
+}
+
+// Every list takes PocketBase's sort parameter: a field it allows orders the items (with -
+// descending), a field it does not allow is a 400 naming sort.
+func TestEveryListSortsThePocketBaseWay(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app).URL
+	for i, name := range []string{"Zed", "Amy", "Max"} {
+		body := fmt.Sprintf(`{"email":"%s%d@acme.com","name":%q,"role":"member","team":%q}`, strings.ToLower(name), i, name, f.ID("alpha"))
+		if code, out := apiJSON(t, srv, "POST", "/api/tf/invites", body, "owner"); code != http.StatusCreated {
+			t.Fatalf("invite: got %d %v", code, out)
+		}
+		if code, out := apiJSON(t, srv, "POST", "/api/tf/api-keys", fmt.Sprintf(`{"name":%q,"role":"readonly"}`, name), "owner"); code != http.StatusCreated {
+			t.Fatalf("api key: got %d %v", code, out)
+		}
+	}
+	for path, field := range listSortFields {
+		t.Run(path, func(t *testing.T) {
+			code, out := apiJSON(t, srv, "GET", path+"?sort=-nosuchfield", "", "owner")
+			data, _ := out["data"].(map[string]any)
+			if code != http.StatusBadRequest || data["sort"] == nil {
+				t.Errorf("sort by an unknown field: got %d %v, want 400 naming sort", code, out)
+			}
+			for _, order := range []string{field, "-" + field} {
+				if path == "/api/tf/users" && order[0] == '-' {
+					continue // the users list sorts by email ascending only
+				}
+				code, out := apiJSON(t, srv, "GET", path+"?perPage=500&sort="+order, "", "owner")
+				if code != http.StatusOK {
+					t.Fatalf("sort=%s: got %d %v", order, code, out)
+				}
+				items, _ := out["items"].([]any)
+				for i := 1; i < len(items); i++ {
+					a, b := items[i-1].(map[string]any)[field], items[i].(map[string]any)[field]
+					c := compareJSON(a, b)
+					if (order[0] == '-' && c < 0) || (order[0] != '-' && c > 0) {
+						t.Errorf("sort=%s: item %d (%v) before item %d (%v)", order, i-1, a, i, b)
+					}
+				}
+			}
+		})
+	}
+	if code, out := apiJSON(t, srv, "GET", "/api/tf/users?sort=-email", "", "owner"); code != http.StatusBadRequest {
+		t.Errorf("users sorted by -email: got %d %v, want 400 (email ascending only)", code, out)
+	}
+	_, names := apiJSON(t, srv, "GET", "/api/tf/api-keys?sort=-name", "", "owner")
+	var got []string
+	for _, k := range names["items"].([]any) {
+		got = append(got, k.(map[string]any)["name"].(string))
+	}
+	if strings.Join(got, ",") != "Zed,Max,Amy" {
+		t.Errorf("api keys by -name: %v, want Zed, Max, Amy", got)
+	}
+}
+
+func compareJSON(a, b any) int {
+	switch x := a.(type) {
+	case float64:
+		y, _ := b.(float64)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	case string:
+		y, _ := b.(string)
+		return strings.Compare(x, y)
+	}
+	return 0
+}

@@ -26,8 +26,12 @@ func bindAPIKeyRoutes(api routeGroup) {
 	api.POST("/api-keys/{id}/revoke", revokeAPIKeyJSON)
 }
 
-// apiKeyStoreKey holds the key a request authenticated with.
-const apiKeyStoreKey = "teamfund.apiKey"
+// apiKeyStoreKey holds the key a request authenticated with; apiKeyRefusalKey the answer
+// to a request whose key was refused, given once PocketBase's per-address limiter counted it.
+const (
+	apiKeyStoreKey   = "teamfund.apiKey"
+	apiKeyRefusalKey = "teamfund.apiKeyRefusal"
+)
 
 // actingKeyField marks, in memory only, the user record a key acts as (see guardKeyUsers).
 const actingKeyField = "tfApiKey"
@@ -36,6 +40,9 @@ const actingKeyField = "tfApiKey"
 // (which skips once e.Auth is set). The request then acts as an in-memory copy of the
 // key's creator with the key's scope, on /api/ routes only, never as a superuser, and never
 // on the endpoints that mint sessions or tokens (a key must not turn into a 5-day token).
+// A refused key (unknown, revoked, expired, creator gone) is answered 401 by refuseBadKey,
+// after PocketBase's per-address limiter, so guessing or replaying keys is limited like
+// any other guest request.
 func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "teamfundAPIKey",
@@ -50,9 +57,10 @@ func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 			}
 			k, acting, err := apikey.Resolve(e.App, h, time.Now())
 			if err != nil {
-				return e.UnauthorizedError(capitalize(err.Error())+".", nil)
+				e.Set(apiKeyRefusalKey, e.UnauthorizedError(capitalize(err.Error())+".", nil))
+				return e.Next()
 			}
-			if msg := keyRefusal(e, k); msg != "" {
+			if msg := keyRefusal(e, k, acting); msg != "" {
 				return e.ForbiddenError(msg, nil)
 			}
 			if wait := keyLimiter(e.App).take(k.Id, time.Now()); wait > 0 {
@@ -60,17 +68,73 @@ func loadAPIKey() *hook.Handler[*core.RequestEvent] {
 				return e.TooManyRequestsError("This API key sent too many requests; wait and try again.", nil)
 			}
 			apikey.Touch(e.App, k, e.RealIP(), time.Now())
-			acting.WithCustomData(true)
-			acting.Set(actingKeyField, k.Id)
-			e.Auth = acting
+			e.Auth = markActing(acting, k)
 			e.Set(apiKeyStoreKey, k)
 			return e.Next()
 		},
 	}
 }
 
+// refuseBadKey answers a request whose key was refused, just after PocketBase's limiter.
+func refuseBadKey() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "teamfundRefuseBadKey",
+		Priority: apis.DefaultRateLimitMiddlewarePriority + 1,
+		Func: func(e *core.RequestEvent) error {
+			if refusal, ok := e.Get(apiKeyRefusalKey).(error); ok {
+				return refusal
+			}
+			return e.Next()
+		},
+	}
+}
+
+// keysSkipAddressLimit makes PocketBase's global per-address limiter pass requests made with
+// a valid API key: a key has its own budget (keyLimiter), so an integration behind the
+// office's address neither uses up the people's budget nor is cut off by them. Requests
+// with a refused key and every other request are counted by address as before.
+// note: PocketBase binds its limiter on the router before OnServe; its handler is wrapped
+// in place (there is no exported way to ask it to skip a request).
+func keysSkipAddressLimit(se *core.ServeEvent) {
+	for _, m := range se.Router.Middlewares {
+		if m.Id != apis.DefaultRateLimitMiddlewareId {
+			continue
+		}
+		limit := m.Func
+		m.Func = func(e *core.RequestEvent) error {
+			if e.Get(apiKeyStoreKey) != nil {
+				return e.Next()
+			}
+			return limit(e)
+		}
+	}
+}
+
+// markActing marks the in-memory user a key acts as, so that it is never saved.
+func markActing(acting *core.Record, k *apikey.Key) *core.Record {
+	acting.WithCustomData(true)
+	acting.Set(actingKeyField, k.Id)
+	return acting
+}
+
+// narrowedKey reports whether a key acts with less than its creator's role or in another
+// team (a manager key of an admin). note: PocketBase resolves @request.auth.role and
+// @request.auth.team in API rules by joining the users table on the auth id, so the records
+// API and realtime would apply the creator's stored role, not the key's scope; such a key
+// is refused there and works on /api/tf, which reads the scope from the request.
+func narrowedKey(acting *core.Record) bool {
+	stored := acting.Original()
+	ruleRole := func(r string) string {
+		if r == string(member.RoleOwner) {
+			return string(member.RoleAdmin) // the shipped rules treat both alike
+		}
+		return r
+	}
+	return ruleRole(stored.GetString("role")) != ruleRole(acting.GetString("role")) || stored.GetString("team") != acting.GetString("team")
+}
+
 // keyRefusal says why a key may not make this request ("" when it may).
-func keyRefusal(e *core.RequestEvent, k *apikey.Key) string {
+func keyRefusal(e *core.RequestEvent, k *apikey.Key, acting *core.Record) string {
 	p := e.Request.URL.Path
 	if !strings.HasPrefix(p, "/api/") {
 		return "API keys work on /api/ only."
@@ -87,6 +151,9 @@ func keyRefusal(e *core.RequestEvent, k *apikey.Key) string {
 			strings.HasPrefix(rest[1], "confirm-") || rest[1] == "impersonate") {
 			return "API keys cannot sign in or change accounts."
 		}
+	}
+	if (strings.HasPrefix(p, "/api/collections/") || p == "/api/realtime") && narrowedKey(acting) {
+		return "This key's scope is narrower than its creator's role, which the records API and realtime would apply; use it on /api/tf/."
 	}
 	readOnly := e.Request.Method == http.MethodGet || e.Request.Method == http.MethodHead ||
 		(e.Request.Method == http.MethodPost && p == "/api/realtime")
@@ -170,7 +237,7 @@ func listAPIKeysJSON(e *core.RequestEvent) error {
 	for i, k := range keys {
 		items[i] = toAPIKeyJSON(k)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), items)
+	return writeSortedList(e, items, listSorts["/api/tf/api-keys"])
 }
 
 func createAPIKeyJSON(e *core.RequestEvent) error {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"teamfund/internal/testutil"
@@ -181,5 +182,71 @@ func TestAPIKeysPage(t *testing.T) {
 	for _, s := range scenarios {
 		s.TestAppFactory = testutil.NewApp
 		s.Test(t)
+	}
+}
+
+// A script that keeps using a revoked key writes one apikey.denied row per key, reason and
+// minute, not one per request; every refusal is counted in the metrics instead.
+func TestARevokedKeyUsedOftenDoesNotFloodTheAuditLog(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app).URL
+	secret, id := newKey(t, srv, "admin", `{"name":"Forgotten cron","role":"readonly"}`)
+	if code, out := apiJSON(t, srv, "POST", "/api/tf/api-keys/"+id+"/revoke", "", "admin"); code != http.StatusNoContent {
+		t.Fatalf("revoke: got %d %v", code, out)
+	}
+	for i := range 100 {
+		if code, body := withKey(t, srv, "GET", "/api/tf/me", "", secret); code != http.StatusUnauthorized {
+			t.Fatalf("use %d of a revoked key: got %d %s, want 401", i+1, code, body)
+		}
+	}
+	var rows int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'apikey.denied' AND target_id = {:id}").
+		Bind(map[string]any{"id": id}).Row(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows < 1 || rows > 2 {
+		t.Errorf("100 uses of a revoked key wrote %d apikey.denied rows, want 1 (at most 2 across a minute's edge)", rows)
+	}
+	_, metrics := exchange(t, "GET", srv+"/metrics", "", nil)
+	if want := `teamfund_apikey_denied_total{reason="revoked"} 100`; !strings.Contains(string(metrics), want) {
+		t.Errorf("metrics lack %q", want)
+	}
+}
+
+// A key has its own request budget: PocketBase's per-address limiter does not count its
+// requests (an integration behind the office's address does not use up the people's
+// budget), while requests with a refused key are counted by address like a guest's.
+func TestKeysHaveTheirOwnBucketBesidePocketBasesPerAddressLimiter(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	srv := testutil.Serve(t, app).URL
+	secret, _ := newKey(t, srv, "admin", `{"name":"CRM","role":"readonly"}`)
+	settings := app.Settings()
+	settings.RateLimits.Enabled = true
+	settings.RateLimits.Rules = []core.RateLimitRule{{Label: "/api/tf/", MaxRequests: 5, Duration: 60}}
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if code, body := withKey(t, srv, "GET", "/api/tf/me", "", secret); code != http.StatusOK {
+			t.Fatalf("key request %d under an address limit of 5: got %d %s", i+1, code, body)
+		}
+	}
+	for i := range 5 {
+		if code, out := apiJSON(t, srv, "GET", "/api/tf/me", "", "memberA"); code != http.StatusOK {
+			t.Fatalf("a person's request %d after 20 key requests: got %d %v (the key used the address's budget)", i+1, code, out)
+		}
+	}
+	if code, out := apiJSON(t, srv, "GET", "/api/tf/me", "", "memberA"); code != http.StatusTooManyRequests {
+		t.Errorf("a person's 6th request: got %d %v, want 429 (the address limit is on)", code, out)
+	}
+	res, _ := exchange(t, "GET", srv+"/api/tf/me", "", map[string]string{"Authorization": "Bearer tfk_nosuchkey0123456789012345678901234567"})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("a refused key from a limited address: got %d (Retry-After %q), want 429 with Retry-After",
+			res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if code, body := withKey(t, srv, "GET", "/api/tf/me", "", secret); code != http.StatusOK {
+		t.Errorf("the key once the address is limited: got %d %s, want 200", code, body)
 	}
 }

@@ -84,6 +84,11 @@ func listAuditJSON(e *core.RequestEvent) error {
 	p := pagingOf(e, audit.PerPage)
 	f := audit.ParseFilter(e.Request.URL.Query())
 	f.Page, f.PerPage = p.Page, p.PerPage
+	keys, err := sortOf(e, listSorts["/api/tf/audit"])
+	if err != nil {
+		return apiError(e, err)
+	}
+	f.Order = orderTerms(keys, "id DESC")
 	list, err := audit.List(e.App, f, c.Location())
 	if err != nil {
 		return apiError(e, err)

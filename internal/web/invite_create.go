@@ -80,8 +80,12 @@ func createInviteJSON(e *core.RequestEvent) error {
 func listInvitesJSON(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	p := pagingOf(e, invite.DefaultPerPage)
+	keys, err := sortOf(e, listSorts["/api/tf/invites"])
+	if err != nil {
+		return apiError(e, err)
+	}
 	invs, total, err := invite.List(e.App, currentUser(e), invite.Filter{Status: q.Get("status"), TeamID: q.Get("team"), Page: p.Page,
-		PerPage: p.PerPage})
+		PerPage: p.PerPage, Order: orderBy(keys, "id DESC")})
 	if err != nil {
 		return inviteAPIError(e, err)
 	}

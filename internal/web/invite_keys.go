@@ -93,7 +93,7 @@ func listInviteKeysJSON(e *core.RequestEvent) error {
 	for i, k := range keys {
 		items[i] = toKeyJSON(k)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), items)
+	return writeSortedList(e, items, listSorts["/api/tf/invite-keys"])
 }
 
 func createInviteKeyJSON(e *core.RequestEvent) error {

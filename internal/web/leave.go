@@ -145,7 +145,7 @@ func listLeaveRequestsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), rows)
+	return writeSortedList(e, rows, listSorts["/api/tf/leave-requests"])
 }
 
 func decideLeaveJSON(approve bool) func(e *core.RequestEvent) error {

@@ -76,6 +76,11 @@ func apiLedger(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
+	keys, err := sortOf(e, listSorts["/api/tf/ledger"])
+	if err != nil {
+		return apiError(e, err)
+	}
+	f.Order = orderTerms(keys, "id DESC")
 	p := pagingOf(e, ledgerPageSize)
 	rows, err := ledger.List(e.App, currentUser(e), f, companyLoc(e.App), p.PerPage, p.offset())
 	if err != nil {

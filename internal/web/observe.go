@@ -56,6 +56,9 @@ func logRequests() *hook.Handler[*core.RequestEvent] {
 			}
 			e.Set(requestIDKey, id)
 			e.Response.Header().Set("X-Request-Id", id)
+			// domain code sees the id through its app: work it queues (a webhook delivery)
+			// or logs (an allocation run) names the request.
+			e.App = telemetry.WithRequestID(e.App, id)
 			err := e.Next()
 			status := e.Status()
 			if err != nil {
@@ -131,43 +134,6 @@ func serveMetrics(e *core.RequestEvent) error {
 func loopback(ip string) bool {
 	addr, err := netip.ParseAddr(ip)
 	return err == nil && addr.Unmap().IsLoopback()
-}
-
-// healthLive answers as long as the process serves requests; it asks nothing else, so a
-// slow database does not get a healthy process restarted.
-func healthLive(e *core.RequestEvent) error {
-	return e.JSON(http.StatusOK, map[string]any{"status": "alive"})
-}
-
-// healthReady is 200 only when every migration the binary carries has been applied and the
-// database answers a query; otherwise 503 with the reason, so a load balancer sends no
-// traffic to an instance that cannot serve it.
-func healthReady(e *core.RequestEvent) error {
-	var one int
-	if err := e.App.DB().NewQuery("SELECT 1").Row(&one); err != nil {
-		telemetry.Log.Error("readiness: database does not answer", slog.Any("error", err))
-		return e.Error(http.StatusServiceUnavailable, "The database does not answer.", nil)
-	}
-	var applied []string
-	if err := e.App.DB().NewQuery("SELECT file FROM " + core.DefaultMigrationsTable).Column(&applied); err != nil {
-		return e.Error(http.StatusServiceUnavailable, "The migrations table cannot be read.", nil)
-	}
-	done := make(map[string]bool, len(applied))
-	for _, f := range applied {
-		done[f] = true
-	}
-	missing := 0
-	for _, list := range []core.MigrationsList{core.SystemMigrations, core.AppMigrations} {
-		for _, m := range list.Items() {
-			if !done[m.File] {
-				missing++
-			}
-		}
-	}
-	if missing > 0 {
-		return e.Error(http.StatusServiceUnavailable, strconv.Itoa(missing)+" migrations are not applied yet.", nil)
-	}
-	return e.JSON(http.StatusOK, map[string]any{"status": "ready", "migrations": len(applied)})
 }
 
 // countAPILoginFailures counts refused sign-ins through PocketBase's auth-with-password

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -116,7 +117,8 @@ func serveOpenAPI(e *core.RequestEvent) error {
 }
 
 func buildOpenAPI() map[string]any {
-	errorRef := map[string]any{"$ref": "#/components/responses/Error"}
+	schemas := newSchemaSet()
+	inputs := schemas.inputSet()
 	paths := map[string]any{}
 	for _, r := range openAPIRoutes {
 		item, _ := paths[r.path].(map[string]any)
@@ -124,43 +126,52 @@ func buildOpenAPI() map[string]any {
 			item = map[string]any{}
 			paths[r.path] = item
 		}
+		responses := map[string]any{"4XX": map[string]any{"$ref": "#/components/responses/Error"}}
+		for _, a := range openAPIAnswers[r.method+" "+r.path] {
+			responses[strconv.Itoa(a.status)] = answerResponse(schemas, a)
+		}
+		if strings.HasPrefix(r.path, "/api/tf/health/") {
+			responses["503"] = map[string]any{"$ref": "#/components/responses/Error"}
+		}
 		op := map[string]any{
 			"operationId": operationID(r.method, r.path),
 			"summary":     r.summary,
 			"tags":        []string{r.tag},
 			"description": "Needs: " + r.role + ".",
-			"responses": map[string]any{
-				"200": map[string]any{"description": "Done.", "content": jsonContent(responseSchema(r))},
-				"4XX": errorRef,
-			},
+			"responses":   responses,
 		}
 		if r.role == "public" {
 			op["security"] = []any{}
 		}
-		var params []any
-		for _, seg := range strings.Split(r.path, "/") {
-			if strings.HasPrefix(seg, "{") {
-				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true,
-					"schema": map[string]any{"type": "string"}})
-			}
-		}
-		if r.list {
-			params = append(params,
-				map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1}},
-				map[string]any{"name": "perPage", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxPerPage}})
-		}
-		if params != nil {
+		if params := parametersOf(r); params != nil {
 			op["parameters"] = params
 		}
 		if r.method == "POST" || r.method == "PUT" || r.method == "PATCH" {
-			op["requestBody"] = map[string]any{"required": false, "content": jsonContent(map[string]any{"type": "object"})}
+			body := map[string]any{"type": "object"}
+			if in, ok := openAPIBodies[r.method+" "+r.path]; ok {
+				body = inputs.of(in)
+			}
+			op["requestBody"] = map[string]any{"required": false, "content": jsonContent(body)}
 		}
 		item[strings.ToLower(r.method)] = op
 	}
+	fieldError := map[string]any{"type": "object", "required": []string{"code", "message"}, "additionalProperties": false,
+		"properties": map[string]any{"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}}}
+	schemas.components["FieldError"] = fieldError
+	schemas.components["Error"] = map[string]any{
+		"type": "object", "required": []string{"status", "message", "data"}, "additionalProperties": false,
+		"properties": map[string]any{
+			"status":  map[string]any{"type": "integer"},
+			"message": map[string]any{"type": "string"},
+			"data": map[string]any{"type": "object",
+				"description":          "The refused fields, each with a code and a message; for a bulk change refused for some rows (409), refused lists them.",
+				"properties":           map[string]any{"refused": map[string]any{"type": "array"}},
+				"additionalProperties": map[string]any{"$ref": "#/components/schemas/FieldError"}},
+		}}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Teamfund API", "version": "1",
-			"description": "Teamfund's own endpoints. Authentication, paging, errors and rate limits: docs/API.md.",
+			"description": "Teamfund's own endpoints. Authentication, paging, sorting, errors and rate limits: docs/API.md.",
 			"license":     map[string]any{"name": "Proprietary", "identifier": "LicenseRef-Proprietary"}},
 		"servers":  []any{map[string]any{"url": "/"}},
 		"security": []any{map[string]any{"apiKey": []string{}}},
@@ -169,29 +180,104 @@ func buildOpenAPI() map[string]any {
 			"securitySchemes": map[string]any{
 				"apiKey": map[string]any{"type": "http", "scheme": "bearer", "description": "An API key (tfk_…) or a user's auth token."},
 			},
+			"schemas": schemas.components,
 			"responses": map[string]any{
-				"Error": map[string]any{"description": "An error in PocketBase's shape.", "content": jsonContent(map[string]any{
-					"type": "object", "required": []string{"status", "message", "data"},
-					"properties": map[string]any{
-						"status":  map[string]any{"type": "integer"},
-						"message": map[string]any{"type": "string"},
-						"data": map[string]any{"type": "object", "additionalProperties": map[string]any{
-							"type": "object", "properties": map[string]any{"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}}}},
-					}})},
+				"Error": map[string]any{"description": "An error in PocketBase's shape.",
+					"content": jsonContent(map[string]any{"$ref": "#/components/schemas/Error"})},
 			},
 		},
 	}
 }
 
-// responseSchema is a list page for lists and any JSON value otherwise.
-func responseSchema(r openAPIRoute) map[string]any {
-	if !r.list {
-		return map[string]any{}
+// filterWords say what each filter parameter means; one name means one thing on every
+// list (docs/API.md).
+var filterWords = map[string]string{
+	"team":      "A team's id (none: people in no team, for admins).",
+	"member":    "A user's id (the ledger also takes an email).",
+	"status":    "One of the list's statuses.",
+	"q":         "Text search (email or first name).",
+	"from":      "First day, YYYY-MM-DD in the company's time zone (inclusive).",
+	"to":        "Last day, YYYY-MM-DD in the company's time zone (inclusive).",
+	"kind":      "A ledger kind, or a money word (handed_out, spent, …; docs/MONEY.md).",
+	"actor":     "The acting user's id or email.",
+	"action":    "An action, exact or a prefix ending in . (invite.).",
+	"target":    "The target's id.",
+	"role":      "owner, admin, manager or member.",
+	"recipient": "The recipient's email.",
+	"webhook":   "An endpoint's id.",
+	"dates":     "Which day from and to apply to: sent (default) or decided (the day it went out or was refused).",
+	"held_on":   "YYYY-MM-DD: the sends waiting for approval at the end of that day.",
+}
+
+// listFilters are the filter parameters of each list, by path.
+var listFilters = map[string][]string{
+	"/api/tf/sends":               {"status", "team", "member", "from", "to", "dates", "held_on"},
+	"/api/tf/ledger":              {"kind", "team", "member", "from", "to"},
+	"/api/tf/audit":               {"actor", "action", "target", "from", "to"},
+	"/api/tf/users":               {"team", "role", "status", "q"},
+	"/api/tf/invites":             {"team", "status"},
+	"/api/tf/teams":               {"q"},
+	"/api/tf/touches":             {"status"},
+	"/api/tf/leave-requests":      {"status"},
+	"/api/tf/outbox":              {"recipient"},
+	"/api/tf/webhooks/deliveries": {"webhook"},
+}
+
+// parametersOf lists a route's path parameters and, for a list, its paging parameters.
+func parametersOf(r openAPIRoute) []any {
+	var params []any
+	for _, seg := range strings.Split(r.path, "/") {
+		if strings.HasPrefix(seg, "{") {
+			params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true,
+				"schema": map[string]any{"type": "string"}})
+		}
 	}
-	integer := map[string]any{"type": "integer", "minimum": 0}
-	return map[string]any{"type": "object", "required": []string{"page", "perPage", "totalItems", "totalPages", "items"},
-		"properties": map[string]any{"page": integer, "perPage": integer, "totalItems": integer, "totalPages": integer,
-			"items": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}
+	if r.list {
+		params = append(params,
+			map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1}},
+			map[string]any{"name": "perPage", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxPerPage}},
+			map[string]any{"name": "sort", "in": "query", "schema": map[string]any{"type": "string"},
+				"description": "Up to 3 of " + listSorts[r.path].names() + ", comma-separated, each optionally prefixed with - (descending), e.g. -" +
+					firstSortField(r.path) + ". Another field is refused (400, data.sort)."})
+		for _, name := range listFilters[r.path] {
+			params = append(params, map[string]any{"name": name, "in": "query", "schema": map[string]any{"type": "string"},
+				"description": filterWords[name]})
+		}
+	}
+	return params
+}
+
+// answerResponse is the OpenAPI response of one answer.
+func answerResponse(s *schemaSet, a answer) map[string]any {
+	desc := http.StatusText(a.status) + "."
+	switch {
+	case a.downloads != nil:
+		content := map[string]any{}
+		for _, media := range a.downloads {
+			content[media] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": media}}
+		}
+		return map[string]any{"description": "The file.", "content": content}
+	case a.body == nil:
+		return map[string]any{"description": desc}
+	}
+	return map[string]any{"description": desc, "content": jsonContent(bodySchema(s, a.body))}
+}
+
+// bodySchema is the schema of an answer's body.
+func bodySchema(s *schemaSet, body any) map[string]any {
+	switch b := body.(type) {
+	case inline:
+		return b
+	case derived:
+		return b(s)
+	case listOf:
+		integer := map[string]any{"type": "integer", "minimum": 0}
+		return map[string]any{"type": "object", "required": []string{"page", "perPage", "totalItems", "totalPages", "items"},
+			"additionalProperties": false,
+			"properties": map[string]any{"page": integer, "perPage": integer, "totalItems": integer, "totalPages": integer,
+				"items": map[string]any{"type": "array", "items": s.of(b.item)}}}
+	}
+	return s.of(body)
 }
 
 func jsonContent(schema map[string]any) map[string]any {
@@ -211,4 +297,10 @@ func operationID(method, path string) string {
 		}
 	}
 	return b.String()
+}
+
+// firstSortField is one sort field of a list, for an example.
+func firstSortField(path string) string {
+	names := strings.Split(listSorts[path].names(), ", ")
+	return names[0]
 }

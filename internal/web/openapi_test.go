@@ -45,6 +45,18 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		item := doc.Paths.Value(rt.path)
 		if item == nil || item.GetOperation(rt.method) == nil {
 			t.Errorf("%s %s is registered but missing from /api/tf/openapi.json (add it to openAPIRoutes)", rt.method, rt.path)
+			continue
+		}
+		op := item.GetOperation(rt.method)
+		success := false
+		for code := range op.Responses.Map() {
+			success = success || strings.HasPrefix(code, "2")
+		}
+		if !success {
+			t.Errorf("%s %s has no success answer in the document (add it to openAPIAnswers)", rt.method, rt.path)
+		}
+		if listRoutes[rt.path] && rt.method == "GET" && op.Parameters.GetByInAndName("query", "sort") == nil {
+			t.Errorf("list %s documents no sort parameter", rt.path)
 		}
 	}
 	for path, item := range doc.Paths.Map() {

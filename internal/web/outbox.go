@@ -222,7 +222,13 @@ func listOutboxJSON(e *core.RequestEvent) error {
 	if err := access.Check(currentUser(e), access.ViewOutbox, ""); err != nil {
 		return apiError(e, err)
 	}
-	msgs, err := newestMail(e.App, e.Request.URL.Query().Get("to"))
+	// note: recipient, not to, which every other list reads as the last day of a date range;
+	// to still works here (its old name).
+	recipient := e.Request.URL.Query().Get("recipient")
+	if recipient == "" {
+		recipient = e.Request.URL.Query().Get("to")
+	}
+	msgs, err := newestMail(e.App, recipient)
 	if err != nil {
 		return apiError(e, err)
 	}
@@ -237,5 +243,5 @@ func listOutboxJSON(e *core.RequestEvent) error {
 			items[i].Text, items[i].Hidden = "", true
 		}
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), items)
+	return writeSortedList(e, items, listSorts["/api/tf/outbox"])
 }

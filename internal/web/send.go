@@ -191,6 +191,11 @@ func listSendsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
+	keys, err := sortOf(e, listSorts["/api/tf/sends"])
+	if err != nil {
+		return apiError(e, err)
+	}
+	flt.Order = orderTerms(keys, "sends.id DESC")
 	p := pagingOf(e, sendsPageSize)
 	list, err := send.List(e.App, currentUser(e), flt, companyLocation(e.App), p.PerPage, p.offset())
 	if err != nil {

@@ -82,5 +82,5 @@ func listSendApprovalsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), sendsJSON(rows))
+	return writeSortedList(e, sendsJSON(rows), listSorts["/api/tf/approvals/sends"])
 }

@@ -276,7 +276,7 @@ func listTeamsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), rows)
+	return writeSortedList(e, rows, listSorts["/api/tf/teams"])
 }
 
 func createTeamJSON(e *core.RequestEvent) error {

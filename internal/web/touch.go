@@ -177,7 +177,7 @@ func listTouchesJSON(e *core.RequestEvent) error {
 	for i, t := range list {
 		out[i] = toTouchJSON(t)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), out)
+	return writeSortedList(e, out, listSorts["/api/tf/touches"])
 }
 
 // visibleTouch loads a touch the viewer may see (404 otherwise, like the records API).

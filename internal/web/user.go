@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -171,6 +172,15 @@ func bulkUpdateUsers(e *core.RequestEvent) error {
 
 func listUsersJSON(e *core.RequestEvent) error {
 	if err := requireUserList(e); err != nil {
+		return apiError(e, err)
+	}
+	// note: the users list pages by email through an index (see member.List), so email,
+	// ascending, is its only order.
+	keys, err := sortOf(e, listSorts["/api/tf/users"])
+	if err == nil && len(keys) > 0 && keys[0].desc {
+		err = validation.Errors{"sort": validation.NewError("validation_invalid_sort", "the users list sorts by email, ascending, only")}
+	}
+	if err != nil {
 		return apiError(e, err)
 	}
 	p := pagingOf(e, member.DefaultPerPage)

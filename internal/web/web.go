@@ -27,19 +27,21 @@ func Register(app core.App) {
 	bindMailEndpoints(app)
 	countAPILoginFailures(app)
 	guardKeyUsers(app)
+	bindKeyRealtime(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		followListenAddress(se)
 		announceSetupLink(se)
 		bindObserveRoutes(se)
 		se.Router.Bind(htmlLimitErrors())
-		se.Router.Bind(loadAPIKey())
+		se.Router.Bind(loadAPIKey(), refuseBadKey())
+		keysSkipAddressLimit(se)
 		se.Router.Bind(loadSessionCookie())
 		se.Router.Bind(dropInactiveAuth())
 		se.Router.BindFunc(securityHeaders)
 		se.Router.BindFunc(refuseBadInput)
 		se.Router.BindFunc(csrfProtect)
 		se.Router.BindFunc(refuseMailEndpoints)
-		se.Router.BindFunc(healthWithReplica)
+		se.Router.BindFunc(pocketBaseHealth)
 
 		se.Router.GET("/ui/{path...}", serveAssets)
 		// note: the least specific pattern, so PocketBase's /api/ and /_/ routes still win.

@@ -117,7 +117,7 @@ func renderWebhooksEditing(e *core.RequestEvent, status int, editing *webhook.En
 	if err != nil {
 		return pageError(e, err)
 	}
-	ds, err := webhook.Deliveries(e.App, u, "", pagingOf(e, deliveriesPerPage).Page, deliveriesPerPage)
+	ds, err := webhook.Deliveries(e.App, u, "", pagingOf(e, deliveriesPerPage).Page, deliveriesPerPage, nil)
 	if err != nil {
 		return pageError(e, err)
 	}
@@ -260,7 +260,7 @@ func listWebhooksJSON(e *core.RequestEvent) error {
 	for i, ep := range eps {
 		items[i] = toWebhookJSON(ep)
 	}
-	return writeList(e, pagingOf(e, defaultPerPage), items)
+	return writeSortedList(e, items, listSorts["/api/tf/webhooks"])
 }
 
 func createWebhookJSON(e *core.RequestEvent) error {
@@ -333,7 +333,11 @@ func setWebhookActiveJSON(e *core.RequestEvent, active bool) error {
 // 500), newest first, of one endpoint with ?webhook=ID.
 func listWebhookDeliveriesJSON(e *core.RequestEvent) error {
 	p := pagingOf(e, deliveriesPerPage)
-	ds, err := webhook.Deliveries(e.App, currentUser(e), e.Request.URL.Query().Get("webhook"), p.Page, p.PerPage)
+	keys, err := sortOf(e, listSorts["/api/tf/webhooks/deliveries"])
+	if err != nil {
+		return apiError(e, err)
+	}
+	ds, err := webhook.Deliveries(e.App, currentUser(e), e.Request.URL.Query().Get("webhook"), p.Page, p.PerPage, orderBy(keys, "d.id DESC"))
 	if err != nil {
 		return apiError(e, err)
 	}

@@ -20,6 +20,8 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teamfund/internal/telemetry"
 )
 
 // Timeout bounds one delivery attempt: an endpoint that has not answered by then counts
@@ -180,10 +182,11 @@ type dueRow struct {
 	URL         string `db:"url"`
 	Secret      string `db:"secret"`
 	Format      string `db:"format"`
+	RequestID   string `db:"request_id"`
 }
 
 // dueSQL selects deliveries due at {:now} of active endpoints, oldest first.
-const dueSQL = `SELECT d.id, d.webhook, d.event, d.event_id, d.payload, d.attempts, d.next_attempt_at, h.url, h.secret, h.format
+const dueSQL = `SELECT d.id, d.webhook, d.event, d.event_id, d.payload, d.attempts, d.next_attempt_at, h.url, h.secret, h.format, d.request_id
 	FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook
 	WHERE d.status = {:pending} AND d.next_attempt_at <= {:now} AND h.active = 1`
 
@@ -317,6 +320,7 @@ const (
 // attempt POSTs one delivery and records the answer; a failure is retried after the next
 // pause, or marked failed after the last attempt.
 func (w *worker) attempt(r dueRow) {
+	start := time.Now()
 	code, reason, detail := w.post(r)
 	if w.ctx.Err() != nil {
 		return // shutting down: the delivery stays pending for the next start
@@ -335,11 +339,28 @@ func (w *worker) attempt(r dueRow) {
 	if _, err := w.app.DB().Update(DeliveriesCollection, set, dbx.HashExp{"id": r.ID}).Execute(); err != nil {
 		w.app.Logger().Error("webhooks: cannot record a delivery", slog.String("id", r.ID), slog.Any("error", err))
 	}
-	if reason != "" {
-		w.app.Logger().Warn("webhooks: delivery failed", slog.String("id", r.ID), slog.String("event", r.Event),
-			slog.Int("attempt", attempts), slog.Int("status", code), slog.String("reason", reason),
-			slog.String("detail", cleanText(detail, 300)))
+	w.log(r, attempts, code, set["status"].(string), reason, detail, time.Since(start))
+}
+
+// log writes one structured line per delivery attempt on standard output, with the id of
+// the request whose work queued it (or, for a job's delivery, the delivery id as job_id),
+// and keeps the failure detail that the page and the API never show.
+func (w *worker) log(r dueRow, attempt, code int, status, reason, detail string, took time.Duration) {
+	attrs := []any{slog.String("delivery_id", r.ID), slog.String("webhook", r.Webhook), slog.String("event", r.Event),
+		slog.String("event_id", r.EventID), slog.Int("attempt", attempt), slog.Int("response_code", code),
+		slog.String("status", status), slog.Float64("duration_ms", float64(took.Microseconds())/1000)}
+	if r.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", r.RequestID))
+	} else {
+		attrs = append(attrs, slog.String("job_id", "delivery-"+r.ID))
 	}
+	if reason == "" {
+		telemetry.Log.Info("webhook delivery", attrs...)
+		return
+	}
+	attrs = append(attrs, slog.String("reason", reason), slog.String("detail", cleanText(detail, 300)))
+	telemetry.Log.Warn("webhook delivery failed", attrs...)
+	w.app.Logger().Warn("webhooks: delivery failed", attrs...)
 }
 
 // post sends the signed payload and returns the response status and, unless it is 2xx,

@@ -363,9 +363,9 @@ type DeliveryPage struct {
 // MaxPerPage bounds a page of deliveries, as PocketBase bounds its lists.
 const MaxPerPage = 500
 
-// Deliveries lists page (from 1) of the deliveries, perPage of them, newest first, of one
-// endpoint when webhookID is set.
-func Deliveries(app core.App, actor *member.Member, webhookID string, page, perPage int) (DeliveryPage, error) {
+// Deliveries lists page (from 1) of the deliveries, perPage of them, of one endpoint when
+// webhookID is set, in order (ORDER BY terms from the caller's allow-list; nil: newest first).
+func Deliveries(app core.App, actor *member.Member, webhookID string, page, perPage int, order []string) (DeliveryPage, error) {
 	if err := access.Check(actor, access.ManageWebhooks, ""); err != nil {
 		return DeliveryPage{}, err
 	}
@@ -375,6 +375,9 @@ func Deliveries(app core.App, actor *member.Member, webhookID string, page, perP
 	if webhookID != "" {
 		where = dbx.HashExp{"d.webhook": webhookID}
 	}
+	if len(order) == 0 {
+		order = []string{"d.created DESC", "d.id DESC"}
+	}
 	var total int
 	if err := app.DB().Select("count(*)").From(DeliveriesCollection + " d").Where(where).Row(&total); err != nil {
 		return DeliveryPage{}, err
@@ -383,7 +386,7 @@ func Deliveries(app core.App, actor *member.Member, webhookID string, page, perP
 	err := app.DB().Select("d.id", "d.webhook", "h.url", "d.event", "d.status", "d.attempts", "d.response_code", "d.error",
 		"d.next_attempt_at", "d.delivered_at", "d.created").
 		From(DeliveriesCollection+" d").InnerJoin(Collection+" h", dbx.NewExp("h.id = d.webhook")).Where(where).
-		OrderBy("d.created DESC", "d.id DESC").Limit(int64(perPage)).Offset(int64((page - 1) * perPage)).All(&out.Items)
+		OrderBy(order...).Limit(int64(perPage)).Offset(int64((page - 1) * perPage)).All(&out.Items)
 	return out, err
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/stmt"
+	"teamfund/internal/telemetry"
 )
 
 // Collections.
@@ -141,14 +142,14 @@ func queue(tx core.App, ev Event, targets []string) error {
 		return fmt.Errorf("webhook: encoding %s: %w", ev.Type, err)
 	}
 	var sql strings.Builder
-	sql.WriteString("INSERT INTO webhook_deliveries (id, webhook, event, event_id, payload, status, attempts, next_attempt_at, response_code, error, delivered_at, created) VALUES ")
+	sql.WriteString("INSERT INTO webhook_deliveries (id, webhook, event, event_id, payload, status, attempts, next_attempt_at, response_code, error, delivered_at, request_id, created) VALUES ")
 	params := dbx.Params{"event": ev.Type, "eventID": eventID, "payload": string(body), "pending": Pending,
-		"now": now.Format(types.DefaultDateLayout)}
+		"now": now.Format(types.DefaultDateLayout), "requestID": telemetry.RequestIDOf(tx)}
 	for i, id := range targets {
 		if i > 0 {
 			sql.WriteString(", ")
 		}
-		fmt.Fprintf(&sql, "({:id%[1]d}, {:hook%[1]d}, {:event}, {:eventID}, {:payload}, {:pending}, 0, {:now}, 0, '', '', {:now})", i)
+		fmt.Fprintf(&sql, "({:id%[1]d}, {:hook%[1]d}, {:event}, {:eventID}, {:payload}, {:pending}, 0, {:now}, 0, '', '', {:requestID}, {:now})", i)
 		params[fmt.Sprintf("id%d", i)] = core.GenerateDefaultRandomId()
 		params[fmt.Sprintf("hook%d", i)] = id
 	}
