@@ -150,7 +150,7 @@ func TestSetupLinkCommandReplacesTheLink(t *testing.T) {
 		t.Fatalf("the new link: %d, want the setup form", status)
 	}
 	token := strings.TrimPrefix(second, s.URL+"/setup?token=")
-	form := url.Values{"company_name": {"Acme"}, "owner_name": {"Olivia"}, "email": {"olivia@acme.com"},
+	form := url.Values{"company_name": {"Acme"}, "currency": {"EUR"}, "timezone": {"Europe/Berlin"}, "owner_name": {"Olivia"}, "email": {"olivia@acme.com"},
 		"password": {"password123"}, "password_confirm": {"password123"}, "token": {token}, "csrf_token": {testutil.CSRF}}
 	req, _ := http.NewRequest(http.MethodPost, s.URL+"/setup", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
