@@ -7,6 +7,8 @@ package figures
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -93,46 +95,74 @@ const (
 	ByTeam    Grouping = "l.team"
 )
 
-// flowsSQL sums the entries of a scope before {:end}, per group: the opening balance (every
-// entry before {:start}), each word of the period by kind, and the balance at the end.
-// "sent" is every debit for a send in the period, including the ones now held or refunded.
-const flowsSQL = `SELECT %[1]s AS key,
-	COALESCE(SUM(CASE WHEN l.created < {:start} THEN l.amount END), 0) AS opening,
-	COALESCE(SUM(CASE WHEN l.created >= {:start} AND l.kind IN ('monthly', 'grant', 'adjust') THEN l.amount END), 0) AS handed_out,
-	COALESCE(SUM(CASE WHEN l.created >= {:start} AND l.kind = 'transfer_in' THEN l.amount END), 0) AS transferred_in,
-	COALESCE(-SUM(CASE WHEN l.created >= {:start} AND l.kind = 'transfer_out' THEN l.amount END), 0) AS transferred_out,
-	COALESCE(-SUM(CASE WHEN l.created >= {:start} AND l.kind = 'return' THEN l.amount END), 0) AS returned,
-	COALESCE(SUM(CASE WHEN l.created >= {:start} AND l.kind = 'refund' THEN l.amount END), 0) AS refunded,
-	COALESCE(-SUM(CASE WHEN l.created >= {:start} AND l.kind = 'spend' THEN l.amount END), 0) AS sent,
-	COALESCE(SUM(l.amount), 0) AS available
-	FROM ledger_entries l WHERE l.created < {:end} AND %[2]s GROUP BY %[1]s`
+// Statements are computed from two instants, the period's start and end: for each kind, the
+// sum of the entries written before an instant is the kind's running total (ledger_totals,
+// kept by triggers in the same transaction as every ledger write, see the migration
+// 1796617451_create_ledger_totals.go) minus the entries written since. So a statement reads
+// the totals and the entries since the period started, never the whole history: the sum of
+// every earlier entry was most of the time of the overview, Usage and the team page on a
+// ledger of 1,000,000 entries. A period that starts before the first entry has nothing
+// before it, so the entries since its end are all that is read (the all-time figures).
 
-// heldSQL is what sat in sends waiting for approval at {:start} and at {:end}, per group: the
-// debit of every send made before the instant that was still pending then (pending now, or
-// decided at or after the instant; a send that went out at once has no decided_at).
-const heldSQL = `SELECT %[1]s AS key,
-	COALESCE(-SUM(CASE WHEN l.created < {:start} AND (s.status = 'pending' OR s.decided_at >= {:start}) THEN l.amount END), 0) AS held_before,
-	COALESCE(-SUM(CASE WHEN s.status = 'pending' OR s.decided_at >= {:end} THEN l.amount END), 0) AS held
-	FROM sends s JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
-	WHERE (s.status = 'pending' OR s.decided_at >= {:start}) AND l.created < {:end} AND %[2]s
+// totalsSQL is the running total per group and kind of a scope.
+const totalsSQL = `SELECT %[1]s AS key, l.kind AS kind, SUM(l.total) AS amount
+	FROM ledger_totals l WHERE %[2]s GROUP BY 1, 2`
+
+// sinceSQL sums the entries of a scope written at or after the first instant %[3]s counts,
+// per group, kind and bucket: the bucket of an entry is how many of the instants it was
+// written at or after.
+const sinceSQL = `SELECT %[1]s AS key, l.kind AS kind, %[3]s AS bucket, SUM(l.amount) AS amount
+	FROM ledger_entries l WHERE l.created >= {:b0} AND %[2]s GROUP BY 1, 2, 3`
+
+// heldSQL is what sat in sends waiting for approval at each instant, per group (one column
+// per instant, %[3]s): the debit of every send made before the instant that was still
+// pending then (pending now, or decided at or after the instant; a send that went out at
+// once has no decided_at).
+//
+// It starts from those sends (pending ones by idx_sends_status, the ones decided since the
+// first instant by idx_sends_decided_at) and finds each one's debit by its ref
+// (idx_ledger_ref); CROSS JOIN keeps SQLite to that order. Going from the scope's entries
+// instead reads a team's or the company's whole history, and joining on 'send:' || s.id in
+// that direction scanned every send for each entry (12 s for one team of a 100,000-entry
+// ledger).
+const heldSQL = `SELECT %[1]s AS key%[3]s
+	FROM (SELECT id, status, decided_at FROM sends WHERE status = 'pending'
+		UNION ALL SELECT id, status, decided_at FROM sends WHERE decided_at >= {:first}) s
+	CROSS JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
+	WHERE l.created < {:last} AND %[2]s
 	GROUP BY %[1]s`
 
-type flowRow struct {
-	Key            string      `db:"key"`
-	Opening        money.Cents `db:"opening"`
-	HandedOut      money.Cents `db:"handed_out"`
-	TransferredIn  money.Cents `db:"transferred_in"`
-	TransferredOut money.Cents `db:"transferred_out"`
-	Returned       money.Cents `db:"returned"`
-	Refunded       money.Cents `db:"refunded"`
-	Sent           money.Cents `db:"sent"`
-	Available      money.Cents `db:"available"`
+const heldColumn = `,
+	COALESCE(-SUM(CASE WHEN l.created < {:h%[1]d} AND (s.status = 'pending' OR s.decided_at >= {:h%[1]d}) THEN l.amount END), 0)`
+
+type kindSum struct {
+	Key    string      `db:"key"`
+	Kind   string      `db:"kind"`
+	Bucket int         `db:"bucket"`
+	Amount money.Cents `db:"amount"`
 }
 
-type heldRow struct {
-	Key        string      `db:"key"`
-	HeldBefore money.Cents `db:"held_before"`
-	Held       money.Cents `db:"held"`
+// atInstants is, per group, what the ledger held at each instant: per kind, the sum of the
+// entries written before it, and what sat in sends waiting for approval.
+type atInstants struct {
+	before []map[string]money.Cents
+	held   []money.Cents
+}
+
+func (a atInstants) flow(from, to int, kinds ...string) money.Cents {
+	var n money.Cents
+	for _, k := range kinds {
+		n += a.before[to][k] - a.before[from][k]
+	}
+	return n
+}
+
+func (a atInstants) balance(i int) money.Cents {
+	var n money.Cents
+	for _, v := range a.before[i] {
+		n += v
+	}
+	return n
 }
 
 // Period is a span of time [Start, End) — usually a month in the company time zone.
@@ -145,36 +175,146 @@ func MonthPeriod(m budget.Month, loc *time.Location) Period {
 
 // Statements computes the statement of every group of scope in period, keyed by the group
 // (the account or team id; "" for ByNothing). Groups without entries are absent.
+func Statements(app core.App, scope Scope, by Grouping, p Period) (map[string]Statement, error) {
+	all, err := StatementsOver(app, scope, by, []Period{p})
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// StatementsOver is Statements for several periods at once (a trend), reading the ledger
+// once for all of them.
+//
+// Every figure is a difference of what the ledger held at two instants, the period's start
+// and end. What was written before an instant is, per kind, the running total (ledger_totals,
+// kept by triggers in the same transaction as every ledger write; migration
+// 1796617451_create_ledger_totals.go) minus what was written since: so a statement reads the
+// totals and the entries since its period started, never the whole history (the sum of every
+// earlier entry was most of the time of the overview, Usage and the team page on a ledger of
+// 1,000,000 entries). Instants before the first entry have nothing before them, so the
+// all-time figures read almost nothing.
 //
 // Spent is derived, not summed: every debit for a send in the period either went out (spent),
 // is still held at the end, or came back (refunded) — minus what was already held at the
 // start. That is exactly the sends that went out in the period (sent at once, or approved
 // in it), and it keeps the statement balanced to the cent.
-func Statements(app core.App, scope Scope, by Grouping, p Period) (map[string]Statement, error) {
-	where, params := scope.where()
-	params["start"] = stamp(p.Start)
-	params["end"] = stamp(p.End)
-	var flows []flowRow
-	if err := app.DB().NewQuery(fmt.Sprintf(flowsSQL, by, where)).Bind(params).All(&flows); err != nil {
+func StatementsOver(app core.App, scope Scope, by Grouping, periods []Period) ([]map[string]Statement, error) {
+	var instants []string
+	for _, p := range periods {
+		instants = append(instants, stamp(p.Start), stamp(p.End))
+	}
+	slices.Sort(instants)
+	instants = slices.Compact(instants)
+	at, err := ledgerAt(app, scope, by, instants)
+	if err != nil {
 		return nil, err
 	}
-	var held []heldRow
-	if err := app.DB().NewQuery(fmt.Sprintf(heldSQL, by, where)).Bind(params).All(&held); err != nil {
-		return nil, err
-	}
-	heldBy := make(map[string]heldRow, len(held))
-	for _, h := range held {
-		heldBy[h.Key] = h
-	}
-	out := make(map[string]Statement, len(flows))
-	for _, f := range flows {
-		h := heldBy[f.Key]
-		out[f.Key] = Statement{Opening: f.Opening, HeldBefore: h.HeldBefore, HandedOut: f.HandedOut,
-			TransferredIn: f.TransferredIn, TransferredOut: f.TransferredOut, Returned: f.Returned,
-			Refunded: f.Refunded, Held: h.Held, Available: f.Available,
-			Spent: f.Sent - f.Refunded - h.Held + h.HeldBefore}
+	out := make([]map[string]Statement, len(periods))
+	for i, p := range periods {
+		s, _ := slices.BinarySearch(instants, stamp(p.Start))
+		e, _ := slices.BinarySearch(instants, stamp(p.End))
+		out[i] = make(map[string]Statement, len(at))
+		for key, a := range at {
+			sent, refunded := -a.flow(s, e, "spend"), a.flow(s, e, "refund")
+			st := Statement{Opening: a.balance(s), HeldBefore: a.held[s],
+				HandedOut: a.flow(s, e, "monthly", "grant", "adjust"), TransferredIn: a.flow(s, e, "transfer_in"),
+				TransferredOut: -a.flow(s, e, "transfer_out"), Returned: -a.flow(s, e, "return"),
+				Refunded: refunded, Held: a.held[e], Available: a.balance(e),
+				Spent: sent - refunded - a.held[e] + a.held[s]}
+			if st != (Statement{}) {
+				out[i][key] = st
+			}
+		}
 	}
 	return out, nil
+}
+
+// ledgerAt is what the ledger held at each instant (sorted, distinct), per group of scope.
+func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[string]*atInstants, error) {
+	where, params := scope.where()
+	out := map[string]*atInstants{}
+	group := func(key string) *atInstants {
+		a, ok := out[key]
+		if !ok {
+			a = &atInstants{before: make([]map[string]money.Cents, len(instants)), held: make([]money.Cents, len(instants))}
+			for i := range a.before {
+				a.before[i] = map[string]money.Cents{}
+			}
+			out[key] = a
+		}
+		return a
+	}
+	var first string
+	if err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first); err != nil {
+		return nil, err
+	}
+	// Instants at or before the first entry have nothing before them; the others are live.
+	live := 0
+	for live < len(instants) && (first == "" || instants[live] <= first) {
+		live++
+	}
+	if live < len(instants) {
+		var totals []kindSum
+		if err := app.DB().NewQuery(fmt.Sprintf(totalsSQL, by, where)).Bind(params).All(&totals); err != nil {
+			return nil, err
+		}
+		for _, t := range totals {
+			a := group(t.Key)
+			for i := live; i < len(instants); i++ {
+				a.before[i][t.Kind] += t.Amount
+			}
+		}
+		var bucket []string
+		for i, at := range instants[live:] {
+			params[fmt.Sprintf("b%d", i)] = at
+			bucket = append(bucket, fmt.Sprintf("(l.created >= {:b%d})", i))
+		}
+		var since []kindSum
+		q := fmt.Sprintf(sinceSQL, by, where, strings.Join(bucket, " + "))
+		if err := app.DB().NewQuery(q).Bind(params).All(&since); err != nil {
+			return nil, err
+		}
+		// An entry in bucket b was written at or after the first b live instants.
+		for _, e := range since {
+			a := group(e.Key)
+			for i := live; i < live+e.Bucket; i++ {
+				a.before[i][e.Kind] -= e.Amount
+			}
+		}
+	}
+	return out, heldAt(app, by, where, params, instants, group)
+}
+
+// heldAt fills in what sat in sends waiting for approval at each instant.
+func heldAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
+	var cols strings.Builder
+	for i, at := range instants {
+		params[fmt.Sprintf("h%d", i)] = at
+		fmt.Fprintf(&cols, heldColumn, i)
+	}
+	params["first"], params["last"] = instants[0], instants[len(instants)-1]
+	rows, err := app.DB().NewQuery(fmt.Sprintf(heldSQL, by, where, cols.String())).Bind(params).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		held := make([]int64, len(instants))
+		dst := []any{&key}
+		for i := range held {
+			dst = append(dst, &held[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return err
+		}
+		a := group(key)
+		for i, h := range held {
+			a.held[i] = money.Cents(h)
+		}
+	}
+	return rows.Err()
 }
 
 // Of is the statement of one scope in period.
@@ -196,15 +336,20 @@ type MonthFigures struct {
 
 // Trend is the statement of scope in the n months that end with last, oldest first.
 func Trend(app core.App, scope Scope, last budget.Month, n int, loc *time.Location) ([]MonthFigures, error) {
-	out := make([]MonthFigures, n)
+	months := make([]budget.Month, n)
+	periods := make([]Period, n)
 	m := last
 	for i := n - 1; i >= 0; i-- {
-		s, err := OfMonth(app, scope, m, loc)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = MonthFigures{Month: m, Statement: s}
+		months[i], periods[i] = m, MonthPeriod(m, loc)
 		m = m.Prev()
+	}
+	all, err := StatementsOver(app, scope, ByNothing, periods)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MonthFigures, n)
+	for i := range out {
+		out[i] = MonthFigures{Month: months[i], Statement: all[i][""]}
 	}
 	return out, nil
 }

@@ -52,6 +52,15 @@ type teamInfo struct {
 // TeamRows is the statement of every team (or only teamID) in p, by name, with its active
 // member count and monthly limit. Teams without entries have a zero statement.
 func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
+	all, err := TeamRowsOver(app, teamID, []Period{p})
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// TeamRowsOver is TeamRows for several periods (a trend), reading the ledger once.
+func TeamRowsOver(app core.App, teamID string, periods []Period) ([][]Row, error) {
 	var teams []teamInfo
 	err := app.DB().NewQuery(`SELECT t.id AS id, t.name AS name, t.budget_mode AS budget_mode, t.monthly_limit AS monthly_limit,
 		(SELECT COUNT(*) FROM users u WHERE u.team = t.id AND u.status = 'active') AS members
@@ -64,15 +73,18 @@ func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
 	if teamID != "" {
 		scope = Scope{Team: teamID}
 	}
-	byTeam, err := Statements(app, scope, ByTeam, p)
+	byPeriod, err := StatementsOver(app, scope, ByTeam, periods)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Row, len(teams))
-	for i, t := range teams {
-		out[i] = Row{ID: t.ID, Name: t.Name, TeamID: t.ID, Members: t.Members, Statement: byTeam[t.ID]}
-		if t.Mode == "monthly" {
-			out[i].MonthlyLimit = t.Limit
+	out := make([][]Row, len(periods))
+	for k, byTeam := range byPeriod {
+		out[k] = make([]Row, len(teams))
+		for i, t := range teams {
+			out[k][i] = Row{ID: t.ID, Name: t.Name, TeamID: t.ID, Members: t.Members, Statement: byTeam[t.ID]}
+			if t.Mode == "monthly" {
+				out[k][i].MonthlyLimit = t.Limit
+			}
 		}
 	}
 	return out, nil
