@@ -14,10 +14,7 @@ import (
 // right for the rare hand edit (and for tests that move entries back in time, which changes
 // no total). A plain table, not a collection: it is not a record anyone reads through the API.
 //
-// The second index serves a member's statement (account without a team). idx_sends_decided_at
-// lets the held figures start from the sends decided since a period began;
-// idx_ledger_monthly_period lets the allocation card find the last months paid and count
-// only their entries (budget.RecentRuns).
+// The second index serves a member's statement (account without a team).
 var ledgerTotalsUp = []string{
 	`CREATE TABLE ledger_totals (team TEXT NOT NULL, account TEXT NOT NULL, kind TEXT NOT NULL,
 		total INTEGER NOT NULL, PRIMARY KEY (team, account, kind)) WITHOUT ROWID`,
@@ -47,40 +44,8 @@ var ledgerTotalsDown = []string{
 
 func init() {
 	m.Register(func(app core.App) error {
-		sends, err := app.FindCollectionByNameOrId("sends")
-		if err != nil {
-			return err
-		}
-		sends.AddIndex("idx_sends_decided_at", false, "decided_at", "")
-		if err := app.Save(sends); err != nil {
-			return err
-		}
-		ledger, err := app.FindCollectionByNameOrId("ledger_entries")
-		if err != nil {
-			return err
-		}
-		ledger.AddIndex("idx_ledger_monthly_period", false, "period, amount, created", "kind = 'monthly'")
-		if err := app.Save(ledger); err != nil {
-			return err
-		}
 		return execAll(app, ledgerTotalsUp)
 	}, func(app core.App) error {
-		sends, err := app.FindCollectionByNameOrId("sends")
-		if err != nil {
-			return err
-		}
-		sends.RemoveIndex("idx_sends_decided_at")
-		if err := app.Save(sends); err != nil {
-			return err
-		}
-		ledger, err := app.FindCollectionByNameOrId("ledger_entries")
-		if err != nil {
-			return err
-		}
-		ledger.RemoveIndex("idx_ledger_monthly_period")
-		if err := app.Save(ledger); err != nil {
-			return err
-		}
 		return execAll(app, ledgerTotalsDown)
 	})
 }
