@@ -234,10 +234,25 @@ func StatementsOver(app core.App, scope Scope, by Grouping, periods []Period) ([
 func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[string]*atInstants, error) {
 	where, params := scope.where()
 	out := map[string]*atInstants{}
-	group := func(key string) *atInstants {
+	group := newGroup(out, len(instants))
+	var err error
+	if scope.Member == "" && by != ByAccount {
+		err = teamsAt(app, by, where, params, instants, group)
+	} else {
+		err = accountsAt(app, by, where, params, instants, group)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, heldAt(app, by, where, params, instants, group)
+}
+
+// newGroup returns the lookup that creates a group's figures on first use.
+func newGroup(out map[string]*atInstants, n int) func(string) *atInstants {
+	return func(key string) *atInstants {
 		a, ok := out[key]
 		if !ok {
-			a = &atInstants{before: make([]map[string]money.Cents, len(instants)), held: make([]money.Cents, len(instants))}
+			a = &atInstants{before: make([]map[string]money.Cents, n), held: make([]money.Cents, n)}
 			for i := range a.before {
 				a.before[i] = map[string]money.Cents{}
 			}
@@ -245,9 +260,111 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[st
 		}
 		return a
 	}
+}
+
+// monthsSQL reads the running totals of teams per UTC month (ledger_months): all time
+// (month ”) and the months since {:m0}.
+const monthsSQL = `SELECT %[1]s AS key, l.kind AS kind, l.month AS month, SUM(l.total) AS amount
+	FROM ledger_months l WHERE (l.month = '' OR l.month >= {:m0}) AND %[2]s GROUP BY 1, 2, 3`
+
+// sliceSQL sums the entries of the hours between each instant and its UTC month start, per
+// group and kind, one column per instant (%[3]s).
+const sliceSQL = `SELECT %[1]s AS key, l.kind AS kind%[3]s
+	FROM ledger_entries l WHERE (%[4]s) AND %[2]s GROUP BY 1, 2`
+
+type monthSum struct {
+	Key    string      `db:"key"`
+	Kind   string      `db:"kind"`
+	Month  string      `db:"month"`
+	Amount money.Cents `db:"amount"`
+}
+
+// teamsAt fills in, for a team or the company (grouped by team or not), what was written
+// before each instant: the all-time total minus the UTC months from the instant's nearest
+// UTC month start on, corrected by the entries between the instant and that month start
+// (a company month starts a few hours before or after a UTC month). It reads a few rows per
+// team and month and the entries of those few hours, whatever the length of the history.
+func teamsAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
+	starts := make([]time.Time, len(instants))
+	months := make([]string, len(instants))
+	var slices []string
+	var cols strings.Builder
+	for i, at := range instants {
+		t, err := time.Parse("2006-01-02 15:04:05.000Z", at)
+		if err != nil {
+			return err
+		}
+		starts[i] = nearestMonthStart(t)
+		months[i] = starts[i].Format("2006-01")
+		lo, hi := at, stamp(starts[i])
+		if hi < lo {
+			lo, hi = hi, lo
+		}
+		params[fmt.Sprintf("lo%d", i)], params[fmt.Sprintf("hi%d", i)] = lo, hi
+		slice := fmt.Sprintf("(l.created >= {:lo%[1]d} AND l.created < {:hi%[1]d})", i)
+		slices = append(slices, slice)
+		fmt.Fprintf(&cols, ",\n\tCOALESCE(SUM(CASE WHEN %s THEN l.amount END), 0)", slice)
+	}
+	params["m0"] = months[0]
+	var totals []monthSum
+	if err := app.DB().NewQuery(fmt.Sprintf(monthsSQL, by, where)).Bind(params).All(&totals); err != nil {
+		return err
+	}
+	for _, t := range totals {
+		a := group(t.Key)
+		for i := range instants {
+			switch {
+			case t.Month == "":
+				a.before[i][t.Kind] += t.Amount
+			case t.Month >= months[i]:
+				a.before[i][t.Kind] -= t.Amount
+			}
+		}
+	}
+	rows, err := app.DB().NewQuery(fmt.Sprintf(sliceSQL, by, where, cols.String(), strings.Join(slices, " OR "))).Bind(params).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, kind string
+		sums := make([]int64, len(instants))
+		dst := []any{&key, &kind}
+		for i := range sums {
+			dst = append(dst, &sums[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return err
+		}
+		a := group(key)
+		for i, n := range sums {
+			if instants[i] < stamp(starts[i]) {
+				a.before[i][kind] -= money.Cents(n) // written after the instant, before its month start
+			} else {
+				a.before[i][kind] += money.Cents(n) // written after the month start, before the instant
+			}
+		}
+	}
+	return rows.Err()
+}
+
+// nearestMonthStart is the UTC month start closest to t.
+func nearestMonthStart(t time.Time) time.Time {
+	u := t.UTC()
+	start := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
+	next := start.AddDate(0, 1, 0)
+	if u.Sub(start) <= next.Sub(u) {
+		return start
+	}
+	return next
+}
+
+// accountsAt fills in, for members (one, or a team's or the company's by account), what was
+// written before each instant: the running totals per account minus the entries since.
+func accountsAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
 	var first string
 	if err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first); err != nil {
-		return nil, err
+		return err
 	}
 	// Instants at or before the first entry have nothing before them; the others are live.
 	live := 0
@@ -257,7 +374,7 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[st
 	if live < len(instants) {
 		var totals []kindSum
 		if err := app.DB().NewQuery(fmt.Sprintf(totalsSQL, by, where)).Bind(params).All(&totals); err != nil {
-			return nil, err
+			return err
 		}
 		for _, t := range totals {
 			a := group(t.Key)
@@ -273,7 +390,7 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[st
 		var since []kindSum
 		q := fmt.Sprintf(sinceSQL, by, where, strings.Join(bucket, " + "))
 		if err := app.DB().NewQuery(q).Bind(params).All(&since); err != nil {
-			return nil, err
+			return err
 		}
 		// An entry in bucket b was written at or after the first b live instants.
 		for _, e := range since {
@@ -283,7 +400,7 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[st
 			}
 		}
 	}
-	return out, heldAt(app, by, where, params, instants, group)
+	return nil
 }
 
 // heldAt fills in what sat in sends waiting for approval at each instant.

@@ -141,8 +141,9 @@ type Mismatch struct {
 }
 
 // Reconcile lists users whose balance is not the sum of their ledger entries, or negative,
-// and running totals per team, account and kind (ledger_totals, kept by triggers and read by
-// internal/figures) that are not the sum of their entries. An empty result is the ledger's
+// and running totals per team, account and kind (ledger_totals) or per UTC month, team and
+// kind (ledger_months; UserID is then the team), kept by triggers and read by
+// internal/figures, that are not the sum of their entries. An empty result is the ledger's
 // main invariant; every money test that checks it checks the totals too.
 func Reconcile(app core.App) ([]Mismatch, error) {
 	var out []Mismatch
@@ -155,7 +156,13 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 		SELECT account AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
 			SELECT team, account, kind, total AS kept, 0 AS summed FROM ledger_totals
 			UNION ALL SELECT team, account, kind, 0, amount FROM ledger_entries)
-		GROUP BY team, account, kind HAVING SUM(kept) != SUM(summed)`).All(&out)
+		GROUP BY team, account, kind HAVING SUM(kept) != SUM(summed)
+		UNION ALL
+		SELECT team AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
+			SELECT month, team, kind, total AS kept, 0 AS summed FROM ledger_months
+			UNION ALL SELECT substr(created, 1, 7), team, kind, 0, amount FROM ledger_entries
+			UNION ALL SELECT '', team, kind, 0, amount FROM ledger_entries)
+		GROUP BY month, team, kind HAVING SUM(kept) != SUM(summed)`).All(&out)
 	return out, err
 }
 
