@@ -119,15 +119,16 @@ const sinceSQL = `SELECT %[1]s AS key, l.kind AS kind, %[3]s AS bucket, SUM(l.am
 // pending then (pending now, or decided at or after the instant; a send that went out at
 // once has no decided_at).
 //
-// It starts from those sends (pending ones by idx_sends_status, the ones decided since the
-// first instant by idx_sends_decided_at) and finds each one's debit by its ref
-// (idx_ledger_ref); CROSS JOIN keeps SQLite to that order. Going from the scope's entries
-// instead reads a team's or the company's whole history, and joining on 'send:' || s.id in
-// that direction scanned every send for each entry (12 s for one team of a 100,000-entry
-// ledger).
+// It starts from those sends of the scope (%[4]s: a spend is booked on the sender and on the
+// send's team) — the pending ones by idx_sends_pending or the sender's index, the ones
+// decided since the first instant that matters by the partial indexes on decided_at — and
+// finds each one's debit by its ref (idx_ledger_ref); CROSS JOIN keeps SQLite to that order.
+// Going from the scope's entries instead reads a team's or the company's whole history, and
+// joining on 'send:' || s.id in that direction scanned every send for each entry (12 s for
+// one team of a 100,000-entry ledger).
 const heldSQL = `SELECT %[1]s AS key%[3]s
-	FROM (SELECT id, status, decided_at FROM sends WHERE status = 'pending'
-		UNION ALL SELECT id, status, decided_at FROM sends WHERE decided_at >= {:first}) s
+	FROM (SELECT id, status, decided_at FROM sends WHERE status = 'pending' AND %[4]s
+		UNION ALL SELECT id, status, decided_at FROM sends WHERE decided_at >= {:first} AND decided_at != '' AND %[4]s) s
 	CROSS JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
 	WHERE l.created < {:last} AND %[2]s
 	GROUP BY %[1]s`
@@ -244,7 +245,7 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[st
 	if err != nil {
 		return nil, err
 	}
-	return out, heldAt(app, by, where, params, instants, group)
+	return out, heldAt(app, scope, by, where, params, instants, group)
 }
 
 // newGroup returns the lookup that creates a group's figures on first use.
@@ -404,14 +405,35 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, inst
 }
 
 // heldAt fills in what sat in sends waiting for approval at each instant.
-func heldAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
+func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
 	var cols strings.Builder
 	for i, at := range instants {
 		params[fmt.Sprintf("h%d", i)] = at
 		fmt.Fprintf(&cols, heldColumn, i)
 	}
-	params["first"], params["last"] = instants[0], instants[len(instants)-1]
-	rows, err := app.DB().NewQuery(fmt.Sprintf(heldSQL, by, where, cols.String())).Bind(params).Rows()
+	// Nothing was held before the first entry: the sends decided since then are all that
+	// can matter (the all-time figures read only the sends waiting now).
+	var first string
+	if err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first); err != nil {
+		return err
+	}
+	params["first"] = instants[len(instants)-1]
+	for _, at := range instants {
+		if at > first {
+			params["first"] = at
+			break
+		}
+	}
+	params["last"] = instants[len(instants)-1]
+	sends := "1 = 1"
+	if scope.Member != "" {
+		sends = "sender = {:member}"
+	}
+	if scope.Team != "" {
+		sends += " AND team = {:team}"
+	}
+	query := fmt.Sprintf(heldSQL, by, where, cols.String(), sends)
+	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
