@@ -16,8 +16,8 @@ import (
 //   - idx_ledger_monthly_period: the allocation card finds the last months paid and counts
 //     only their monthly entries (budget.RecentRuns); partial, monthly entries only.
 var historyIndexes = []struct{ collection, name, columns, where string }{
-	{"sends", "idx_sends_decided_at", "decided_at", "decided_at != ''"},
-	{"sends", "idx_sends_team_decided", "team, decided_at", "decided_at != ''"},
+	{"sends", "idx_sends_decided_at", "decided_at, created", "decided_at != ''"},
+	{"sends", "idx_sends_team_decided", "team, decided_at, created", "decided_at != ''"},
 	{"sends", "idx_sends_pending", "team, created", "status = 'pending'"},
 	{"ledger_entries", "idx_ledger_monthly_period", "period, amount, created", "kind = 'monthly'"},
 }

@@ -121,14 +121,17 @@ const sinceSQL = `SELECT %[1]s AS key, l.kind AS kind, %[3]s AS bucket, SUM(l.am
 //
 // It starts from those sends of the scope (%[4]s: a spend is booked on the sender and on the
 // send's team) — the pending ones by idx_sends_pending or the sender's index, the ones
-// decided since the first instant that matters by the partial indexes on decided_at — and
+// decided since the first instant that matters by the partial indexes on (decided_at,
+// created), which also tell, without reading the send, whether it was made before one of the
+// instants and decided after it (%[5]s; a send row is written just after its debit, so made
+// before the instant plus an hour is a safe superset) — and
 // finds each one's debit by its ref (idx_ledger_ref); CROSS JOIN keeps SQLite to that order.
 // Going from the scope's entries instead reads a team's or the company's whole history, and
 // joining on 'send:' || s.id in that direction scanned every send for each entry (12 s for
 // one team of a 100,000-entry ledger).
 const heldSQL = `SELECT %[1]s AS key%[3]s
 	FROM (SELECT id, status, decided_at FROM sends WHERE status = 'pending' AND %[4]s
-		UNION ALL SELECT id, status, decided_at FROM sends WHERE decided_at >= {:first} AND decided_at != '' AND %[4]s) s
+		UNION ALL SELECT id, status, decided_at FROM sends WHERE decided_at >= {:first} AND decided_at != '' AND %[4]s AND (%[5]s)) s
 	CROSS JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
 	WHERE l.created < {:last} AND %[2]s
 	GROUP BY %[1]s`
@@ -201,13 +204,29 @@ func Statements(app core.App, scope Scope, by Grouping, p Period) (map[string]St
 // start. That is exactly the sends that went out in the period (sent at once, or approved
 // in it), and it keeps the statement balanced to the cent.
 func StatementsOver(app core.App, scope Scope, by Grouping, periods []Period) ([]map[string]Statement, error) {
+	return statementsOver(app, scope, by, periods, true)
+}
+
+// Flows is Statements without the balances: Opening and Available are zero, every other
+// figure is the same. It reads only the period's entries and the sends held in it, not the
+// running totals, so ranking every member of the company by what they spent in a month (the
+// overview's top spenders) does not read 60,000 totals.
+func Flows(app core.App, scope Scope, by Grouping, p Period) (map[string]Statement, error) {
+	all, err := statementsOver(app, scope, by, []Period{p}, false)
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+func statementsOver(app core.App, scope Scope, by Grouping, periods []Period, balances bool) ([]map[string]Statement, error) {
 	var instants []string
 	for _, p := range periods {
 		instants = append(instants, stamp(p.Start), stamp(p.End))
 	}
 	slices.Sort(instants)
 	instants = slices.Compact(instants)
-	at, err := ledgerAt(app, scope, by, instants)
+	at, err := ledgerAt(app, scope, by, instants, balances)
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +242,9 @@ func StatementsOver(app core.App, scope Scope, by Grouping, periods []Period) ([
 				TransferredOut: -a.flow(s, e, "transfer_out"), Returned: -a.flow(s, e, "return"),
 				Refunded: refunded, Held: a.held[e], Available: a.balance(e),
 				Spent: sent - refunded - a.held[e] + a.held[s]}
+			if !balances {
+				st.Opening, st.Available = 0, 0
+			}
 			if st != (Statement{}) {
 				out[i][key] = st
 			}
@@ -232,7 +254,7 @@ func StatementsOver(app core.App, scope Scope, by Grouping, periods []Period) ([
 }
 
 // ledgerAt is what the ledger held at each instant (sorted, distinct), per group of scope.
-func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[string]*atInstants, error) {
+func ledgerAt(app core.App, scope Scope, by Grouping, instants []string, balances bool) (map[string]*atInstants, error) {
 	where, params := scope.where()
 	out := map[string]*atInstants{}
 	group := newGroup(out, len(instants))
@@ -240,7 +262,7 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string) (map[st
 	if scope.Member == "" && by != ByAccount {
 		err = teamsAt(app, by, where, params, instants, group)
 	} else {
-		err = accountsAt(app, by, where, params, instants, group)
+		err = accountsAt(app, by, where, params, instants, group, balances)
 	}
 	if err != nil {
 		return nil, err
@@ -362,17 +384,22 @@ func nearestMonthStart(t time.Time) time.Time {
 
 // accountsAt fills in, for members (one, or a team's or the company's by account), what was
 // written before each instant: the running totals per account minus the entries since.
-func accountsAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
+func accountsAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants, balances bool) error {
 	var first string
 	if err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first); err != nil {
 		return err
 	}
 	// Instants at or before the first entry have nothing before them; the others are live.
+	// Without balances every instant is live and the totals are left out: each instant then
+	// holds minus what was written since it, and the differences (the flows) are the same.
 	live := 0
-	for live < len(instants) && (first == "" || instants[live] <= first) {
+	for balances && live < len(instants) && (first == "" || instants[live] <= first) {
 		live++
 	}
-	if live < len(instants) {
+	if live == len(instants) {
+		return nil
+	}
+	if balances {
 		var totals []kindSum
 		if err := app.DB().NewQuery(fmt.Sprintf(totalsSQL, by, where)).Bind(params).All(&totals); err != nil {
 			return err
@@ -383,22 +410,22 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, inst
 				a.before[i][t.Kind] += t.Amount
 			}
 		}
-		var bucket []string
-		for i, at := range instants[live:] {
-			params[fmt.Sprintf("b%d", i)] = at
-			bucket = append(bucket, fmt.Sprintf("(l.created >= {:b%d})", i))
-		}
-		var since []kindSum
-		q := fmt.Sprintf(sinceSQL, by, where, strings.Join(bucket, " + "))
-		if err := app.DB().NewQuery(q).Bind(params).All(&since); err != nil {
-			return err
-		}
-		// An entry in bucket b was written at or after the first b live instants.
-		for _, e := range since {
-			a := group(e.Key)
-			for i := live; i < live+e.Bucket; i++ {
-				a.before[i][e.Kind] -= e.Amount
-			}
+	}
+	var bucket []string
+	for i, at := range instants[live:] {
+		params[fmt.Sprintf("b%d", i)] = at
+		bucket = append(bucket, fmt.Sprintf("(l.created >= {:b%d})", i))
+	}
+	var since []kindSum
+	q := fmt.Sprintf(sinceSQL, by, where, strings.Join(bucket, " + "))
+	if err := app.DB().NewQuery(q).Bind(params).All(&since); err != nil {
+		return err
+	}
+	// An entry in bucket b was written at or after the first b live instants.
+	for _, e := range since {
+		a := group(e.Key)
+		for i := live; i < live+e.Bucket; i++ {
+			a.before[i][e.Kind] -= e.Amount
 		}
 	}
 	return nil
@@ -432,7 +459,16 @@ func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Par
 	if scope.Team != "" {
 		sends += " AND team = {:team}"
 	}
-	query := fmt.Sprintf(heldSQL, by, where, cols.String(), sends)
+	var spans []string
+	for i, at := range instants {
+		t, err := time.Parse("2006-01-02 15:04:05.000Z", at)
+		if err != nil {
+			return err
+		}
+		params[fmt.Sprintf("c%d", i)] = stamp(t.Add(time.Hour))
+		spans = append(spans, fmt.Sprintf("(decided_at >= {:h%[1]d} AND created < {:c%[1]d})", i))
+	}
+	query := fmt.Sprintf(heldSQL, by, where, cols.String(), sends, strings.Join(spans, " OR "))
 	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err

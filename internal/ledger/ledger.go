@@ -180,7 +180,9 @@ func CompanyHandedOut(app core.App) (money.Cents, error) {
 	var row struct {
 		Total int64 `db:"total"`
 	}
-	err := app.DB().NewQuery(`SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_entries
-		WHERE kind IN ('grant', 'monthly', 'return', 'adjust')`).One(&row)
+	// The all-time running totals per team and kind (month '' of ledger_months, kept by
+	// triggers in every ledger write's transaction) instead of every entry of the ledger.
+	err := app.DB().NewQuery(`SELECT COALESCE(SUM(total), 0) AS total FROM ledger_months
+		WHERE month = '' AND kind IN ('grant', 'monthly', 'return', 'adjust')`).One(&row)
 	return money.Cents(row.Total), err
 }

@@ -150,7 +150,7 @@ func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Locati
 
 // topSpenders are the accounts of scope that spent most in the month (spent, then held).
 func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *time.Location) ([]Spender, error) {
-	byAccount, err := figures.Statements(app, scope, figures.ByAccount, figures.MonthPeriod(month, loc))
+	byAccount, err := figures.Flows(app, scope, figures.ByAccount, figures.MonthPeriod(month, loc))
 	if err != nil {
 		return nil, err
 	}
