@@ -308,6 +308,10 @@ type monthSum struct {
 // (a company month starts a few hours before or after a UTC month). It reads a few rows per
 // team and month and the entries of those few hours, whatever the length of the history.
 func teamsAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
+	var last string
+	if err := app.DB().NewQuery("SELECT COALESCE(MAX(created), '') FROM ledger_entries").Row(&last); err != nil {
+		return err
+	}
 	starts := make([]time.Time, len(instants))
 	months := make([]string, len(instants))
 	var slices []string
@@ -319,6 +323,11 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, instant
 		}
 		starts[i] = nearestMonthStart(t)
 		months[i] = starts[i].Format("2006-01")
+		if at > last {
+			// Nothing was written since (the end of the all-time figures, "now"): what was
+			// written before it is the total; no month to take off, an empty slice.
+			starts[i], months[i] = t, "9999-12"
+		}
 		lo, hi := at, stamp(starts[i])
 		if hi < lo {
 			lo, hi = hi, lo
