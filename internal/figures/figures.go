@@ -133,7 +133,7 @@ const heldSQL = `SELECT %[1]s AS key%[3]s
 	FROM (SELECT id, status, decided_at FROM sends WHERE status = 'pending' AND %[4]s
 		UNION ALL SELECT id, status, decided_at FROM sends WHERE decided_at >= {:first} AND decided_at != '' AND %[4]s AND (%[5]s)) s
 	CROSS JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
-	WHERE l.created < {:last} AND %[2]s
+	WHERE +l.created < {:last} AND %[2]s
 	GROUP BY %[1]s`
 
 const heldColumn = `,
@@ -353,7 +353,9 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, instant
 			}
 		}
 	}
-	rows, err := app.DB().NewQuery(fmt.Sprintf(sliceSQL, by, where, cols.String(), strings.Join(slices, " OR "))).Bind(params).Rows()
+	// The scope's terms are written +l.team so SQLite reads the hours by created
+	// (MULTI-INDEX OR) instead of every entry of the team by idx_ledger_team.
+	rows, err := app.DB().NewQuery(fmt.Sprintf(sliceSQL, by, unindexed(where), cols.String(), strings.Join(slices, " OR "))).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
@@ -379,6 +381,10 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, instant
 	}
 	return rows.Err()
 }
+
+// unindexed writes the scope's terms on ledger_entries l as +l.column, which SQLite does not
+// use to pick an index (the condition stays the same).
+func unindexed(where string) string { return strings.ReplaceAll(where, "l.", "+l.") }
 
 // nearestMonthStart is the UTC month start closest to t.
 func nearestMonthStart(t time.Time) time.Time {
@@ -477,7 +483,10 @@ func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Par
 		params[fmt.Sprintf("c%d", i)] = stamp(t.Add(time.Hour))
 		spans = append(spans, fmt.Sprintf("(decided_at >= {:h%[1]d} AND created < {:c%[1]d})", i))
 	}
-	query := fmt.Sprintf(heldSQL, by, where, cols.String(), sends, strings.Join(spans, " OR "))
+	// +l.team and +l.created keep SQLite on idx_ledger_ref for each send's debit: with the
+	// plain terms it read every entry of the team for each send (11 s for the big team's
+	// manager's overview on 1,000,000 entries).
+	query := fmt.Sprintf(heldSQL, by, unindexed(where), cols.String(), sends, strings.Join(spans, " OR "))
 	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
