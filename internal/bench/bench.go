@@ -50,6 +50,7 @@ var workloads = []workload{
 	{"ledger export", ledgerExport},
 	{"monthly allocation", monthlyAllocation},
 	{"replication", replication},
+	{"history", historyWorkload},
 }
 
 // Run executes the workloads and prints the table; it returns an error when a
@@ -59,7 +60,11 @@ func Run(opt Options) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(root)
+	if os.Getenv("TEAMFUND_BENCH_KEEP") == "" {
+		defer os.RemoveAll(root)
+	} else {
+		fmt.Fprintf(opt.Out, "keeping %s\n", root)
+	}
 	cpuProfileDir = opt.CPUProfile
 	var all []Result
 	var failed []string

@@ -62,9 +62,21 @@ const NoTeamName = "No team (people without one and deleted teams)"
 // whole company a last NoTeam row holds the entries booked on no existing team, when there
 // are any, so the rows add up to the company's statement.
 func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
+	all, err := TeamRowsOver(app, teamID, []Period{p})
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// TeamRowsOver is TeamRows for several periods (a trend), reading the ledger once.
+func TeamRowsOver(app core.App, teamID string, periods []Period) ([][]Row, error) {
+	// +u.status: without statistics SQLite counted each team's members through
+	// idx_users_status (every active user of the company, per team: 1.3 s for 200 teams and
+	// 10,000 users); the unary plus leaves it idx_users_team.
 	var teams []teamInfo
 	err := app.DB().NewQuery(`SELECT t.id AS id, t.name AS name, t.budget_mode AS budget_mode, t.monthly_limit AS monthly_limit,
-		(SELECT COUNT(*) FROM users u WHERE u.team = t.id AND u.status = 'active') AS members
+		(SELECT COUNT(*) FROM users u WHERE u.team = t.id AND +u.status = 'active') AS members
 		FROM teams t WHERE {:team} = '' OR t.id = {:team} ORDER BY t.name COLLATE NOCASE`).
 		Bind(dbx.Params{"team": teamID}).All(&teams)
 	if err != nil {
@@ -74,34 +86,44 @@ func TeamRows(app core.App, teamID string, p Period) ([]Row, error) {
 	if teamID != "" {
 		scope = Scope{Team: teamID}
 	}
-	byTeam, err := Statements(app, scope, ByTeam, p)
+	byPeriod, err := StatementsOver(app, scope, ByTeam, periods)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Row, len(teams), len(teams)+1)
-	for i, t := range teams {
-		out[i] = Row{ID: t.ID, Name: t.Name, TeamID: t.ID, Members: t.Members, Statement: byTeam[t.ID]}
-		if t.Mode == "monthly" {
-			out[i].MonthlyLimit = t.Limit
+	out := make([][]Row, len(periods))
+	for k, byTeam := range byPeriod {
+		out[k] = make([]Row, len(teams), len(teams)+1)
+		for i, t := range teams {
+			out[k][i] = Row{ID: t.ID, Name: t.Name, TeamID: t.ID, Members: t.Members, Statement: byTeam[t.ID]}
+			if t.Mode == "monthly" {
+				out[k][i].MonthlyLimit = t.Limit
+			}
+			delete(byTeam, t.ID)
 		}
-		delete(byTeam, t.ID)
 	}
 	if teamID != "" && teamID != NoTeam {
 		return out, nil
 	}
 	// What is left was booked on no existing team ("" or a deleted team's id).
-	none := Row{ID: NoTeam, Name: NoTeamName, TeamID: NoTeam}
-	for _, s := range byTeam {
-		none.Statement = none.Statement.Add(s)
+	noneMembers := -1
+	for k, byTeam := range byPeriod {
+		none := Row{ID: NoTeam, Name: NoTeamName, TeamID: NoTeam}
+		for _, s := range byTeam {
+			none.Statement = none.Statement.Add(s)
+		}
+		if teamID != NoTeam && none.Statement == (Statement{}) {
+			continue
+		}
+		if noneMembers < 0 {
+			if err := app.DB().NewQuery(`SELECT COUNT(*) FROM users WHERE status = 'active' AND ` + ledger.NoTeamSQL("COALESCE(team, '')")).
+				Row(&noneMembers); err != nil {
+				return nil, err
+			}
+		}
+		none.Members = noneMembers
+		out[k] = append(out[k], none)
 	}
-	if teamID != NoTeam && none.Statement == (Statement{}) {
-		return out, nil
-	}
-	if err := app.DB().NewQuery(`SELECT COUNT(*) FROM users WHERE status = 'active' AND ` + ledger.NoTeamSQL("COALESCE(team, '')")).
-		Row(&none.Members); err != nil {
-		return nil, err
-	}
-	return append(out, none), nil
+	return out, nil
 }
 
 type person struct {

@@ -27,13 +27,14 @@ type Step struct {
 	Optional bool   `json:"optional,omitempty"`
 }
 
-// stepQueries tick the steps that are a question to the database.
+// stepQueries tick the steps that are a question to the database. Each asks whether a row
+// exists, not how many: counting the ledger's grants read every entry of a grown company.
 var stepQueries = map[string]string{
-	"team":    `SELECT COUNT(*) FROM teams`,
-	"invite":  `SELECT (SELECT COUNT(*) FROM invites) + (SELECT COUNT(*) FROM invite_links) + (SELECT COUNT(*) FROM users WHERE role IN ('manager', 'member'))`,
-	"budget":  `SELECT (SELECT COUNT(*) FROM teams WHERE budget_mode = 'monthly' AND monthly_limit > 0) + (SELECT COUNT(*) FROM ledger_entries WHERE kind IN ('grant', 'monthly') AND amount > 0)`,
-	"touch":   `SELECT COUNT(*) FROM touches`,
-	"webhook": `SELECT COUNT(*) FROM webhooks`,
+	"team":    `SELECT EXISTS (SELECT 1 FROM teams)`,
+	"invite":  `SELECT EXISTS (SELECT 1 FROM invites) OR EXISTS (SELECT 1 FROM invite_links) OR EXISTS (SELECT 1 FROM users WHERE role IN ('manager', 'member'))`,
+	"budget":  `SELECT EXISTS (SELECT 1 FROM teams WHERE budget_mode = 'monthly' AND monthly_limit > 0) OR EXISTS (SELECT 1 FROM ledger_entries WHERE kind IN ('grant', 'monthly') AND amount > 0)`,
+	"touch":   `SELECT EXISTS (SELECT 1 FROM touches)`,
+	"webhook": `SELECT EXISTS (SELECT 1 FROM webhooks)`,
 }
 
 // LoadChecklist is the company's checklist, or nil when it is done or dismissed.

@@ -112,13 +112,12 @@ type count struct {
 func Load(app core.App, teamID string, month budget.Month, loc *time.Location) (*Overview, error) {
 	o := &Overview{Month: month, PreviousMonth: month.Prev(), Team: teamID}
 	scope := figures.Scope{Team: teamID}
-	var err error
-	if o.Figures, err = figures.OfMonth(app, scope, month, loc); err != nil {
+	both, err := figures.StatementsOver(app, scope, figures.ByNothing,
+		[]figures.Period{figures.MonthPeriod(month, loc), figures.MonthPeriod(month.Prev(), loc)})
+	if err != nil {
 		return nil, err
 	}
-	if o.Previous, err = figures.OfMonth(app, scope, month.Prev(), loc); err != nil {
-		return nil, err
-	}
+	o.Figures, o.Previous = both[0][""], both[1][""]
 	if o.Teams, err = loadTeams(app, teamID, month, loc); err != nil {
 		return nil, err
 	}
@@ -135,43 +134,44 @@ func Load(app core.App, teamID string, month budget.Month, loc *time.Location) (
 }
 
 // loadTeams is the month's row of every team (or one) with its trend: one figures query
-// per month for all teams, not one per team.
+// for all months and teams, not one per month or team.
 func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Location) ([]Team, error) {
-	rows, err := figures.TeamRows(app, teamID, figures.MonthPeriod(month, loc))
+	months := make([]budget.Month, TrendMonths)
+	periods := make([]figures.Period, TrendMonths)
+	m := month
+	for k := TrendMonths - 1; k >= 0; k-- {
+		months[k], periods[k] = m, figures.MonthPeriod(m, loc)
+		m = m.Prev()
+	}
+	all, err := figures.TeamRowsOver(app, teamID, periods)
 	if err != nil {
 		return nil, err
 	}
+	// Every period lists the same teams in the same order; only the No team row comes and
+	// goes with its entries, so a month's rows are matched by id.
+	byID := make([]map[string]figures.Row, TrendMonths)
+	for k, rows := range all {
+		byID[k] = make(map[string]figures.Row, len(rows))
+		for _, r := range rows {
+			byID[k][r.ID] = r
+		}
+	}
+	rows := all[TrendMonths-1]
 	out := make([]Team, len(rows))
-	index := make(map[string]int, len(rows))
 	for i, r := range rows {
 		out[i] = Team{Row: r, MonthlyBudget: money.Cents(r.Budget()), UsedPercent: r.UsedPercent(),
 			Trend: make([]TrendPoint, TrendMonths)}
-		index[r.ID] = i
-	}
-	m := month
-	for k := TrendMonths - 1; k >= 0; k-- {
-		var past []figures.Row
-		if m == month {
-			past = rows
-		} else if past, err = figures.TeamRows(app, teamID, figures.MonthPeriod(m, loc)); err != nil {
-			return nil, err
+		for k := range months {
+			past := byID[k][r.ID]
+			out[i].Trend[k] = TrendPoint{Month: months[k], HandedOut: past.HandedOut, Spent: past.Spent}
 		}
-		for _, r := range past {
-			if i, ok := index[r.ID]; ok {
-				out[i].Trend[k] = TrendPoint{Month: m, HandedOut: r.HandedOut, Spent: r.Spent}
-			}
-		}
-		for i := range out {
-			out[i].Trend[k].Month = m
-		}
-		m = m.Prev()
 	}
 	return out, nil
 }
 
 // topSpenders are the accounts of scope that spent most in the month (spent, then held).
 func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *time.Location) ([]Spender, error) {
-	byAccount, err := figures.Statements(app, scope, figures.ByAccount, figures.MonthPeriod(month, loc))
+	byAccount, err := figures.Flows(app, scope, figures.ByAccount, figures.MonthPeriod(month, loc))
 	if err != nil {
 		return nil, err
 	}

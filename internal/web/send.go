@@ -130,7 +130,9 @@ func fillSendFilterOptions(app core.App, u *member.Member, data *sendsPage) {
 			data.Teams = append(data.Teams, option{r.Id, r.GetString("name")})
 		}
 	}
-	q := app.RecordQuery(member.Collection).OrderBy("LOWER(name) ASC", "email")
+	// Only the three columns shown, not whole user records: an admin's list names every
+	// user of the company (10,000 in the history workload: 0.6 s as records).
+	q := app.DB().Select("id", "name", "email").From(member.Collection).OrderBy("LOWER(name) ASC", "email")
 	switch {
 	case u.Role().IsAdmin():
 	case u.SeesTeamRecords() && u.TeamID() != "":
@@ -138,13 +140,20 @@ func fillSendFilterOptions(app core.App, u *member.Member, data *sendsPage) {
 	default:
 		return
 	}
-	var recs []*core.Record
-	if err := q.All(&recs); err != nil {
+	var people []struct {
+		ID    string `db:"id"`
+		Name  string `db:"name"`
+		Email string `db:"email"`
+	}
+	if err := q.All(&people); err != nil {
 		return
 	}
-	for _, r := range recs {
-		m := member.Wrap(r)
-		data.Members = append(data.Members, option{m.Id, m.Name()}) // people by name; Name falls back to the email
+	for _, p := range people {
+		name := p.Name
+		if name == "" {
+			name = p.Email // as member.Name
+		}
+		data.Members = append(data.Members, option{p.ID, name}) // people by name
 	}
 }
 
