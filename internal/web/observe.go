@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -76,7 +77,16 @@ func logRequests() *hook.Handler[*core.RequestEvent] {
 			attrs := []any{slog.String("request_id", id), slog.String("method", e.Request.Method), slog.String("route", route),
 				slog.Int("status", status), slog.Float64("duration_ms", float64(took.Microseconds())/1000), slog.String("ip", e.RealIP())}
 			if status >= 500 {
-				telemetry.Log.Error("request failed", append(attrs, slog.Any("error", err))...)
+				attrs = append(attrs, slog.Any("error", err))
+				// PocketBase's answer hides the cause (a recovered panic, a failed query)
+				// behind "Something went wrong"; the operator's log line names it.
+				var answer *router.ApiError
+				if errors.As(err, &answer) {
+					if cause, ok := answer.RawData().(error); ok {
+						attrs = append(attrs, slog.String("cause", cause.Error()))
+					}
+				}
+				telemetry.Log.Error("request failed", attrs...)
 			} else {
 				telemetry.Log.Info("request", attrs...)
 			}

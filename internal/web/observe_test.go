@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/telemetry"
 	"teamfund/internal/testutil"
 )
 
@@ -76,5 +80,35 @@ func TestMetricsAndHealthAccess(t *testing.T) {
 	for _, s := range scenarios {
 		s.TestAppFactory = testutil.NewApp
 		s.Test(t)
+	}
+}
+
+// TestAFailedRequestsLogLineNamesItsCause: a handler that panics answers PocketBase's
+// "Something went wrong" and nothing more; the operator's JSON log line of that request
+// carries the panic as its cause.
+func TestAFailedRequestsLogLineNamesItsCause(t *testing.T) {
+	var out bytes.Buffer
+	saved := telemetry.Log
+	telemetry.Log = telemetry.NewLogger(&out, true)
+	defer func() { telemetry.Log = saved }()
+	(&tests.ApiScenario{
+		Name: "a panicking handler", Method: http.MethodGet, URL: "/api/tf/test-panic",
+		TestAppFactory: testutil.NewApp,
+		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			e.Router.GET("/api/tf/test-panic", func(*core.RequestEvent) error { panic("the ledger caught fire") })
+		},
+		ExpectedStatus: http.StatusInternalServerError, ExpectedContent: []string{"Something went wrong"},
+		NotExpectedContent: []string{"caught fire"},
+	}).Test(t)
+	var line map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if strings.Contains(l, "test-panic") {
+			if err := json.Unmarshal([]byte(l), &line); err != nil {
+				t.Fatalf("not a JSON line: %q", l)
+			}
+		}
+	}
+	if line["msg"] != "request failed" || line["status"] != float64(500) || !strings.Contains(fmt.Sprint(line["cause"]), "the ledger caught fire") {
+		t.Errorf("log line of the failed request = %v, want msg 'request failed', status 500 and the panic as its cause\n%s", line, out.String())
 	}
 }
