@@ -333,7 +333,7 @@ func TestAdminPagesShowTheRightThings(t *testing.T) {
 		{
 			Name: "audit log filters by action and shows what changed", Method: "GET", URL: "/audit?action=user.role&actor=ADMIN@acme.com",
 			Headers: f.CookieHeaders("admin"), TestAppFactory: appWithRoleChange,
-			ExpectedStatus: 200, ExpectedContent: []string{`title="user.role">Role changed</span>`, `<a href="/users/` + f.ID("memberA") + `">member.a@acme.com</a>`,
+			ExpectedStatus: 200, ExpectedContent: []string{`title="user.role">Role changed</span>`, `title="member.a@acme.com"><a href="/users/` + f.ID("memberA") + `">Max Member</a>`,
 				`<a href="/users/` + f.ID("admin") + `" class="text-reset">`, `title="Adam Admin · admin@acme.com">Adam Admin</span>`,
 				`<span class="text-secondary">Role:</span> <del>Member</del> → Manager`},
 			NotExpectedContent: []string{`title="user.team"`, "<code>"},

@@ -23,6 +23,7 @@ type auditEntry struct {
 	Who         personRef // the actor by name and photo ("" ID: the system, or a deleted user)
 	TargetKind  string
 	TargetHref  string
+	TargetName  string // a user's name now, when the entry is about a user who still exists
 	Changes     []audit.Change
 	Raw         bool // before/after are not objects: shown as they are
 }
@@ -136,13 +137,13 @@ func looksLikeID(s string) bool {
 }
 
 // recordNames maps the ids among values to what people call those records: a user's
-// email, a team's or a touch's name. Ids of deleted records stay unnamed.
+// name (their email when they have none), a team's or a touch's name. Ids of deleted records stay unnamed.
 func recordNames(app core.App, values []any) map[string]string {
 	names := map[string]string{}
 	if len(values) == 0 {
 		return names
 	}
-	for table, column := range map[string]string{"users": "email", "teams": "name", "touches": "name"} {
+	for table, column := range map[string]string{"users": "COALESCE(NULLIF(name, ''), email)", "teams": "name", "touches": "name"} {
 		var rows []struct {
 			ID   string `db:"id"`
 			Name string `db:"name"`
@@ -195,6 +196,9 @@ func auditEntries(app core.App, viewer *member.Member, rows []audit.Row, currenc
 		e.Who = people.Of(r.Actor, r.ActorEmail)
 		if path, ok := auditTargetPaths[r.TargetType]; ok && names[r.TargetID] != "" {
 			e.TargetHref = path(r.TargetID)
+		}
+		if r.TargetType == "user" {
+			e.TargetName = names[r.TargetID] // people by name; the stored label (email) on hover
 		}
 		e.Raw = changes[i] == nil && (r.Before != "" || r.After != "")
 		for _, c := range changes[i] {
