@@ -18,7 +18,12 @@ type Options struct {
 	// CPUProfile, when set, is a folder where each server started writes a CPU profile
 	// of its run (<data folder name>.pprof).
 	CPUProfile string
-	Out        io.Writer
+	// Reuse, when set, is a data folder an earlier `history` run kept (TEAMFUND_BENCH_KEEP=1):
+	// the history workload times its pages on a copy of it instead of seeding a new company.
+	Reuse string
+	// Pages, when set, times only the history pages whose label or path contains it.
+	Pages string
+	Out   io.Writer
 }
 
 // workload is one measured scenario; it seeds its own data folder.

@@ -2,9 +2,14 @@ package bench
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/budget"
 	"teamfund/internal/ledger"
@@ -61,47 +66,33 @@ func historyWorkload(e *env) ([]Result, error) {
 	if e.Quick {
 		sz = historySize{users: 1000, teams: 20, entries: 100000, sends: 20000, months: 24}
 	}
-	d, err := openDataset(e.dir)
+	var who map[string]string
+	var out []Result
+	var tokens map[string]string
+	var err error
+	if e.Reuse != "" {
+		who, tokens, err = reuseHistory(e)
+	} else {
+		who, tokens, out, err = growHistory(e, sz, time.Now())
+	}
 	if err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
-	now := time.Now()
-	who, counts, err := seedHistory(d, sz, now)
-	if err != nil {
-		return nil, err
-	}
-	seeded := time.Since(t0)
-	fmt.Fprintf(e.Out, "  seeded in %s\n", seeded.Round(time.Millisecond))
-	t0 = time.Now()
-	check, failed, err := historyInvariants(d)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(e.Out, "  checked in %s: %s\n", time.Since(t0).Round(time.Millisecond), check)
-	size := fmt.Sprintf("%d users, %d teams, %d entries, %d sends, %d money requests, %d months",
-		sz.users, sz.teams, total(counts, "monthly", "grant", "adjust", "return", "transfer_in", "transfer_out", "spend", "refund"),
-		counts["sends"], counts["requests"], sz.months)
-	out := []Result{{Workload: "history: seed + invariants", Size: size, Rate: seeded.Round(time.Millisecond).String(), Check: check, Failed: failed}}
-	tokens := map[string]string{}
-	for _, role := range []string{"owner", "manager", "member"} {
-		if tokens[role], err = d.token(who[role]); err != nil {
-			return nil, err
-		}
-	}
-	d.close()
 	s, err := startServer(e.Binary, e.dir)
 	if err != nil {
 		return nil, err
 	}
 	defer s.stop()
 	loc, _ := time.LoadLocation(historyZone)
-	month := budget.MonthOf(now, loc)
+	month := budget.MonthOf(time.Now(), loc)
 	subst := strings.NewReplacer("{team}", who["team"], "{month}", string(month), "{prev}", string(month.Prev()))
 	n := e.size(5, 20)
 	for _, role := range []string{"owner", "manager", "member"} {
 		for _, p := range historyPages {
 			if !strings.Contains(p.roles, map[string]string{"owner": "o", "manager": "m", "member": "e"}[role]) {
+				continue
+			}
+			if e.Pages != "" && !contains(p.label+" "+p.path+" "+p.json, e.Pages) {
 				continue
 			}
 			for _, path := range []string{p.path, p.json} {
@@ -119,6 +110,105 @@ func historyWorkload(e *env) ([]Result, error) {
 		}
 	}
 	return out, nil
+}
+
+// growHistory seeds the company and checks its invariants (the first result row), and
+// returns who the pages are timed as and their tokens.
+func growHistory(e *env, sz historySize, now time.Time) (who, tokens map[string]string, out []Result, err error) {
+	d, err := openDataset(e.dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer d.close()
+	t0 := time.Now()
+	who, counts, err := seedHistory(d, sz, now)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	seeded := time.Since(t0)
+	fmt.Fprintf(e.Out, "  seeded in %s\n", seeded.Round(time.Millisecond))
+	t0 = time.Now()
+	check, failed, err := historyInvariants(d)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fmt.Fprintf(e.Out, "  checked in %s: %s\n", time.Since(t0).Round(time.Millisecond), check)
+	size := fmt.Sprintf("%d users, %d teams, %d entries, %d sends, %d money requests, %d months",
+		sz.users, sz.teams, total(counts, "monthly", "grant", "adjust", "return", "transfer_in", "transfer_out", "spend", "refund"),
+		counts["sends"], counts["requests"], sz.months)
+	out = []Result{{Workload: "history: seed + invariants", Size: size, Rate: seeded.Round(time.Millisecond).String(), Check: check, Failed: failed}}
+	tokens, err = historyTokens(d, who)
+	return who, tokens, out, err
+}
+
+// reuseHistory copies the kept folder e.Reuse into the workload's folder (the server
+// migrates and writes; the kept one stays as it was) and finds the same people the seed
+// returns: the owner, the biggest team, its manager and one of its members.
+func reuseHistory(e *env) (who, tokens map[string]string, err error) {
+	if err := os.MkdirAll(e.dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	for _, name := range []string{"data.db", "auxiliary.db"} {
+		if err := copyFile(filepath.Join(e.Reuse, name), filepath.Join(e.dir, name)); err != nil {
+			return nil, nil, err
+		}
+	}
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: e.dir})
+	if err := app.Bootstrap(); err != nil {
+		return nil, nil, err
+	}
+	if err := app.RunAllMigrations(); err != nil {
+		return nil, nil, err
+	}
+	d := &dataset{dir: e.dir, app: app, tokens: map[string]string{}}
+	defer d.close()
+	var row struct {
+		Owner   string `db:"owner"`
+		Team    string `db:"team"`
+		Manager string `db:"manager"`
+		Member  string `db:"member"`
+	}
+	err = d.app.DB().NewQuery(`SELECT
+		(SELECT id FROM users WHERE role = 'owner' ORDER BY created LIMIT 1) AS owner,
+		t.id AS team,
+		(SELECT id FROM users WHERE team = t.id AND role = 'manager' ORDER BY created LIMIT 1) AS manager,
+		(SELECT id FROM users WHERE team = t.id AND role = 'member' ORDER BY created LIMIT 1) AS member
+		FROM teams t ORDER BY (SELECT COUNT(*) FROM users WHERE team = t.id) DESC LIMIT 1`).One(&row)
+	if err != nil {
+		return nil, nil, err
+	}
+	who = map[string]string{"owner": row.Owner, "manager": row.Manager, "member": row.Member, "team": row.Team}
+	tokens, err = historyTokens(d, who)
+	return who, tokens, err
+}
+
+func historyTokens(d *dataset, who map[string]string) (map[string]string, error) {
+	tokens := map[string]string{}
+	for _, role := range []string{"owner", "manager", "member"} {
+		t, err := d.token(who[role])
+		if err != nil {
+			return nil, err
+		}
+		tokens[role] = t
+	}
+	return tokens, nil
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // timePage requests path n times (after one unmeasured request) from one client, as a

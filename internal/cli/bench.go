@@ -32,5 +32,7 @@ func newBenchCommand(app *pocketbase.PocketBase) *cobra.Command {
 	cmd.Flags().BoolVar(&opt.Quick, "quick", false, "smaller sizes for a smoke run (under 2 minutes)")
 	cmd.Flags().StringVar(&opt.Only, "only", "", "run only workloads whose name contains this text")
 	cmd.Flags().StringVar(&opt.CPUProfile, "cpuprofile", "", "write a CPU profile of each server run into this folder (go tool pprof)")
+	cmd.Flags().StringVar(&opt.Reuse, "reuse", "", "history: time the pages of a data folder an earlier run kept (TEAMFUND_BENCH_KEEP=1) instead of seeding")
+	cmd.Flags().StringVar(&opt.Pages, "pages", "", "history: time only the pages whose label or path contains this text")
 	return cmd
 }
