@@ -110,8 +110,15 @@ func (v AxeViolation) String() string {
 func Axe(t testing.TB, ctx context.Context) []AxeViolation {
 	t.Helper()
 	src := AxeSource(t)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
-		t.Fatalf("loading axe: %v", err)
+	// Loaded once per page: a second run on the same page (the other theme) reuses it.
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+	if err != nil {
+		t.Fatalf("looking for axe: %v", err)
+	}
+	if !loaded {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
+			t.Fatalf("loading axe: %v", err)
+		}
 	}
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
 		.then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical")

@@ -95,15 +95,16 @@ func seedActivity(t *testing.T, s *e2e.Server) {
 const seededWebhookID = "webhookseed0001"
 
 // pagesOf lists what each role can open: every menu page plus the pages behind buttons.
+// {team} and {user} are the fixture team alpha's page and member A's.
 var pagesOf = map[string][]string{
-	"memberA": {"/", "/profile", "/teams", "/touches", "/sends", "/sends/new", "/sends/new?touch=touchmug0000001",
+	"memberA": {"/", "/profile", "/teams", "/teams/{team}", "/touches", "/sends", "/sends/new", "/sends/new?touch=touchmug0000001",
 		"/sends/new?touch=touchempty00001", "/money", "/approvals/money", "/ledger"},
-	"managerA": {"/", "/profile", "/teams", "/users", "/invites", "/touches", "/touches/assignments", "/sends",
+	"managerA": {"/", "/profile", "/teams", "/teams/{team}", "/users", "/users/{user}", "/invites", "/touches", "/touches/assignments", "/sends",
 		"/sends/new", "/approvals/sends", "/approvals/money", "/approvals/leave", "/money", "/money/team", "/usage", "/ledger"},
-	"admin": {"/", "/profile", "/teams", "/users", "/invites", "/touches", "/touches/new", "/touches/touchmug0000001/edit",
+	"admin": {"/", "/profile", "/teams", "/teams/{team}", "/users", "/users/{user}", "/invites", "/touches", "/touches/new", "/touches/touchmug0000001/edit",
 		"/touches/assignments", "/sends", "/approvals/sends", "/money", "/money/team", "/money/admin", "/usage", "/ledger",
 		"/audit", "/outbox", "/webhooks", "/webhooks/" + seededWebhookID + "/edit"},
-	"owner": {"/", "/profile", "/settings", "/users", "/usage", "/money/admin", "/webhooks", "/company/close"},
+	"owner": {"/", "/profile", "/settings", "/teams/{team}", "/users/{user}", "/users", "/invites", "/audit", "/outbox", "/usage", "/money/admin", "/webhooks", "/company/close"},
 }
 
 // TestEveryPageFitsAndPassesAxe opens every page of every role at 1280 px and 390 px and
@@ -124,7 +125,9 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 				ctx := e2e.NewBrowserFor(t, 10*time.Minute)
 				e2e.Do(t, ctx, chromedp.EmulateViewport(int64(width), 844))
 				e2e.Login(t, ctx, s, who)
+				ids := strings.NewReplacer("{team}", f.ID("alpha"), "{user}", f.ID("memberA"))
 				for _, path := range pagesOf[who] {
+					path := ids.Replace(path)
 					res, err := chromedp.RunResponse(ctx, chromedp.Navigate(s.URL+path))
 					if err != nil {
 						t.Errorf("%s: %v", path, err)
