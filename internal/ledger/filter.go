@@ -190,7 +190,7 @@ func seesTeam(viewer *member.Member) bool {
 // collide with the filter's numbered ones: the team's entries, and the viewer's own
 // entries booked on another team (before they joined it). Together they are visibleTo's
 // OR, without an entry in both.
-var (
+const (
 	teamPart = "[[team]] = {:viewerTeam}"
 	ownPart  = "[[account]] = {:viewer} AND [[team]] != {:viewerTeam}"
 )
