@@ -158,10 +158,18 @@ func filtered(app core.App, f Filter, loc *time.Location) *dbx.SelectQuery {
 // dbTime formats t like PocketBase stores datetimes (UTC, sortable as text).
 func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
 
-// Actions lists the distinct actions recorded so far, for the filter's choices.
+// Actions lists the distinct actions recorded so far, for the filter's choices. It skips
+// from one action to the next through idx_audit_action (one index seek per action, a few
+// dozen), where SELECT DISTINCT read the whole index: 650,000 entries, most of the audit
+// page's time on a company with years of history.
 func Actions(app core.App) ([]string, error) {
 	var out []string
-	err := app.DB().NewQuery("SELECT DISTINCT action FROM " + Collection + " ORDER BY action").Column(&out)
+	err := app.DB().NewQuery(`WITH RECURSIVE actions(action) AS (
+			SELECT MIN(action) FROM ` + Collection + `
+			UNION ALL
+			SELECT (SELECT MIN(action) FROM ` + Collection + ` WHERE action > actions.action) FROM actions
+			WHERE actions.action IS NOT NULL)
+		SELECT action FROM actions WHERE action IS NOT NULL`).Column(&out)
 	return out, err
 }
 

@@ -140,7 +140,8 @@ func Post(app core.App, e Entry) (Posted, error) {
 }
 
 // Mismatch is a user whose cached balance differs from the sum of their entries, or (Totals)
-// a running total of ledger_totals that differs from the sum of the entries it counts.
+// a running total of ledger_totals or ledger_months that differs from the sum of the
+// entries it counts, or a count of ledger_counts that differs from the number of entries.
 type Mismatch struct {
 	UserID  string `db:"id"`
 	Balance int64  `db:"balance"` // the cached balance, or the running total
@@ -151,7 +152,9 @@ type Mismatch struct {
 // Reconcile lists users whose balance is not the sum of their ledger entries, or negative,
 // and running totals per team, account and kind (ledger_totals) or per UTC month, team and
 // kind (ledger_months; UserID is then the team), kept by triggers and read by
-// internal/figures, that are not the sum of their entries. An empty result is the ledger's
+// internal/figures, that are not the sum of their entries, and entry counts per UTC month,
+// team and kind (ledger_counts; UserID is the team, Balance the kept count, Sum the
+// entries), read by Count, that are not the number of entries. An empty result is the ledger's
 // main invariant; every money test that checks it checks the totals too.
 func Reconcile(app core.App) ([]Mismatch, error) {
 	var out []Mismatch
@@ -170,6 +173,12 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 			SELECT month, team, kind, total AS kept, 0 AS summed FROM ledger_months
 			UNION ALL SELECT substr(created, 1, 7), team, kind, 0, amount FROM ledger_entries
 			UNION ALL SELECT '', team, kind, 0, amount FROM ledger_entries)
+		GROUP BY month, team, kind HAVING SUM(kept) != SUM(summed)
+		UNION ALL
+		SELECT team AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
+			SELECT month, team, kind, n AS kept, 0 AS summed FROM ledger_counts
+			UNION ALL SELECT substr(created, 1, 7), team, kind, 0, 1 FROM ledger_entries
+			UNION ALL SELECT '', team, kind, 0, 1 FROM ledger_entries)
 		GROUP BY month, team, kind HAVING SUM(kept) != SUM(summed)`).All(&out)
 	return out, err
 }

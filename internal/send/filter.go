@@ -113,10 +113,28 @@ func Visible(viewer *member.Member) dbx.Expression {
 		return dbx.NewExp("1 = 1")
 	}
 	own := dbx.NewExp("[[sends.sender]] = {:viewer}", dbx.Params{"viewer": viewer.Id})
-	if viewer.SeesTeamRecords() && viewer.TeamID() != "" {
+	if seesTeam(viewer) {
 		return dbx.Or(own, dbx.NewExp("[[sends.team]] = {:viewerTeam}", dbx.Params{"viewerTeam": viewer.TeamID()}))
 	}
 	return own
+}
+
+// seesTeam reports whether an active viewer who is not an admin sees their team's sends
+// besides their own.
+func seesTeam(viewer *member.Member) bool {
+	return viewer != nil && viewer.Active() && !viewer.Role().IsAdmin() && viewer.SeesTeamRecords() && viewer.TeamID() != ""
+}
+
+// visibleParts are Visible's OR for a viewer who sees their team's sends as two conditions
+// that no send meets both of: the team's sends, and the viewer's own sent from another team.
+// Each is an index range (team, created or sender, created), so a UNION ALL of them reads
+// a page or a count without collecting the team's whole history (List, Count).
+func visibleParts(viewer *member.Member) [2]dbx.Expression {
+	p := dbx.Params{"viewer": viewer.Id, "viewerTeam": viewer.TeamID()}
+	return [2]dbx.Expression{
+		dbx.NewExp("[[sends.team]] = {:viewerTeam}", p),
+		dbx.NewExp("[[sends.sender]] = {:viewer} AND [[sends.team]] != {:viewerTeam}", p),
+	}
 }
 
 // Where is the filter as a condition on the sends table; dates are whole days in loc.
@@ -170,10 +188,16 @@ func Query(app core.App, viewer *member.Member, f Filter, loc *time.Location) *d
 		OrderBy(orderOr(f.Order, "sends.created DESC", "sends.id DESC")...)
 }
 
-// List returns one page of the sends viewer may see that match f, newest first.
+// List returns one page of the sends viewer may see that match f, newest first. For a
+// viewer who sees their team's sends it reads a UNION ALL of visibleParts, each walking its
+// index in order, where Query's OR collects and sorts every send of the team.
 func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, limit, offset int) ([]*Send, error) {
+	q := Query(app, viewer, f, loc)
+	if seesTeam(viewer) {
+		q = teamViewerQuery(app, viewer, f, loc)
+	}
 	var recs []*core.Record
-	if err := Query(app, viewer, f, loc).Limit(int64(limit)).Offset(int64(offset)).All(&recs); err != nil {
+	if err := q.Limit(int64(limit)).Offset(int64(offset)).All(&recs); err != nil {
 		return nil, err
 	}
 	out := make([]*Send, len(recs))
@@ -189,4 +213,41 @@ func orderOr(order string, def ...string) []string {
 		return def
 	}
 	return strings.Split(order, ", ")
+}
+
+// teamViewerQuery is Query for a viewer who sees their team's sends: the UNION ALL of the
+// two visibleParts with the filter in each (its numbered parameters come out the same in
+// both parts, since the parts' own are named).
+func teamViewerQuery(app core.App, viewer *member.Member, f Filter, loc *time.Location) *dbx.SelectQuery {
+	params := dbx.Params{}
+	var sql []string
+	for _, part := range visibleParts(viewer) {
+		built := app.DB().Select("sends.*").From(Collection).Where(dbx.And(part, f.Where(loc))).Build()
+		sql = append(sql, built.SQL())
+		for k, v := range built.Params() {
+			params[k] = v
+		}
+	}
+	return app.RecordQuery(Collection).From("(" + strings.Join(sql, " UNION ALL ") + ") " + Collection).
+		Bind(params).OrderBy(orderOr(f.Order, "sends.created DESC", "sends.id DESC")...)
+}
+
+// Count is the number of sends Query selects: the list's totalItems. A plain COUNT(*) on
+// the sends table (a COUNT of Query's rows read every column of every send it counted);
+// for a team viewer the sum of the two visibleParts, each counted through its index.
+func Count(app core.App, viewer *member.Member, f Filter, loc *time.Location) (int, error) {
+	parts := []dbx.Expression{Visible(viewer)}
+	if seesTeam(viewer) {
+		p := visibleParts(viewer)
+		parts = p[:]
+	}
+	total := 0
+	for _, part := range parts {
+		var n int
+		if err := app.DB().Select("COUNT(*)").From(Collection).Where(dbx.And(part, f.Where(loc))).Row(&n); err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }

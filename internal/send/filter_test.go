@@ -78,6 +78,8 @@ func TestQueryAppliesVisibilityAndFilters(t *testing.T) {
 	a1 := put("memberA", "alpha", "sent", "2026-01-10 12:00:00.000Z")
 	a2 := put("memberA2", "alpha", "pending", "2026-01-20 23:30:00.000Z")
 	b1 := put("memberB", "beta", "sent", "2026-02-01 00:00:00.000Z")
+	// managerA's own send from beta, before joining alpha: theirs and beta's
+	ma := put("managerA", "beta", "sent", "2025-12-01 09:00:00.000Z")
 
 	ids := func(viewer string, q string, loc *time.Location) []string {
 		m, err := member.Find(app, f.ID(viewer))
@@ -93,6 +95,10 @@ func TestQueryAppliesVisibilityAndFilters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// the list's totalItems counts the same sends
+		if n, err := send.Count(app, m, flt, loc); err != nil || n != len(list) {
+			t.Errorf("%s %q: Count = %d, %v; want %d, the sends listed", viewer, q, n, err, len(list))
+		}
 		var out []string
 		for _, s := range list {
 			out = append(out, s.Id)
@@ -105,13 +111,15 @@ func TestQueryAppliesVisibilityAndFilters(t *testing.T) {
 		loc                 *time.Location
 		want                []string
 	}{
-		{"admin sees all, newest first", "admin", "", time.UTC, []string{b1, a2, a1}},
+		{"admin sees all, newest first", "admin", "", time.UTC, []string{b1, a2, a1, ma}},
 		{"member sees only own sends", "memberA", "", time.UTC, []string{a1}},
 		{"member with team permission sees the team's", "memberA2", "", time.UTC, []string{a2, a1}},
-		{"manager sees own team only", "managerA", "", time.UTC, []string{a2, a1}},
-		{"other team's manager", "managerB", "", time.UTC, []string{b1}},
+		{"manager sees own team and own sends from another team", "managerA", "", time.UTC, []string{a2, a1, ma}},
+		{"other team's manager sees their team's sends", "managerB", "", time.UTC, []string{b1, ma}},
 		{"status filter", "admin", "status=pending", time.UTC, []string{a2}},
-		{"team filter", "admin", "team=" + f.ID("beta"), time.UTC, []string{b1}},
+		{"team filter", "admin", "team=" + f.ID("beta"), time.UTC, []string{b1, ma}},
+		{"team filter on a team viewer's other team", "managerA", "team=" + f.ID("beta"), time.UTC, []string{ma}},
+		{"date filter on a team viewer", "managerA", "from=2026-01-01", time.UTC, []string{a2, a1}},
 		{"member filter", "admin", "member=" + f.ID("memberA"), time.UTC, []string{a1}},
 		{"member filter cannot widen visibility", "memberA", "member=" + f.ID("memberB"), time.UTC, nil},
 		{"to date is inclusive in UTC", "admin", "from=2026-01-20&to=2026-01-20", time.UTC, []string{a2}},

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -31,8 +30,13 @@ type listPage[T any] struct {
 	Items      []T `json:"items"`
 }
 
-// paging is the page a list request asks for.
-type paging struct{ Page, PerPage int }
+// paging is the page a list request asks for. SkipTotal (skipTotal=1, PocketBase's
+// convention) leaves the count out: totalItems and totalPages are -1, and a list that
+// counts in SQL does not count, for clients that page with "next" until a short page.
+type paging struct {
+	Page, PerPage int
+	SkipTotal     bool
+}
 
 // offset is the number of items before the page.
 func (p paging) offset() int { return (p.Page - 1) * p.PerPage }
@@ -53,6 +57,7 @@ func pagingOf(e *core.RequestEvent, def int) paging {
 	if n, err := strconv.Atoi(per); err == nil && n > 0 {
 		p.PerPage = min(n, maxPerPage)
 	}
+	p.SkipTotal, _ = strconv.ParseBool(q.Get("skipTotal"))
 	return p
 }
 
@@ -64,6 +69,9 @@ func newListPage[T any](p paging, total int, items []T) listPage[T] {
 	pages := 0
 	if total > 0 {
 		pages = (total + p.PerPage - 1) / p.PerPage
+	}
+	if p.SkipTotal {
+		total, pages = -1, -1
 	}
 	return listPage[T]{Page: p.Page, PerPage: p.PerPage, TotalItems: total, TotalPages: pages, Items: items}
 }
@@ -78,14 +86,6 @@ func pageOfAll[T any](p paging, all []T) listPage[T] {
 // writeList answers a list page with 200.
 func writeList[T any](e *core.RequestEvent, p paging, all []T) error {
 	return e.JSON(http.StatusOK, pageOfAll(p, all))
-}
-
-// countOf counts the rows q would return, ignoring its limit and offset.
-func countOf(app core.App, q *dbx.SelectQuery) (int, error) {
-	built := q.Limit(-1).Offset(-1).Build()
-	var n int
-	err := app.DB().NewQuery("SELECT COUNT(*) FROM (" + built.SQL() + ")").Bind(built.Params()).Row(&n)
-	return n, err
 }
 
 // listSorts are the fields each /api/tf list sorts by (sort=-created,name), by path: JSON

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"teamfund/internal/ledger"
+	"teamfund/internal/money"
 	"teamfund/internal/testutil"
 )
 
@@ -231,4 +234,70 @@ func compareJSON(a, b any) int {
 		return strings.Compare(x, y)
 	}
 	return 0
+}
+
+// TestSkipTotalLeavesTheCountOut: skipTotal=1 (PocketBase's convention) answers every list
+// with totalItems and totalPages -1 and the same items; without it the ledger's and the
+// sends' totalItems (counted from ledger_counts and per visibility part) equal the items a
+// client collects page by page, for the owner, a manager whose own entries are partly on
+// another team, and a member.
+func TestSkipTotalLeavesTheCountOut(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	for i, key := range []string{"memberA", "memberA2", "managerA", "memberB", "managerA"} {
+		if _, err := ledger.Post(app, ledger.Entry{Account: f.ID(key), Amount: money.Cents(100 + i), Kind: ledger.KindGrant, Reason: "list"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// managerA's first entry was booked on beta, before joining alpha
+	if _, err := app.DB().NewQuery(`UPDATE ledger_entries SET team = {:beta} WHERE id =
+		(SELECT id FROM ledger_entries WHERE account = {:a} ORDER BY rowid LIMIT 1)`).
+		Bind(dbx.Params{"beta": f.ID("beta"), "a": f.ID("managerA")}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	srv := testutil.Serve(t, app).URL
+	for path := range listRoutes {
+		code, whole := apiJSON(t, srv, "GET", path, "", "owner")
+		code2, skipped := apiJSON(t, srv, "GET", path+"?skipTotal=1", "", "owner")
+		if code != http.StatusOK || code2 != http.StatusOK {
+			t.Fatalf("%s: got %d and %d with skipTotal=1", path, code, code2)
+		}
+		if skipped["totalItems"] != float64(-1) || skipped["totalPages"] != float64(-1) {
+			t.Errorf("%s?skipTotal=1: totalItems %v, totalPages %v; want -1 and -1", path, skipped["totalItems"], skipped["totalPages"])
+		}
+		if fmt.Sprint(skipped["items"]) != fmt.Sprint(whole["items"]) {
+			t.Errorf("%s?skipTotal=1: items %v, want %v", path, skipped["items"], whole["items"])
+		}
+	}
+	for _, c := range []struct {
+		path, key string
+		want      int
+	}{
+		{"/api/tf/ledger", "owner", 5}, {"/api/tf/ledger", "managerA", 4}, {"/api/tf/ledger", "managerB", 2},
+		{"/api/tf/ledger", "memberA", 1}, {"/api/tf/ledger?kind=grant&team=" + f.ID("beta"), "managerA", 1},
+		{"/api/tf/ledger?from=2020-01-01", "owner", 5}, {"/api/tf/ledger?to=2020-01-01", "owner", 0},
+		{"/api/tf/sends", "owner", -1}, {"/api/tf/sends", "managerA", -1},
+	} {
+		sep := "?"
+		if strings.Contains(c.path, "?") {
+			sep = "&"
+		}
+		collected := 0
+		var total float64
+		for page := 1; ; page++ {
+			code, out := apiJSON(t, srv, "GET", fmt.Sprintf("%s%sperPage=2&page=%d", c.path, sep, page), "", c.key)
+			if code != http.StatusOK {
+				t.Fatalf("%s as %s: got %d %v", c.path, c.key, code, out)
+			}
+			items, _ := out["items"].([]any)
+			collected, total = collected+len(items), out["totalItems"].(float64)
+			if len(items) < 2 {
+				break
+			}
+		}
+		if int(total) != collected || (c.want >= 0 && collected != c.want) {
+			t.Errorf("%s as %s: totalItems %v, %d items collected; want %d of each", c.path, c.key, total, collected, c.want)
+		}
+	}
 }

@@ -93,9 +93,11 @@ func listAuditJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	total, err := audit.Count(e.App, f, c.Location())
-	if err != nil {
-		return apiError(e, err)
+	total := 0
+	if !p.SkipTotal {
+		if total, err = audit.Count(e.App, f, c.Location()); err != nil {
+			return apiError(e, err)
+		}
 	}
 	return e.JSON(http.StatusOK, newListPage(p, total, list.Rows))
 }

@@ -86,9 +86,11 @@ func apiLedger(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	total, err := countOf(e.App, ledger.Query(e.App, currentUser(e), f, companyLoc(e.App)))
-	if err != nil {
-		return apiError(e, err)
+	total := 0
+	if !p.SkipTotal {
+		if total, err = ledger.Count(e.App, currentUser(e), f, companyLoc(e.App)); err != nil {
+			return apiError(e, err)
+		}
 	}
 	return e.JSON(http.StatusOK, newListPage(p, total, rows))
 }

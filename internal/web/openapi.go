@@ -236,6 +236,8 @@ func parametersOf(r openAPIRoute) []any {
 		params = append(params,
 			map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1}},
 			map[string]any{"name": "perPage", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxPerPage}},
+			map[string]any{"name": "skipTotal", "in": "query", "schema": map[string]any{"type": "boolean"},
+				"description": "true (or 1) leaves the count out: totalItems and totalPages are -1 (PocketBase's convention), for clients that page until a short page."},
 			map[string]any{"name": "sort", "in": "query", "schema": map[string]any{"type": "string"},
 				"description": "Up to 3 of " + listSorts[r.path].names() + ", comma-separated, each optionally prefixed with - (descending), e.g. -" +
 					firstSortField(r.path) + ". Another field is refused (400, data.sort)."})
@@ -272,9 +274,10 @@ func bodySchema(s *schemaSet, body any) map[string]any {
 		return b(s)
 	case listOf:
 		integer := map[string]any{"type": "integer", "minimum": 0}
+		count := map[string]any{"type": "integer", "minimum": -1, "description": "-1 when the request asked skipTotal=1"}
 		return map[string]any{"type": "object", "required": []string{"page", "perPage", "totalItems", "totalPages", "items"},
 			"additionalProperties": false,
-			"properties": map[string]any{"page": integer, "perPage": integer, "totalItems": integer, "totalPages": integer,
+			"properties": map[string]any{"page": integer, "perPage": integer, "totalItems": count, "totalPages": count,
 				"items": map[string]any{"type": "array", "items": s.of(b.item)}}}
 	}
 	return s.of(body)

@@ -210,9 +210,11 @@ func listSendsJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	total, err := countOf(e.App, send.Query(e.App, currentUser(e), flt, companyLocation(e.App)))
-	if err != nil {
-		return apiError(e, err)
+	total := 0
+	if !p.SkipTotal {
+		if total, err = send.Count(e.App, currentUser(e), flt, companyLocation(e.App)); err != nil {
+			return apiError(e, err)
+		}
 	}
 	return e.JSON(http.StatusOK, newListPage(p, total, sendsJSON(list)))
 }

@@ -190,7 +190,7 @@ func listUsersJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, newListPage(paging{list.Page, list.PerPage}, list.Total, list.Rows))
+	return e.JSON(http.StatusOK, newListPage(paging{Page: list.Page, PerPage: list.PerPage, SkipTotal: p.SkipTotal}, list.Total, list.Rows))
 }
 
 func bulkUpdateUsersJSON(e *core.RequestEvent) error {

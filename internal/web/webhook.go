@@ -341,6 +341,9 @@ func listWebhookDeliveriesJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
+	if p.SkipTotal {
+		ds.TotalItems, ds.TotalPages = -1, -1
+	}
 	return e.JSON(http.StatusOK, ds)
 }
 
