@@ -55,7 +55,7 @@ func TestTeamAndCompanyFiguresAgreeWithTheirMembersInAnyTimeZone(t *testing.T) {
 		t.Fatalf("reconcile: %v %+v", err, bad)
 	}
 	var periods []figures.Period
-	for _, zone := range []string{"Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"} {
+	for _, zone := range []string{"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Auckland", "Pacific/Honolulu", "UTC"} {
 		loc, err := time.LoadLocation(zone)
 		if err != nil {
 			t.Fatal(err)
@@ -113,10 +113,17 @@ func TestTeamAndCompanyFiguresAgreeWithTheirMembersInAnyTimeZone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		spent, err := figures.SpentBy(app, figures.Company, p)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for id, s := range byAccount {
 			s.Opening, s.Available = 0, 0
 			if flows[id] != s {
 				t.Errorf("%v: flows of %s %+v, want the statement without balances %+v", p, id, flows[id], s)
+			}
+			if got := spent[id]; got.Spent != s.Spent || got.Held != s.Held {
+				t.Errorf("%v: SpentBy of %s = %d spent, %d held; want %d and %d", p, id, got.Spent, got.Held, s.Spent, s.Held)
 			}
 		}
 	}

@@ -73,7 +73,7 @@ func countFixture(t *testing.T) (*testutil.Fixture, core.App) {
 }
 
 // TestCountEqualsCountOfTheList: ledger.Count (totalItems of /api/tf/ledger, read from the
-// counts ledger_counts keeps per UTC month plus the entries at the edges) equals COUNT(*)
+// counts ledger_months keeps per UTC month plus the entries at the edges) equals COUNT(*)
 // of the rows Query selects, for every role, filter and date range, in time zones whose
 // months start before, at and after the UTC month (half an hour off in Kolkata).
 func TestCountEqualsCountOfTheList(t *testing.T) {
@@ -160,11 +160,11 @@ func ids(rows []ledger.Row) []string {
 	return out
 }
 
-// TestReconcileReportsAWrongEntryCount: a count of ledger_counts changed by hand is a
+// TestReconcileReportsAWrongEntryCount: a count of ledger_months changed by hand is a
 // Reconcile mismatch naming the team, so every money test that reconciles checks the counts.
 func TestReconcileReportsAWrongEntryCount(t *testing.T) {
 	f, app := countFixture(t)
-	if _, err := app.DB().NewQuery(`UPDATE ledger_counts SET n = n + 1 WHERE month = '' AND team = {:t} AND kind = 'grant'`).
+	if _, err := app.DB().NewQuery(`UPDATE ledger_months SET n = n + 1 WHERE month = '' AND team = {:t} AND kind = 'grant'`).
 		Bind(dbx.Params{"t": f.ID("beta")}).Execute(); err != nil {
 		t.Fatal(err)
 	}

@@ -133,7 +133,7 @@ func (f Filter) conds(loc *time.Location) dbx.Expression {
 }
 
 // keyConds is the filter's condition on team and kind: columns that ledger_entries and the
-// counts of ledger_counts share (Count).
+// counts of ledger_months share (Count).
 func (f Filter) keyConds() dbx.Expression {
 	conds := []dbx.Expression{dbx.NewExp("1 = 1")}
 	if f.Team == NoTeam {

@@ -140,8 +140,9 @@ func Post(app core.App, e Entry) (Posted, error) {
 }
 
 // Mismatch is a user whose cached balance differs from the sum of their entries, or (Totals)
-// a running total of ledger_totals or ledger_months that differs from the sum of the
-// entries it counts, or a count of ledger_counts that differs from the number of entries.
+// a running total of ledger_totals, ledger_months or ledger_quarters that differs from the
+// sum of the entries it counts, or a count of ledger_months that differs from the number of
+// entries.
 type Mismatch struct {
 	UserID  string `db:"id"`
 	Balance int64  `db:"balance"` // the cached balance, or the running total
@@ -150,12 +151,12 @@ type Mismatch struct {
 }
 
 // Reconcile lists users whose balance is not the sum of their ledger entries, or negative,
-// and running totals per team, account and kind (ledger_totals) or per UTC month, team and
-// kind (ledger_months; UserID is then the team), kept by triggers and read by
-// internal/figures, that are not the sum of their entries, and entry counts per UTC month,
-// team and kind (ledger_counts; UserID is the team, Balance the kept count, Sum the
-// entries), read by Count, that are not the number of entries. An empty result is the ledger's
-// main invariant; every money test that checks it checks the totals too.
+// and the rollups kept by triggers (migrations 1796617451, 1796630000) that do not match the
+// entries: running totals per team, account and kind (ledger_totals), per UTC month, team and
+// kind with the entry count (ledger_months; UserID is then the team, Balance the kept total
+// or count, Sum the entries') and per quarter hour near month starts (ledger_quarters). An
+// empty result is the ledger's main invariant; every money test that checks it checks the
+// rollups too.
 func Reconcile(app core.App) ([]Mismatch, error) {
 	var out []Mismatch
 	err := app.DB().NewQuery(`
@@ -169,19 +170,24 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 			UNION ALL SELECT team, account, kind, 0, amount FROM ledger_entries)
 		GROUP BY team, account, kind HAVING SUM(kept) != SUM(summed)
 		UNION ALL
-		SELECT team AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
-			SELECT month, team, kind, total AS kept, 0 AS summed FROM ledger_months
-			UNION ALL SELECT substr(created, 1, 7), team, kind, 0, amount FROM ledger_entries
-			UNION ALL SELECT '', team, kind, 0, amount FROM ledger_entries)
-		GROUP BY month, team, kind HAVING SUM(kept) != SUM(summed)
+		SELECT team AS id, CASE WHEN SUM(kept) != SUM(summed) THEN SUM(kept) ELSE SUM(kept_n) END AS balance,
+			CASE WHEN SUM(kept) != SUM(summed) THEN SUM(summed) ELSE SUM(summed_n) END AS total, 1 AS totals FROM (
+			SELECT month, team, kind, total AS kept, 0 AS summed, n AS kept_n, 0 AS summed_n FROM ledger_months
+			UNION ALL SELECT substr(created, 1, 7), team, kind, 0, amount, 0, 1 FROM ledger_entries
+			UNION ALL SELECT '', team, kind, 0, amount, 0, 1 FROM ledger_entries)
+		GROUP BY month, team, kind HAVING SUM(kept) != SUM(summed) OR SUM(kept_n) != SUM(summed_n)
 		UNION ALL
 		SELECT team AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
-			SELECT month, team, kind, n AS kept, 0 AS summed FROM ledger_counts
-			UNION ALL SELECT substr(created, 1, 7), team, kind, 0, 1 FROM ledger_entries
-			UNION ALL SELECT '', team, kind, 0, 1 FROM ledger_entries)
-		GROUP BY month, team, kind HAVING SUM(kept) != SUM(summed)`).All(&out)
+			SELECT quarter, team, kind, total AS kept, 0 AS summed FROM ledger_quarters
+			UNION ALL SELECT ` + quarterOf + `, team, kind, 0, amount FROM ledger_entries
+			WHERE substr(created, 9, 2) IN ('01', '28', '29', '30', '31'))
+		GROUP BY quarter, team, kind HAVING SUM(kept) != SUM(summed)`).All(&out)
 	return out, err
 }
+
+// quarterOf is the quarter hour of an entry's created as ledger_quarters keys it.
+const quarterOf = `substr(created, 1, 14) || CASE WHEN substr(created, 15, 2) < '15' THEN '00'
+	WHEN substr(created, 15, 2) < '30' THEN '15' WHEN substr(created, 15, 2) < '45' THEN '30' ELSE '45' END`
 
 // CompanyBalance is the company account's balance in the ledger: minus the sum of every
 // entry whose counterparty is the company, so usually negative. Pages never show it; they

@@ -65,3 +65,60 @@ func TestRunningTotalsFollowEveryWrite(t *testing.T) {
 		t.Errorf("a tampered total: got %v %+v, want one totals mismatch of memberA", err, bad)
 	}
 }
+
+// TestQuarterTotalsFollowEntriesNearMonthStarts: ledger_quarters holds Σ amount per quarter
+// hour, team and kind for the entries of the 1st and the 28th–31st of a month (where every
+// company month start falls), follows an entry moved into and out of those days, and
+// Reconcile reports a quarter total that was tampered with.
+func TestQuarterTotalsFollowEntriesNearMonthStarts(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	a := f.ID("memberA")
+	if _, err := ledger.Post(app, ledger.Entry{Account: a, Amount: 700, Kind: ledger.KindGrant}); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := app.DB().NewQuery(sql).Bind(dbx.Params{"a": a}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	quarter := func(q string) (total int64) {
+		t.Helper()
+		if err := app.DB().NewQuery(`SELECT COALESCE(SUM(total), 0) FROM ledger_quarters WHERE quarter = {:q} AND kind = 'grant'`).
+			Bind(dbx.Params{"q": q}).Row(&total); err != nil {
+			t.Fatal(err)
+		}
+		return total
+	}
+	reconciled := func(step string) {
+		t.Helper()
+		if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+			t.Fatalf("%s: reconcile: %v %+v", step, err, bad)
+		}
+	}
+	for _, c := range []struct{ created, quarter string }{
+		{"2026-02-28 23:44:59.999Z", "2026-02-28 23:30"}, // 23:00 UTC: Europe/Berlin's March starts
+		{"2026-03-01 05:45:00.000Z", "2026-03-01 05:45"}, // America/Chicago's
+		{"2026-03-31 18:29:00.000Z", "2026-03-31 18:15"}, // Asia/Kolkata's April (+05:30)
+	} {
+		exec(`UPDATE ledger_entries SET created = '` + c.created + `' WHERE account = {:a}`)
+		reconciled("moved to " + c.created)
+		if got := quarter(c.quarter); got != 700 {
+			t.Errorf("entry at %s: quarter %s holds %d, want 700", c.created, c.quarter, got)
+		}
+	}
+	exec(`UPDATE ledger_entries SET created = '2026-03-15 12:00:00.000Z' WHERE account = {:a}`)
+	reconciled("moved mid-month")
+	var n int
+	if err := app.DB().NewQuery(`SELECT COUNT(*) FROM ledger_quarters WHERE total != 0`).Row(&n); err != nil || n != 0 {
+		t.Errorf("mid-month entry: %d quarters hold money (%v), want none", n, err)
+	}
+	exec(`UPDATE ledger_entries SET created = '2026-04-01 00:00:00.000Z' WHERE account = {:a}`)
+	exec(`UPDATE ledger_quarters SET total = total + 1 WHERE quarter = '2026-04-01 00:00'`)
+	bad, err := ledger.Reconcile(app)
+	if err != nil || len(bad) != 1 || !bad[0].Totals || bad[0].Balance != bad[0].Sum+1 {
+		t.Errorf("a tampered quarter: got %v %+v, want one totals mismatch", err, bad)
+	}
+}

@@ -112,14 +112,19 @@ type count struct {
 func Load(app core.App, teamID string, month budget.Month, loc *time.Location) (*Overview, error) {
 	o := &Overview{Month: month, PreviousMonth: month.Prev(), Team: teamID}
 	scope := figures.Scope{Team: teamID}
-	both, err := figures.StatementsOver(app, scope, figures.ByNothing,
-		[]figures.Period{figures.MonthPeriod(month, loc), figures.MonthPeriod(month.Prev(), loc)})
-	if err != nil {
+	var err error
+	// The team rows add up to the scope (the company's include the No team row), so the
+	// month's and the previous month's figures are their sums, not another read.
+	if o.Teams, o.Figures, o.Previous, err = loadTeams(app, teamID, month, loc); err != nil {
 		return nil, err
 	}
-	o.Figures, o.Previous = both[0][""], both[1][""]
-	if o.Teams, err = loadTeams(app, teamID, month, loc); err != nil {
-		return nil, err
+	if teamID != "" && len(o.Teams) == 0 { // a team deleted since: its entries still count
+		both, err := figures.StatementsOver(app, scope, figures.ByNothing,
+			[]figures.Period{figures.MonthPeriod(month, loc), figures.MonthPeriod(month.Prev(), loc)})
+		if err != nil {
+			return nil, err
+		}
+		o.Figures, o.Previous = both[0][""], both[1][""]
 	}
 	if teamID != "" && len(o.Teams) == 1 {
 		o.TeamName = o.Teams[0].Name
@@ -134,8 +139,9 @@ func Load(app core.App, teamID string, month budget.Month, loc *time.Location) (
 }
 
 // loadTeams is the month's row of every team (or one) with its trend: one figures query
-// for all months and teams, not one per month or team.
-func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Location) ([]Team, error) {
+// for all months and teams, not one per month or team; and the sum of the rows in the
+// month and the month before.
+func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Location) (teams []Team, this, previous figures.Statement, err error) {
 	months := make([]budget.Month, TrendMonths)
 	periods := make([]figures.Period, TrendMonths)
 	m := month
@@ -145,7 +151,13 @@ func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Locati
 	}
 	all, err := figures.TeamRowsOver(app, teamID, periods)
 	if err != nil {
-		return nil, err
+		return nil, this, previous, err
+	}
+	for _, r := range all[TrendMonths-1] {
+		this = this.Add(r.Statement)
+	}
+	for _, r := range all[TrendMonths-2] {
+		previous = previous.Add(r.Statement)
 	}
 	// Every period lists the same teams in the same order; only the No team row comes and
 	// goes with its entries, so a month's rows are matched by id.
@@ -166,12 +178,12 @@ func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Locati
 			out[i].Trend[k] = TrendPoint{Month: months[k], HandedOut: past.HandedOut, Spent: past.Spent}
 		}
 	}
-	return out, nil
+	return out, this, previous, nil
 }
 
 // topSpenders are the accounts of scope that spent most in the month (spent, then held).
 func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *time.Location) ([]Spender, error) {
-	byAccount, err := figures.Flows(app, scope, figures.ByAccount, figures.MonthPeriod(month, loc))
+	byAccount, err := figures.SpentBy(app, scope, figures.MonthPeriod(month, loc))
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +219,11 @@ func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *tim
 func waiting(app core.App, teamID string) (Waiting, error) {
 	var w Waiting
 	p := dbx.Params{"team": teamID}
-	team := "({:team} = '' OR team = {:team})"
+	// One form per scope: ({:team} = '' OR team = {:team}) kept SQLite off every index.
+	team := "1 = 1"
+	if teamID != "" {
+		team = "team = {:team}"
+	}
 	var sends struct {
 		N   int   `db:"n"`
 		Sum int64 `db:"total"`

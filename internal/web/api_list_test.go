@@ -238,7 +238,7 @@ func compareJSON(a, b any) int {
 
 // TestSkipTotalLeavesTheCountOut: skipTotal=1 (PocketBase's convention) answers every list
 // with totalItems and totalPages -1 and the same items; without it the ledger's and the
-// sends' totalItems (counted from ledger_counts and per visibility part) equal the items a
+// sends' totalItems (counted from ledger_months and per visibility part) equal the items a
 // client collects page by page, for the owner, a manager whose own entries are partly on
 // another team, and a member.
 func TestSkipTotalLeavesTheCountOut(t *testing.T) {
