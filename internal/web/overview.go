@@ -124,8 +124,9 @@ func showOverview(e *core.RequestEvent) error {
 	if currentUser(e).Role().IsAdmin() {
 		p.TeamChoice = allTeams(e.App)
 	}
+	currency := currencyOf(e.App) // once, not per team (200 reads of the company record)
 	for _, t := range o.Teams {
-		p.Sparks[t.ID] = sparkline(t, currencyOf(e.App))
+		p.Sparks[t.ID] = sparkline(t, currency)
 	}
 	return render(e, http.StatusOK, "overview/overview", p)
 }
