@@ -163,6 +163,12 @@ func TestTheSendsMemberFilterIsAPicker(t *testing.T) {
 			ExpectedContent: []string{"No one you can choose here"}, NotExpectedContent: []string{"Bob Beta"},
 		},
 		{
+			Name:   "a manager's member=<id> link to someone outside the team still answers, within what they see",
+			Method: http.MethodGet, URL: page(url.Values{"member": {f.ID("memberB")}}), Headers: f.CookieHeaders("managerA"),
+			TestAppFactory: newSendsAppWithSends, ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{"No sends match these filters"}, NotExpectedContent: []string{"Bob Beta", "member.b@acme.com"},
+		},
+		{
 			Name:   "a manager's picker offers their team and filters by a teammate",
 			Method: http.MethodGet, URL: page(url.Values{"member": {"member.a@acme.com"}}), Headers: f.CookieHeaders("managerA"),
 			TestAppFactory: newSendsAppWithSends, ExpectedStatus: http.StatusOK,

@@ -234,8 +234,8 @@ func notOnePerson(field string, n int) error {
 // resolveFilterPerson reads a list's member filter (sends, ledger) as the pages take it:
 // a user id (links from other pages), an email or a name picked or typed in the member
 // picker. It answers the filter value — the user id of someone the viewer sees, or else an
-// email as typed (a deleted user's records keep their email) — and the text the picker
-// shows. A name that nobody or several people have is a validation error on "member".
+// email or an id as given (a deleted user's records keep their email) — and the text the
+// picker shows. A name that nobody or several people have is a validation error on "member".
 // Viewers without a picker (they see only their own records) keep what they gave.
 func resolveFilterPerson(app core.App, viewer *member.Member, text string) (value, shown string, err error) {
 	text = strings.TrimSpace(text)
@@ -251,6 +251,10 @@ func resolveFilterPerson(app core.App, viewer *member.Member, text string) (valu
 	case strings.Contains(text, "@") && len(found) == 0:
 		email := member.NormalizeEmail(text)
 		return email, email, nil
+	case looksLikeID(text) && len(found) == 0:
+		// An id from a link (a manager's top spender who has since left the team): the
+		// list's own visibility still applies, as it did before the picker.
+		return text, text, nil
 	}
 	return "", text, notOnePerson("member", len(found))
 }
