@@ -50,7 +50,7 @@ func showLedgerPage(e *core.RequestEvent) error {
 	}
 	if p.MemberPicker {
 		var err error
-		if p.MemberPeople, err = people(e.App, u, pickSee, ""); err != nil {
+		if p.MemberPeople, err = people(e.App, u, pickSee, "", ""); err != nil {
 			return pageError(e, err)
 		}
 	}

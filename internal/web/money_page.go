@@ -53,7 +53,7 @@ func loadMoneyPage(e *core.RequestEvent) (*moneyPage, error) {
 		Managers: teamManagers(e.App, me.TeamID()), Month: budget.MonthOf(time.Now(), loc),
 		ManagesTeam: me.Role() == member.RoleManager && me.TeamID() != "", IsAdmin: me.Role().IsAdmin()}
 	if mayPick(me, pickTeammate) {
-		if p.Teammates, err = people(e.App, me, pickTeammate, ""); err != nil {
+		if p.Teammates, err = people(e.App, me, pickTeammate, "", ""); err != nil {
 			return nil, err
 		}
 	}

@@ -79,6 +79,12 @@ func TestEachPickerOffersOnlyThePeopleTheViewerMayChoose(t *testing.T) {
 			ExpectedStatus: http.StatusOK, NotExpectedContent: []string{"acme.com"},
 		},
 		tests.ApiScenario{
+			Name:   "an admin adding to a team is not offered its members",
+			Method: http.MethodGet, URL: "/people/search?purpose=add&field=q&q=&team=" + f.ID("alpha"), Headers: f.HTMXHeaders("admin"),
+			TestAppFactory: testutil.NewApp, ExpectedStatus: http.StatusOK,
+			ExpectedContent: optionsOf(f, "memberB", "loner"), NotExpectedContent: optionsOf(f, "memberA", "managerA", "memberA2"),
+		},
+		tests.ApiScenario{
 			Name:   "an unknown purpose is a 400 naming the parameter",
 			Method: http.MethodGet, URL: search("everyone"), Headers: f.HTMXHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"purpose", "must be move, see, add or teammate"},
@@ -264,7 +270,7 @@ func TestTeamAndMoneyFormsPickPeople(t *testing.T) {
 			Name:   "the team page adds a member with a picker of the people one may add",
 			Method: http.MethodGet, URL: "/teams/" + f.ID("alpha"), Headers: f.CookieHeaders("managerA"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusOK,
-			ExpectedContent: []string{`list="add-email-people"`, `hx-get="/people/search?purpose=add&field=email"`,
+			ExpectedContent: []string{`list="add-email-people"`, `hx-get="/people/search?purpose=add&field=email&team=` + f.ID("alpha") + `"`,
 				`<option value="loner@acme.com">Lou Loner</option>`},
 			NotExpectedContent: []string{`type="email" name="email"`, `<option value="member.b@acme.com"`},
 		},

@@ -14,7 +14,7 @@ import (
 
 // People routes (the person pickers):
 //
-//	GET /people/search?purpose=P&field=NAME&NAME=TEXT   searchPeople (HTML <option>s for a <datalist>)
+//	GET /people/search?purpose=P&field=NAME&NAME=TEXT[&team=ID]   searchPeople (HTML <option>s for a <datalist>)
 //
 // A picker is a text input with a <datalist>: the page fills it with the first people, and
 // htmx replaces the options with those matching what was typed (name or email, via
@@ -109,11 +109,16 @@ func (p pickable) Label() string {
 }
 
 // people lists at most pickerLimit people viewer may choose for purpose whose email or
-// name starts with search, by name.
-func people(app core.App, viewer *member.Member, purpose, search string) ([]pickable, error) {
+// name starts with search, by name. For pickAdd, team is the team people are added to:
+// its members are not offered ("" for other purposes).
+func people(app core.App, viewer *member.Member, purpose, search, team string) ([]pickable, error) {
 	scope, params, err := pickScope(viewer, purpose)
 	if err != nil {
 		return nil, err
+	}
+	if purpose == pickAdd && team != "" {
+		scope += " AND u.team != {:addTeam}"
+		params = merge(params, dbx.Params{"addTeam": team})
 	}
 	where := "1 = 1"
 	if strings.TrimSpace(search) != "" {
@@ -153,15 +158,16 @@ func searchPeople(e *core.RequestEvent) error {
 	if purpose == "" {
 		purpose = pickMove
 	}
-	field := q.Get("field")
+	field, team := q.Get("field"), strings.TrimSpace(q.Get("team"))
 	err := validation.Errors{
 		"purpose": validation.Validate(purpose, validation.In(pickPurposes...).Error("must be move, see, add or teammate")),
 		"field":   validation.Validate(field, validation.Length(0, 100)),
+		"team":    validation.Validate(team, validation.Length(0, 40)),
 	}.Filter()
 	if err != nil {
 		return pageError(e, err)
 	}
-	found, err := people(e.App, currentUser(e), purpose, q.Get(field))
+	found, err := people(e.App, currentUser(e), purpose, q.Get(field), team)
 	if err != nil {
 		return pageError(e, err)
 	}

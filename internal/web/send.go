@@ -155,7 +155,7 @@ func fillSendFilterOptions(app core.App, u *member.Member, data *sendsPage) erro
 		return nil
 	}
 	var err error
-	data.MemberPeople, err = people(app, u, pickSee, "")
+	data.MemberPeople, err = people(app, u, pickSee, "", "")
 	return err
 }
 

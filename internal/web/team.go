@@ -182,7 +182,7 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 		BudgetModeTxt: team.ModeLabel(t.BudgetMode())}
 	data.LeavePending = data.IsMember && leavePending(e.App, u)
 	if data.CanManage {
-		if data.AddPeople, err = people(e.App, u, pickAdd, ""); err != nil {
+		if data.AddPeople, err = people(e.App, u, pickAdd, "", t.Id); err != nil {
 			return pageError(e, err)
 		}
 	}
