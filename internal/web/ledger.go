@@ -56,7 +56,7 @@ func showLedgerPage(e *core.RequestEvent) error {
 	}
 	f, err := ledger.ParseFilter(e.Request.URL.Query())
 	if err == nil {
-		f.Member, p.MemberText, err = resolveFilterPerson(e.App, u, f.Member)
+		f.Member, p.MemberText, err = resolveFilterPerson(e.App, u, "member", f.Member)
 	}
 	if errs, ok := formErrors(err); ok {
 		q := e.Request.URL.Query()

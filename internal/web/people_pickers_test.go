@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/tests"
 
+	"teamfund/internal/audit"
 	"teamfund/internal/ledger"
 	"teamfund/internal/testutil"
 )
@@ -329,6 +330,53 @@ func TestTeamAndMoneyFormsPickPeople(t *testing.T) {
 			Method: http.MethodPost, URL: "/money/requests", Headers: f.FormHeaders("memberA"),
 			Body: form("memberA", "giver", "manager.a@acme.com", "amount", "5", "reason", "fair"), TestAppFactory: newSendsApp,
 			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
+// withAudit is the fixture app with one audit entry by the admin (label "by adam") and one
+// by managerA (label "by mia").
+func withAudit(tb testing.TB) *tests.TestApp {
+	app := testutil.NewApp(tb)
+	f := testutil.Fixtures(tb)
+	for key, label := range map[string]string{"admin": "by adam", "managerA": "by mia"} {
+		actor := testutil.Member(tb, app, f.ID(key))
+		if err := audit.Record(app, actor, audit.Entry{Action: "team.update", TargetType: "team", TargetID: f.ID("alpha"), TargetLabel: label}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return app
+}
+
+func TestTheAuditActorFilterIsAPicker(t *testing.T) {
+	f := testutil.Fixtures(t)
+	scenarios := []tests.ApiScenario{
+		{
+			Name:   "the audit log's actor filter is a person picker, not an email box",
+			Method: http.MethodGet, URL: "/audit", Headers: f.CookieHeaders("admin"), TestAppFactory: withAudit,
+			ExpectedStatus:     http.StatusOK,
+			ExpectedContent:    []string{`list="audit-actor-people"`, `hx-get="/people/search?purpose=see&field=actor"`, "by adam", "by mia"},
+			NotExpectedContent: []string{`placeholder="email"`},
+		},
+		{
+			Name:   "admin filters the audit log by a typed name",
+			Method: http.MethodGet, URL: "/audit?actor=Mia+Manager", Headers: f.CookieHeaders("admin"), TestAppFactory: withAudit,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"by mia", `value="manager.a@acme.com"`}, NotExpectedContent: []string{"by adam"},
+		},
+		{
+			Name:   "admin filters the audit log by a picked email",
+			Method: http.MethodGet, URL: "/audit?actor=admin%40acme.com", Headers: f.CookieHeaders("admin"), TestAppFactory: withAudit,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"by adam"}, NotExpectedContent: []string{"by mia"},
+		},
+		{
+			Name:   "an unknown actor name is a 400 on the actor field",
+			Method: http.MethodGet, URL: "/audit?actor=Nobody+Here", Headers: f.CookieHeaders("admin"), TestAppFactory: withAudit,
+			ExpectedStatus:     http.StatusBadRequest,
+			ExpectedContent:    []string{"No one you can choose here has that name or email", `value="nobody here"`},
+			NotExpectedContent: []string{"by adam", "by mia"},
 		},
 	}
 	for _, s := range scenarios {

@@ -237,13 +237,13 @@ func notOnePerson(field string, n int) error {
 	return validation.Errors{field: validation.NewError("ambiguous_person", "several people have that name; pick one from the list by email")}
 }
 
-// resolveFilterPerson reads a list's member filter (sends, ledger) as the pages take it:
-// a user id (links from other pages), an email or a name picked or typed in the member
-// picker. It answers the filter value — the user id of someone the viewer sees, or else an
+// resolveFilterPerson reads a list's person filter (field: the sends' and ledger's member,
+// the audit log's actor) as the pages take it: a user id (links from other pages), an email
+// or a name picked or typed in the picker. It answers the filter value — the user id of someone the viewer sees, or else an
 // email or an id as given (a deleted user's records keep their email) — and the text the
-// picker shows. A name that nobody or several people have is a validation error on "member".
+// picker shows. A name that nobody or several people have is a validation error on field.
 // Viewers without a picker (they see only their own records) keep what they gave.
-func resolveFilterPerson(app core.App, viewer *member.Member, text string) (value, shown string, err error) {
+func resolveFilterPerson(app core.App, viewer *member.Member, field, text string) (value, shown string, err error) {
 	text = strings.TrimSpace(text)
 	if text == "" || !mayPick(viewer, pickSee) {
 		return text, text, nil
@@ -262,7 +262,7 @@ func resolveFilterPerson(app core.App, viewer *member.Member, text string) (valu
 		// list's own visibility still applies, as it did before the picker.
 		return text, text, nil
 	}
-	return "", text, notOnePerson("member", len(found))
+	return "", text, notOnePerson(field, len(found))
 }
 
 // mayPick reports whether viewer may choose anyone for purpose (a page shows the picker).

@@ -92,7 +92,7 @@ func showSendsPage(e *core.RequestEvent) error {
 	flt, err := send.ParseFilter(e.Request.URL.Query())
 	data.MemberText = flt.Sender
 	if err == nil {
-		flt.Sender, data.MemberText, err = resolveFilterPerson(e.App, u, flt.Sender)
+		flt.Sender, data.MemberText, err = resolveFilterPerson(e.App, u, "member", flt.Sender)
 	}
 	if errs, ok := formErrors(err); ok {
 		data.Errors = errs
