@@ -120,7 +120,7 @@ func TestTheSendsMemberFilterIsAPicker(t *testing.T) {
 			Method: http.MethodGet, URL: "/sends", Headers: f.CookieHeaders("admin"), TestAppFactory: manyUsers,
 			ExpectedStatus: http.StatusOK,
 			ExpectedContent: []string{`list="send-member-people"`, `hx-get="/people/search?purpose=see&field=member"`,
-				`<option value="admin@acme.com">Adam Admin</option>`, `placeholder="Anyone: type a name or email"`},
+				`<option value="admin@acme.com">Adam Admin</option>`, `id="send-member" name="member" value="" list="send-member-people" type="search"`},
 			NotExpectedContent: []string{`<select class="form-select" id="send-member"`, "Hana 00007", "user00099@acme.com", "Olivia Owner"},
 		},
 		{
