@@ -295,6 +295,24 @@ func TestTeamAndMoneyFormsPickPeople(t *testing.T) {
 			ExpectedEvents:  map[string]int{"*": 0},
 		},
 		{
+			Name:   "an admin deletes a user naming the successor by name",
+			Method: http.MethodPost, URL: "/users/" + f.ID("memberA") + "/delete", Headers: f.FormHeaders("admin"),
+			Body: form("admin", "successor_email", "Mona Member"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if _, err := app.FindRecordById("users", f.ID("memberA")); err == nil {
+					t.Error("memberA still exists")
+				}
+			},
+		},
+		{
+			Name:   "a successor name nobody has is named on the field, nothing is deleted",
+			Method: http.MethodPost, URL: "/users/" + f.ID("memberA") + "/delete", Headers: f.FormHeaders("admin"),
+			Body: form("admin", "successor_email", "Nobody Here"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus:  http.StatusUnprocessableEntity,
+			ExpectedContent: []string{"No one you can choose here has that name or email"}, ExpectedEvents: map[string]int{"*": 0},
+		},
+		{
 			Name:   "the money page picks a teammate, never someone of another team",
 			Method: http.MethodGet, URL: "/money", Headers: f.CookieHeaders("memberA"), TestAppFactory: newSendsApp,
 			ExpectedStatus: http.StatusOK,

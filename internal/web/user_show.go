@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -112,13 +113,21 @@ var userActions = []userAction{
 		return "Reactivated.", useradmin.Apply(e.App, actor, id, op(useradmin.OpReactivate))
 	}},
 	{"delete", func(e *core.RequestEvent, actor *member.Member, id string, in func(string) string) (string, error) {
-		successor := in("successor")
-		if successor == "" && in("successor_email") != "" {
-			s, err := member.FindByEmail(e.App, in("successor_email"))
+		successor, typed := in("successor"), strings.TrimSpace(in("successor_email"))
+		switch {
+		case successor != "" || typed == "":
+		case strings.Contains(typed, "@"):
+			s, err := member.FindByEmail(e.App, typed)
 			if err != nil {
 				return "", validation.Errors{"successor_email": errors.New("no user with this email")}
 			}
 			successor = s.Id
+		default: // a name typed into the person picker
+			s, err := resolvePicked(e.App, actor, pickMove, "successor_email", typed)
+			if err != nil {
+				return "", err
+			}
+			successor = s.ID
 		}
 		err := useradmin.Delete(e.App, actor, id, successor)
 		var verrs validation.Errors
