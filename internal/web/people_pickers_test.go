@@ -295,6 +295,13 @@ func TestTeamAndMoneyFormsPickPeople(t *testing.T) {
 			ExpectedEvents:  map[string]int{"*": 0},
 		},
 		{
+			Name:   "the delete form's successor picker lists the first people",
+			Method: http.MethodGet, URL: "/users/" + f.ID("memberA"), Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`list="successor-people"`, `hx-get="/people/search?purpose=move&field=successor_email"`,
+				`<option value="member.a2@acme.com">Mona Member · Alpha</option>`},
+		},
+		{
 			Name:   "an admin deletes a user naming the successor by name",
 			Method: http.MethodPost, URL: "/users/" + f.ID("memberA") + "/delete", Headers: f.FormHeaders("admin"),
 			Body: form("admin", "successor_email", "Mona Member"), TestAppFactory: testutil.NewApp,

@@ -27,6 +27,7 @@ type userPage struct {
 	CanTeam     bool
 	CanLock     bool
 	CanDelete   bool
+	Successors  []pickable // the successor picker's first people (CanDelete)
 	CanEmail    bool
 	CanReset    bool
 	CanPerms    bool
@@ -84,6 +85,11 @@ func renderUser(e *core.RequestEvent, status int, t *member.Member, errs FormErr
 		CanPerms:    t.Role() == member.RoleMember && access.Can(u, access.SetPermissions, t.TeamID()),
 		CanTransfer: notSelf && t.Active() && access.Can(u, access.TransferOwnership, ""),
 		CanAudit:    access.Can(u, access.ViewAudit, ""),
+	}
+	if data.CanDelete {
+		if data.Successors, err = people(e.App, u, pickMove, "", ""); err != nil {
+			return pageError(e, err)
+		}
 	}
 	return render(e, status, "user/show", data)
 }
