@@ -53,7 +53,7 @@ func TestTransferUpdatesTheReceiversOpenPage(t *testing.T) {
 	e2e.Do(t, sender,
 		chromedp.Navigate(s.URL+"/money"),
 		chromedp.WaitVisible(css(`#transfer-form`)),
-		chromedp.SetValue(css(`#transfer-form select[name=to]`), f.ID("memberA2")),
+		chromedp.SetValue(css(`#transfer-form input[name=to]`), f.Emails["memberA2"]),
 		chromedp.SendKeys(css(`#transfer-form input[name=amount]`), "12.50"),
 		chromedp.SendKeys(css(`#transfer-form input[name=reason]`), "Flowers for a client"),
 		chromedp.Click(css(`#transfer-form button[type=submit]`)),
@@ -98,7 +98,7 @@ func TestRequestAppearsOnTheGiversOpenApprovals(t *testing.T) {
 		e2e.Do(t, asker,
 			chromedp.Navigate(s.URL+"/money"),
 			chromedp.WaitVisible(css(`#request-form`)),
-			chromedp.SetValue(css(`#request-form select[name=giver]`), f.ID("managerA")),
+			chromedp.SetValue(css(`#request-form input[name=giver]`), f.Emails["managerA"]),
 			chromedp.SendKeys(css(`#request-form input[name=amount]`), amount),
 		)
 		// The button is clicked through the DOM: the live parts above the form swap in as

@@ -36,7 +36,7 @@ var routeAccess = map[string]level{
 	"GET /password-reset": public, "POST /password-reset": public, "GET /password-reset/{token}": public, "POST /password-reset/{token}": public,
 	"GET /auth/oauth2/{provider}": public, "GET /auth/oauth2/callback": public,
 	"GET /api/tf/me": user, "GET /events": user,
-	"GET /api/tf/overview": manager, "POST /overview/checklist/dismiss": admin, "GET /people/search": manager,
+	"GET /api/tf/overview": manager, "POST /overview/checklist/dismiss": admin, "GET /people/search": manager, /* purpose=move, the default; each purpose × role: TestEachPickerOffersOnlyThePeopleTheViewerMayChoose */
 	"GET /metrics": public /* loopback here; remote callers need a token */, "GET /api/tf/health/live": public, "GET /api/tf/health/ready": public,
 	"GET /api/tf/openapi.json": public, "GET /api-docs": public,
 	"GET /profile": user, "POST /profile": user, "POST /profile/password": user, "GET /users/{id}/photo": user,

@@ -23,42 +23,55 @@ func bindAuditRoutes(pages, api routeGroup) {
 
 type auditPage struct {
 	Page
-	Filter  audit.Filter
-	Entries []auditEntry
-	Actions []auditAction
-	PrevURL string
-	NextURL string
+	Filter      audit.Filter
+	Errors      FormErrors
+	ActorText   string     // what the actor picker shows (an email where the filter is a user id)
+	ActorPeople []pickable // the actor picker's first people
+	Entries     []auditEntry
+	Actions     []auditAction
+	PrevURL     string
+	NextURL     string
 }
 
 // auditAction is one choice of the action filter.
 type auditAction struct{ Code, Label string }
 
-func loadAudit(e *core.RequestEvent) (audit.Filter, audit.Page, error) {
-	if err := access.Check(currentUser(e), access.ViewAudit, ""); err != nil {
-		return audit.Filter{}, audit.Page{}, err
-	}
-	f := audit.ParseFilter(e.Request.URL.Query())
-	c, err := company.Load(e.App)
-	if err != nil {
-		return f, audit.Page{}, err
-	}
-	list, err := audit.List(e.App, f, c.Location())
-	return f, list, err
-}
-
 func showAuditLog(e *core.RequestEvent) error {
-	f, list, err := loadAudit(e)
-	if err != nil {
+	u := currentUser(e)
+	if err := access.Check(u, access.ViewAudit, ""); err != nil {
 		return pageError(e, err)
 	}
+	data := &auditPage{Page: Page{Title: "Audit log"}, Filter: audit.ParseFilter(e.Request.URL.Query())}
 	actions, err := audit.Actions(e.App)
 	if err != nil {
 		return pageError(e, err)
 	}
-	data := &auditPage{Page: Page{Title: "Audit log"}, Filter: f, Entries: auditEntries(e.App, currentUser(e), list.Rows, currencyOf(e.App))}
 	for _, a := range actions {
 		data.Actions = append(data.Actions, auditAction{a, auditActionLabel(a)})
 	}
+	if data.ActorPeople, err = people(e.App, u, pickSee, "", ""); err != nil {
+		return pageError(e, err)
+	}
+	// The actor is a person picker: a picked email or a typed name becomes the user id; an
+	// email nobody has now (a deleted user, a dashboard superuser) stays an email.
+	data.Filter.Actor, data.ActorText, err = resolveFilterPerson(e.App, u, "actor", data.Filter.Actor)
+	if errs, ok := formErrors(err); ok {
+		data.Errors = errs
+		return render(e, http.StatusBadRequest, "audit/list", data)
+	}
+	if err != nil {
+		return pageError(e, err)
+	}
+	f := data.Filter
+	c, err := company.Load(e.App)
+	if err != nil {
+		return pageError(e, err)
+	}
+	list, err := audit.List(e.App, f, c.Location())
+	if err != nil {
+		return pageError(e, err)
+	}
+	data.Entries = auditEntries(e.App, u, list.Rows, currencyOf(e.App))
 	page := func(n int) string {
 		v := f.Values()
 		v.Set("page", strconv.Itoa(n))

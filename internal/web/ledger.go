@@ -34,23 +34,40 @@ type ledgerPage struct {
 	OlderURL string
 	Teams    []person
 	Kinds    []ledger.Kind
-	SeesTeam bool
+	// MemberPicker offers the people whose entries the viewer sees (pickSee; false: only
+	// their own): the first of them, and MemberText, what the picker shows for the filter.
+	MemberPicker bool
+	MemberPeople []pickable
+	MemberText   string
 }
 
 func showLedgerPage(e *core.RequestEvent) error {
 	u := currentUser(e)
 	p := &ledgerPage{Page: Page{Title: "Ledger"}, PageNo: pageNumber(e), Kinds: append([]ledger.Kind{ledger.KindsHandedOut, ledger.KindsTransferred}, ledger.Kinds...),
-		SeesTeam: u.Role().IsAdmin() || u.SeesTeamRecords()}
+		MemberPicker: mayPick(u, pickSee)}
 	if u.Role().IsAdmin() {
 		p.Teams = allTeams(e.App)
 	}
+	if p.MemberPicker {
+		var err error
+		if p.MemberPeople, err = people(e.App, u, pickSee, "", ""); err != nil {
+			return pageError(e, err)
+		}
+	}
 	f, err := ledger.ParseFilter(e.Request.URL.Query())
+	if err == nil {
+		f.Member, p.MemberText, err = resolveFilterPerson(e.App, u, "member", f.Member)
+	}
 	if errs, ok := formErrors(err); ok {
 		q := e.Request.URL.Query()
 		p.Errors = errs
 		p.Filter = ledger.Filter{Member: q.Get("member"), Team: q.Get("team"), Kind: ledger.Kind(q.Get("kind")),
 			From: q.Get("from"), To: q.Get("to")}
+		p.MemberText = p.Filter.Member
 		return render(e, http.StatusBadRequest, "ledger/list", p)
+	}
+	if err != nil {
+		return pageError(e, err)
 	}
 	p.Filter, p.Export = f, exportLinksFor(u, export.Ledger, f.Values())
 	rows, err := ledger.List(e.App, u, f, companyLoc(e.App), ledgerPageSize+1, (p.PageNo-1)*ledgerPageSize)

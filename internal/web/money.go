@@ -70,18 +70,6 @@ type person struct {
 	Label string `db:"label"`
 }
 
-// teamPeople lists the active members of a team (except exceptID), by name.
-func teamPeople(app core.App, teamID, exceptID string) []person {
-	var out []person
-	if teamID == "" {
-		return out
-	}
-	_ = app.DB().NewQuery(`SELECT id, COALESCE(NULLIF(name, ''), email) || ' (' || role || ')' AS label FROM users
-		WHERE team = {:team} AND status = 'active' AND id != {:except} ORDER BY name COLLATE NOCASE`).
-		Bind(dbx.Params{"team": teamID, "except": exceptID}).All(&out)
-	return out
-}
-
 // teamManagers names the managers of a team.
 func teamManagers(app core.App, teamID string) []string {
 	var names []string

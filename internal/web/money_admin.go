@@ -38,7 +38,7 @@ func loadMoneyAdminPage(e *core.RequestEvent) (*moneyAdminPage, error) {
 	if p.Runs, err = budget.RecentRuns(e.App, 12); err != nil {
 		return nil, err
 	}
-	if p.People, err = people(e.App, currentUser(e), ""); err != nil {
+	if p.People, err = people(e.App, currentUser(e), pickMove, "", ""); err != nil {
 		return nil, err
 	}
 	p.HandedOut, err = ledger.CompanyHandedOut(e.App)

@@ -27,7 +27,7 @@ type moneyPage struct {
 	Incoming    []transfer.Request
 	Outgoing    []transfer.Request
 	Entries     []ledger.Row
-	Teammates   []person
+	Teammates   []pickable // the first teammates, for the transfer and request pickers
 	Transfer    amountForm
 	Ask         amountForm
 	ManagesTeam bool
@@ -51,8 +51,12 @@ func loadMoneyPage(e *core.RequestEvent) (*moneyPage, error) {
 	loc := companyLoc(e.App)
 	p := &moneyPage{Page: Page{Title: "Money"}, Me: me, TeamName: teamName(e.App, me.TeamID()),
 		Managers: teamManagers(e.App, me.TeamID()), Month: budget.MonthOf(time.Now(), loc),
-		Teammates:   teamPeople(e.App, me.TeamID(), me.Id),
 		ManagesTeam: me.Role() == member.RoleManager && me.TeamID() != "", IsAdmin: me.Role().IsAdmin()}
+	if mayPick(me, pickTeammate) {
+		if p.Teammates, err = people(e.App, me, pickTeammate, "", ""); err != nil {
+			return nil, err
+		}
+	}
 	if p.Usage, err = figures.OfMonth(e.App, figures.Scope{Member: me.Id}, p.Month, loc); err != nil {
 		return nil, err
 	}
@@ -105,7 +109,10 @@ func sendMoney(e *core.RequestEvent) error {
 	in := readAmountForm(e, "to")
 	amount, err := in.cents("to", false)
 	if err == nil {
-		_, err = transfer.Send(e.App, currentUser(e), in.Who, amount, in.Reason)
+		var to picked
+		if to, err = resolvePicked(e.App, currentUser(e), pickTeammate, "to", in.Who); err == nil {
+			_, err = transfer.Send(e.App, currentUser(e), to.ID, amount, in.Reason)
+		}
 	}
 	if err != nil {
 		return failForm(e, err, func(status int, errs FormErrors) error {
@@ -121,7 +128,10 @@ func askForMoney(e *core.RequestEvent) error {
 	in := readAmountForm(e, "giver")
 	amount, err := in.cents("giver", false)
 	if err == nil {
-		_, err = transfer.Ask(e.App, currentUser(e), in.Who, amount, in.Reason)
+		var giver picked
+		if giver, err = resolvePicked(e.App, currentUser(e), pickTeammate, "giver", in.Who); err == nil {
+			_, err = transfer.Ask(e.App, currentUser(e), giver.ID, amount, in.Reason)
+		}
 	}
 	if err != nil {
 		return failForm(e, err, func(status int, errs FormErrors) error {

@@ -31,7 +31,7 @@ func TestThePersonPickerSearchesByNameOrEmail(t *testing.T) {
 			Name:   "the move form offers a searchable picker that works without JavaScript",
 			Method: http.MethodGet, URL: "/money/admin", Headers: f.CookieHeaders("admin"), TestAppFactory: testutil.NewApp,
 			ExpectedStatus: http.StatusOK,
-			ExpectedContent: []string{`list="move-from-people"`, `<datalist id="move-to-people">`, `hx-get="/people/search?field=to"`,
+			ExpectedContent: []string{`list="move-from-people"`, `<datalist id="move-to-people">`, `hx-get="/people/search?purpose=move&field=to"`,
 				`<option value="member.a@acme.com">Max Member · Alpha</option>`, `<label class="form-label" for="move-from">From</label>`},
 			NotExpectedContent: []string{`type="email" name="from"`, "locked@acme.com"},
 		},

@@ -135,6 +135,7 @@ type teamPage struct {
 	CanAudit      bool
 	AddEmail      string
 	AddError      string
+	AddPeople     []pickable // the add-member picker's first people (pickAdd)
 	ModeMonthly   string
 	ModeOneTime   string
 	RuleRollover  string
@@ -180,6 +181,11 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 		ModeMonthly: team.ModeMonthly, ModeOneTime: team.ModeOneTime, RuleRollover: team.RuleRollover, RuleReset: team.RuleReset,
 		BudgetModeTxt: team.ModeLabel(t.BudgetMode())}
 	data.LeavePending = data.IsMember && leavePending(e.App, u)
+	if data.CanManage {
+		if data.AddPeople, err = people(e.App, u, pickAdd, "", t.Id); err != nil {
+			return pageError(e, err)
+		}
+	}
 	if v, ok := e.Get("addEmail").(string); ok {
 		data.AddEmail = v
 		data.AddError, _ = e.Get("addError").(string)
@@ -227,17 +233,20 @@ func addTeamMember(e *core.RequestEvent) error {
 	if err := access.Check(currentUser(e), access.ManageTeamMembers, t.Id); err != nil {
 		return pageError(e, err) // before reading the input
 	}
-	email := member.NormalizeEmail(e.Request.PostFormValue("email"))
+	actor := currentUser(e)
+	typed := strings.TrimSpace(e.Request.PostFormValue("email"))
 	fail := func(msg string) error {
-		e.Set("addEmail", email)
+		e.Set("addEmail", typed)
 		e.Set("addError", msg)
 		return renderTeam(e, http.StatusUnprocessableEntity, t, team.InputOf(t), nil)
 	}
-	u, err := member.FindByEmail(e.App, email)
-	if err != nil {
-		return fail("No user with this email.")
+	u, err := personToAdd(e.App, actor, typed)
+	if fe, ok := formErrors(err); ok {
+		return fail(fe["email"])
 	}
-	actor := currentUser(e)
+	if err != nil {
+		return pageError(e, err)
+	}
 	err = team.AddMember(e.App, actor, t.Id, u.Id)
 	if errors.Is(err, team.ErrAlreadyIn) || errors.Is(err, team.ErrInactiveUser) {
 		return fail(capitalize(err.Error()) + ".")
@@ -250,6 +259,26 @@ func addTeamMember(e *core.RequestEvent) error {
 	}
 	setFlash(e, "ok", u.Email()+" added to "+t.Name()+".")
 	return redirect(e, "/teams/"+t.Id)
+}
+
+// personToAdd is the user the add-member picker names: an email of any user (team.AddMember
+// then says why one may not be added), or the exact name of one person the actor may add.
+func personToAdd(app core.App, actor *member.Member, typed string) (*member.Member, error) {
+	if typed == "" {
+		return nil, validation.Errors{"email": validation.NewError("required", "pick a person to add")}
+	}
+	if strings.Contains(typed, "@") {
+		u, err := member.FindByEmail(app, member.NormalizeEmail(typed))
+		if err != nil {
+			return nil, validation.Errors{"email": validation.NewError("unknown_person", "no user with this email")}
+		}
+		return u, nil
+	}
+	p, err := resolvePicked(app, actor, pickAdd, "email", typed)
+	if err != nil {
+		return nil, err
+	}
+	return member.Find(app, p.ID)
 }
 
 func removeTeamMember(e *core.RequestEvent) error {

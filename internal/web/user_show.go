@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -26,6 +27,7 @@ type userPage struct {
 	CanTeam     bool
 	CanLock     bool
 	CanDelete   bool
+	Successors  []pickable // the successor picker's first people (CanDelete)
 	CanEmail    bool
 	CanReset    bool
 	CanPerms    bool
@@ -84,6 +86,11 @@ func renderUser(e *core.RequestEvent, status int, t *member.Member, errs FormErr
 		CanTransfer: notSelf && t.Active() && access.Can(u, access.TransferOwnership, ""),
 		CanAudit:    access.Can(u, access.ViewAudit, ""),
 	}
+	if data.CanDelete {
+		if data.Successors, err = people(e.App, u, pickMove, "", ""); err != nil {
+			return pageError(e, err)
+		}
+	}
 	return render(e, status, "user/show", data)
 }
 
@@ -112,13 +119,21 @@ var userActions = []userAction{
 		return "Reactivated.", useradmin.Apply(e.App, actor, id, op(useradmin.OpReactivate))
 	}},
 	{"delete", func(e *core.RequestEvent, actor *member.Member, id string, in func(string) string) (string, error) {
-		successor := in("successor")
-		if successor == "" && in("successor_email") != "" {
-			s, err := member.FindByEmail(e.App, in("successor_email"))
+		successor, typed := in("successor"), strings.TrimSpace(in("successor_email"))
+		switch {
+		case successor != "" || typed == "":
+		case strings.Contains(typed, "@"):
+			s, err := member.FindByEmail(e.App, typed)
 			if err != nil {
 				return "", validation.Errors{"successor_email": errors.New("no user with this email")}
 			}
 			successor = s.Id
+		default: // a name typed into the person picker
+			s, err := resolvePicked(e.App, actor, pickMove, "successor_email", typed)
+			if err != nil {
+				return "", err
+			}
+			successor = s.ID
 		}
 		err := useradmin.Delete(e.App, actor, id, successor)
 		var verrs validation.Errors
