@@ -154,7 +154,8 @@ type Mismatch struct {
 // and the rollups kept by triggers (migrations 1796617451, 1796630000) that do not match the
 // entries: running totals per team, account and kind (ledger_totals), per UTC month, team and
 // kind with the entry count (ledger_months; UserID is then the team, Balance the kept total
-// or count, Sum the entries') and per quarter hour near month starts (ledger_quarters). An
+// or count, Sum the entries'), per quarter hour near month starts (ledger_quarters) and the
+// members, total and last payment per budget period (ledger_periods; UserID is the period). An
 // empty result is the ledger's main invariant; every money test that checks it checks the
 // rollups too.
 func Reconcile(app core.App) ([]Mismatch, error) {
@@ -181,7 +182,12 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 			SELECT quarter, team, kind, total AS kept, 0 AS summed FROM ledger_quarters
 			UNION ALL SELECT ` + quarterOf + `, team, kind, 0, amount FROM ledger_entries
 			WHERE substr(created, 9, 2) IN ('01', '28', '29', '30', '31'))
-		GROUP BY quarter, team, kind HAVING SUM(kept) != SUM(summed)`).All(&out)
+		GROUP BY quarter, team, kind HAVING SUM(kept) != SUM(summed)
+		UNION ALL
+		SELECT period AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
+			SELECT period, n AS kept, 0 AS summed, total AS kept_total, 0 AS summed_total, last AS kept_last, '' AS summed_last FROM ledger_periods
+			UNION ALL SELECT period, 0, 1, 0, amount, '', created FROM ledger_entries WHERE kind = 'monthly')
+		GROUP BY period HAVING SUM(kept) != SUM(summed) OR SUM(kept_total) != SUM(summed_total) OR MAX(kept_last) != MAX(summed_last)`).All(&out)
 	return out, err
 }
 

@@ -122,3 +122,79 @@ func TestQuarterTotalsFollowEntriesNearMonthStarts(t *testing.T) {
 		t.Errorf("a tampered quarter: got %v %+v, want one totals mismatch", err, bad)
 	}
 }
+
+// TestPeriodTotalsFollowMonthlyEntries: ledger_periods (what the allocation card reads) holds
+// per budget period the monthly entries' count, total and last payment after a batch, a
+// single post, an entry moved to another period and one deleted; other kinds leave it alone;
+// Reconcile reports a period that was tampered with.
+func TestPeriodTotalsFollowMonthlyEntries(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	a, b := f.ID("memberA"), f.ID("memberB")
+	if _, err := ledger.PostBatch(app, ledger.Batch{Rows: `SELECT id AS account, 300 AS amount FROM users WHERE id IN ({:a}, {:b})`,
+		Params: dbx.Params{"a": a, "b": b}, Kind: ledger.KindMonthly, Period: "2026-03"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []ledger.Entry{
+		{Account: a, Amount: 400, Kind: ledger.KindMonthly, Period: "2026-04"},
+		{Account: a, Amount: 900, Kind: ledger.KindGrant},
+	} {
+		if _, err := ledger.Post(app, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type period struct {
+		N     int
+		Total int64
+		Last  string
+	}
+	check := func(step string, want map[string]period) {
+		t.Helper()
+		if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+			t.Fatalf("%s: reconcile: %v %+v", step, err, bad)
+		}
+		rows, err := app.DB().NewQuery(`SELECT period, n, total, last FROM ledger_periods WHERE n > 0`).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		got := map[string]period{}
+		for rows.Next() {
+			var p string
+			var v period
+			if err := rows.Scan(&p, &v.N, &v.Total, &v.Last); err != nil {
+				t.Fatal(err)
+			}
+			got[p] = v
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: periods %+v, want %+v", step, got, want)
+		}
+		for p, w := range want {
+			if g := got[p]; g.N != w.N || g.Total != w.Total || (w.Last != "" && g.Last != w.Last) {
+				t.Errorf("%s: period %s = %+v, want %+v", step, p, g, w)
+			}
+		}
+	}
+	check("after a batch and a post", map[string]period{"2026-03": {2, 600, ""}, "2026-04": {1, 400, ""}})
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := app.DB().NewQuery(sql).Bind(dbx.Params{"a": a, "b": b}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`UPDATE ledger_entries SET created = '2026-03-02 08:00:00.000Z' WHERE kind = 'monthly' AND period = '2026-03' AND account = {:a}`)
+	exec(`UPDATE ledger_entries SET created = '2026-03-01 08:00:00.000Z' WHERE kind = 'monthly' AND period = '2026-03' AND account = {:b}`)
+	check("after the payments were dated", map[string]period{"2026-03": {2, 600, "2026-03-02 08:00:00.000Z"}, "2026-04": {1, 400, ""}})
+	exec(`UPDATE ledger_entries SET period = '2026-04' WHERE kind = 'monthly' AND period = '2026-03' AND account = {:b}`)
+	check("after an entry moved to another period", map[string]period{"2026-03": {1, 300, "2026-03-02 08:00:00.000Z"}, "2026-04": {2, 700, ""}})
+	exec(`DELETE FROM ledger_entries WHERE kind = 'monthly' AND period = '2026-03'`)
+	exec(`UPDATE users SET balance = balance - 300 WHERE id = {:a}`)
+	check("after the period's entry was deleted", map[string]period{"2026-04": {2, 700, ""}})
+	exec(`UPDATE ledger_periods SET total = total + 1 WHERE period = '2026-04'`)
+	bad, err := ledger.Reconcile(app)
+	if err != nil || len(bad) != 1 || bad[0].UserID != "2026-04" {
+		t.Errorf("a tampered period: got %v %+v, want one mismatch of 2026-04", err, bad)
+	}
+}
