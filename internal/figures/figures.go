@@ -7,12 +7,14 @@ package figures
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/sync/errgroup"
 
 	"teamfund/internal/budget"
 	"teamfund/internal/ledger"
@@ -235,16 +237,18 @@ func Flows(app core.App, scope Scope, by Grouping, p Period) (map[string]Stateme
 func SpentBy(app core.App, scope Scope, p Period) (map[string]Statement, error) {
 	where, params := scope.where()
 	params["start"], params["end"] = stamp(p.Start), stamp(p.End)
+	heldParams := maps.Clone(params)
 	var debits []kindSum
-	err := app.DB().NewQuery(`SELECT l.account AS key, SUM(l.amount) AS amount FROM ledger_entries l
-		WHERE (l.kind = 'spend' OR l.kind = 'refund') AND l.created >= {:start} AND l.created < {:end} AND ` + where + `
-		GROUP BY 1`).Bind(params).All(&debits)
-	if err != nil {
-		return nil, err
-	}
 	at := map[string]*atInstants{}
 	group := newGroup(at, 2)
-	if err := heldAt(app, scope, ByAccount, where, params, []string{stamp(p.Start), stamp(p.End)}, group); err != nil {
+	err := ReadTogether(app, func() error {
+		return app.DB().NewQuery(`SELECT l.account AS key, SUM(l.amount) AS amount FROM ledger_entries l
+		WHERE (l.kind = 'spend' OR l.kind = 'refund') AND l.created >= {:start} AND l.created < {:end} AND ` + where + `
+		GROUP BY 1`).Bind(params).All(&debits)
+	}, func() error {
+		return heldAt(app, scope, ByAccount, where, heldParams, []string{stamp(p.Start), stamp(p.End)}, group)
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]Statement, len(debits))
@@ -296,20 +300,50 @@ func statementsOver(app core.App, scope Scope, by Grouping, periods []Period, ba
 }
 
 // ledgerAt is what the ledger held at each instant (sorted, distinct), per group of scope.
+//
+// The entries and the held sends are read at the same time (ReadTogether), each into its
+// own groups: a company's statements wait for the longer of the two, not for both.
 func ledgerAt(app core.App, scope Scope, by Grouping, instants []string, balances bool) (map[string]*atInstants, error) {
 	where, params := scope.where()
-	out := map[string]*atInstants{}
-	group := newGroup(out, len(instants))
-	var err error
-	if scope.Member == "" && by != ByAccount {
-		err = teamsAt(app, by, where, params, instants, group)
-	} else {
-		err = accountsAt(app, by, where, params, instants, group, balances)
-	}
+	heldParams := maps.Clone(params)
+	out, held := map[string]*atInstants{}, map[string]*atInstants{}
+	err := ReadTogether(app, func() error {
+		group := newGroup(out, len(instants))
+		if scope.Member == "" && by != ByAccount {
+			return teamsAt(app, by, where, params, instants, group)
+		}
+		return accountsAt(app, by, where, params, instants, group, balances)
+	}, func() error {
+		return heldAt(app, scope, by, where, heldParams, instants, newGroup(held, len(instants)))
+	})
 	if err != nil {
 		return nil, err
 	}
-	return out, heldAt(app, scope, by, where, params, instants, group)
+	group := newGroup(out, len(instants))
+	for key, h := range held {
+		group(key).held = h.held
+	}
+	return out, nil
+}
+
+// ReadTogether runs the reads at the same time, each on one of the pool's read connections
+// (SQLite in WAL mode reads in parallel), so a page waits for the longest, not for all; in a
+// transaction, whose one connection two goroutines must not share, one after the other.
+// The reads must not share anything they write.
+func ReadTogether(app core.App, reads ...func() error) error {
+	if app.IsTransactional() {
+		for _, read := range reads {
+			if err := read(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var g errgroup.Group
+	for _, read := range reads {
+		g.Go(read)
+	}
+	return g.Wait()
 }
 
 // newGroup returns the lookup that creates a group's figures on first use.

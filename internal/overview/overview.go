@@ -112,10 +112,20 @@ type count struct {
 func Load(app core.App, teamID string, month budget.Month, loc *time.Location) (*Overview, error) {
 	o := &Overview{Month: month, PreviousMonth: month.Prev(), Team: teamID}
 	scope := figures.Scope{Team: teamID}
-	var err error
 	// The team rows add up to the scope (the company's include the No team row), so the
-	// month's and the previous month's figures are their sums, not another read.
-	if o.Teams, o.Figures, o.Previous, err = loadTeams(app, teamID, month, loc); err != nil {
+	// month's and the previous month's figures are their sums, not another read. The three
+	// parts are read at the same time.
+	err := figures.ReadTogether(app, func() (err error) {
+		o.Teams, o.Figures, o.Previous, err = loadTeams(app, teamID, month, loc)
+		return err
+	}, func() (err error) {
+		o.TopSpenders, err = topSpenders(app, scope, month, loc)
+		return err
+	}, func() (err error) {
+		o.Waiting, err = waiting(app, teamID)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	if teamID != "" && len(o.Teams) == 0 { // a team deleted since: its entries still count
@@ -128,12 +138,6 @@ func Load(app core.App, teamID string, month budget.Month, loc *time.Location) (
 	}
 	if teamID != "" && len(o.Teams) == 1 {
 		o.TeamName = o.Teams[0].Name
-	}
-	if o.TopSpenders, err = topSpenders(app, scope, month, loc); err != nil {
-		return nil, err
-	}
-	if o.Waiting, err = waiting(app, teamID); err != nil {
-		return nil, err
 	}
 	return o, nil
 }

@@ -78,21 +78,26 @@ type usageData struct {
 	Touches []stats.TouchSends
 }
 
+// loadUsage reads its parts at the same time (figures.ReadTogether).
 func loadUsage(app core.App, teamID string, month budget.Month) (d usageData, err error) {
 	loc := companyLoc(app)
-	if d.Teams, err = figures.TeamRows(app, teamID, figures.MonthPeriod(month, loc)); err != nil {
-		return d, err
-	}
+	reads := []func() error{func() (err error) {
+		d.Teams, err = figures.TeamRows(app, teamID, figures.MonthPeriod(month, loc))
+		return err
+	}, func() (err error) {
+		d.Trend, err = figures.Trend(app, figures.Scope{Team: teamID}, month, trendMonths, loc)
+		return err
+	}, func() (err error) {
+		d.Touches, err = stats.SendsPerTouch(app, teamID, month, loc)
+		return err
+	}}
 	if teamID != "" {
-		if d.Members, err = stats.MemberActivity(app, teamID, month, loc); err != nil {
-			return d, err
-		}
+		reads = append(reads, func() (err error) {
+			d.Members, err = stats.MemberActivity(app, teamID, month, loc)
+			return err
+		})
 	}
-	if d.Trend, err = figures.Trend(app, figures.Scope{Team: teamID}, month, trendMonths, loc); err != nil {
-		return d, err
-	}
-	d.Touches, err = stats.SendsPerTouch(app, teamID, month, loc)
-	return d, err
+	return d, figures.ReadTogether(app, reads...)
 }
 
 func showUsagePage(e *core.RequestEvent) error {
