@@ -441,8 +441,13 @@ func readMonths(app core.App, by Grouping, where string, params dbx.Params, term
 	if len(terms) == 0 {
 		return nil
 	}
-	rows, err := app.DB().NewQuery(fmt.Sprintf(`SELECT %s AS key, l.kind AS kind, l.month AS month, SUM(l.total) AS amount
-		FROM ledger_months l WHERE (l.month = '' OR l.month >= {:m0}) AND %s GROUP BY 1, 2, 3`, by, where)).Bind(params).Rows()
+	// Two ranges of the primary key (month, team, kind), grouped in its order: with
+	// "month = '' OR month >= m0" SQLite read every row of the table (33,000 after two years
+	// of 200 teams) through idx_ledger_months_team.
+	part := `SELECT %[1]s AS key, l.kind AS kind, l.month AS month, SUM(l.total) AS amount
+		FROM ledger_months l WHERE %[3]s AND %[2]s GROUP BY 3, 1, 2`
+	query := fmt.Sprintf(part, by, where, "l.month = ''") + "\n\tUNION ALL " + fmt.Sprintf(part, by, where, "l.month >= {:m0}")
+	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
