@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -149,4 +151,56 @@ func TestUsersSearchFiltersAsYouType(t *testing.T) {
 		t.Errorf("location = %q, want the search in the URL", loc)
 	}
 	e2e.Screenshot(t, manager, "users-4-manager-search")
+}
+
+// TestTeamPagePagesBigTeams: a team of 62 shows its members 50 at a time; Next shows the
+// other 12, and removing one of them comes back to page 2.
+func TestTeamPagePagesBigTeams(t *testing.T) {
+	s := e2e.Start(t)
+	f := testutil.Fixtures(t)
+	s.Seed(t, func(app core.App) error {
+		for i := range 60 {
+			_, err := app.DB().Insert("users", dbx.Params{
+				"id": fmt.Sprintf("betamember%05d", i), "email": fmt.Sprintf("zbeta%05d@acme.com", i),
+				"name": fmt.Sprintf("Zed %05d", i), "password": "x", "tokenKey": fmt.Sprintf("betatokenkey%030d", i),
+				"role": "member", "team": f.ID("beta"), "status": "active", "record_visibility": "own",
+			}).Execute()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	rows := func(ctx context.Context) int {
+		return e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#members tbody tr").length`))
+	}
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerB")
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/teams/"+f.ID("beta")),
+		chromedp.WaitVisible(css(`#member-pages a[rel=next]`)),
+	)
+	if n, count := rows(manager), e2e.Text(t, manager, `#member-count`); n != 50 || count != "62 members · page 1 of 2" {
+		t.Errorf("page 1: %d rows, count %q; want 50 and 62 members · page 1 of 2", n, count)
+	}
+	e2e.Do(t, manager,
+		chromedp.Click(css(`#member-pages a[rel=next]`)),
+		chromedp.WaitVisible(css(`tr[data-user="betamember00059"]`)),
+	)
+	if n := rows(manager); n != 12 {
+		t.Errorf("page 2: %d rows, want 12", n)
+	}
+	if first := e2e.Text(t, manager, `#members tbody tr`); !strings.Contains(first, "zbeta00048@acme.com") {
+		t.Errorf("page 2 starts with %q, want zbeta00048", first)
+	}
+	if loc := e2e.Get(t, manager, chromedp.Location()); !strings.HasSuffix(loc, "?page=2") {
+		t.Errorf("location = %q, want ?page=2", loc)
+	}
+	e2e.Screenshot(t, manager, "team-page-2-of-a-big-team")
+	e2e.Do(t, manager, chromedp.Click(css(`tr[data-user="betamember00059"] button`)))
+	e2e.Confirm(t, manager)
+	waitUntil(t, manager, flashOK)
+	if n, count := rows(manager), e2e.Text(t, manager, `#member-count`); n != 11 || count != "61 members · page 2 of 2" {
+		t.Errorf("after removing on page 2: %d rows, count %q; want 11 and 61 members · page 2 of 2", n, count)
+	}
 }

@@ -64,16 +64,38 @@ type MemberRow struct {
 	Private bool `json:"private,omitempty"`
 }
 
+// MembersPerPage is how many members the team page shows at a time.
+const MembersPerPage = 50
+
+// MemberCount counts the users of team teamID (the rows Members pages through), from the
+// (team, email) index alone.
+func MemberCount(app core.App, teamID string) (int, error) {
+	n := 0
+	err := app.DB().Select("COUNT(*)").From(member.Collection).
+		Where(dbx.HashExp{"team": teamID}).AndWhere(dbx.NewExp("email != ''")).Row(&n)
+	return n, err
+}
+
 // Members returns the users of team teamID by email, as viewer may see them: admins, the
 // team's managers and members with the team-records permission see everything; other
 // members see their own row in full and only name, role and status of their teammates
-// (the same rule as the users records API).
-func Members(app core.App, viewer *member.Member, teamID string) ([]MemberRow, error) {
+// (the same rule as the users records API). limit > 0 reads only the limit members after
+// the first offset (the team page, MembersPerPage at a time); limit <= 0 reads them all.
+//
+// The page is picked from the (team, email) index alone (rowid and email) and only its
+// rows are read, so a late page of a big team costs no more than the first.
+func Members(app core.App, viewer *member.Member, teamID string, limit, offset int) ([]MemberRow, error) {
 	rows := []member.Row{}
-	err := app.DB().Select("u.id", "u.email", "u.name", "u.role", "u.status", "u.team", "u.balance", "u.may_export",
-		"u.record_visibility", "u.created", "u.avatar").
-		From(member.Collection + " u").Where(dbx.HashExp{"u.team": teamID}).AndWhere(dbx.NewExp("u.email != ''")).
-		OrderBy("u.email").All(&rows)
+	keys := "SELECT rowid, email FROM " + member.Collection + " WHERE team = {:team} AND email != '' ORDER BY email"
+	params := dbx.Params{"team": teamID}
+	if limit > 0 {
+		keys += " LIMIT {:limit} OFFSET {:offset}"
+		params["limit"], params["offset"] = limit, max(offset, 0)
+	}
+	err := app.DB().NewQuery(`SELECT u.id, u.email, u.name, u.role, u.status, u.team, u.balance, u.may_export,
+		u.record_visibility, u.created, u.avatar
+		FROM (` + keys + `) k JOIN ` + member.Collection + ` u ON u.rowid = k.rowid
+		ORDER BY k.email`).Bind(params).All(&rows)
 	seesAll := viewer != nil && (viewer.Role().IsAdmin() || (viewer.InTeam(teamID) && viewer.SeesTeamRecords()))
 	out := make([]MemberRow, 0, len(rows))
 	for _, r := range rows {

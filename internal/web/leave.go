@@ -58,7 +58,7 @@ func leaveTeam(e *core.RequestEvent) error {
 		return redirect(e, "/")
 	}
 	setFlash(e, "ok", "Your request to leave the team waits for a manager's decision.")
-	return redirect(e, "/teams/"+teamID)
+	return redirect(e, backToTeam(e, teamID))
 }
 
 func withdrawLeave(e *core.RequestEvent) error {
@@ -70,7 +70,7 @@ func withdrawLeave(e *core.RequestEvent) error {
 	if u.TeamID() == "" {
 		return redirect(e, "/")
 	}
-	return redirect(e, "/teams/"+u.TeamID())
+	return redirect(e, backToTeam(e, u.TeamID()))
 }
 
 func withdrawLeaveJSON(e *core.RequestEvent) error {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,7 +121,12 @@ func teamForm(e *core.RequestEvent) (team.Input, FormErrors) {
 type teamPage struct {
 	Page
 	Team          *team.Team
-	Members       []team.MemberRow
+	Members       []team.MemberRow // one page of them (team.MembersPerPage)
+	MemberCount   int              // all the team's members
+	PageNo        int              // the members' page shown (1-based, at most Pages)
+	Pages         int
+	PrevURL       string
+	NextURL       string
 	Month         budget.Month
 	Figures       figures.Statement // the team's money this month (figures.Scope{Team})
 	SeesFigures   bool              // managers of the team and admins see the month's statement
@@ -163,7 +169,14 @@ func showTeamPage(e *core.RequestEvent) error {
 
 func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input, errs FormErrors) error {
 	u := currentUser(e)
-	rows, err := team.Members(e.App, u, t.Id)
+	total, err := team.MemberCount(e.App, t.Id)
+	if err != nil {
+		return pageError(e, err)
+	}
+	// a page past the end shows the last one (e.g. after removing the last member of it)
+	pages := max(1, (total+team.MembersPerPage-1)/team.MembersPerPage)
+	pageNo := min(pageNumber(e), pages)
+	rows, err := team.Members(e.App, u, t.Id, team.MembersPerPage, (pageNo-1)*team.MembersPerPage)
 	if err != nil {
 		return pageError(e, err)
 	}
@@ -173,13 +186,20 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 	if err != nil {
 		return pageError(e, err)
 	}
-	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, Month: month, Figures: stmt,
+	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, MemberCount: total, PageNo: pageNo, Pages: pages,
+		Month: month, Figures: stmt,
 		SeesFigures: access.Can(u, access.ViewUsage, t.Id), Form: form, Errors: errs,
 		CanEdit: access.Can(u, access.EditTeam, t.Id), CanManage: access.Can(u, access.ManageTeamMembers, t.Id),
 		CanDelete: access.Can(u, access.DeleteTeam, t.Id), IsMember: u.InTeam(t.Id),
 		ManagesPerms: access.Can(u, access.SetPermissions, t.Id), CanAudit: access.Can(u, access.ViewAudit, ""),
 		ModeMonthly: team.ModeMonthly, ModeOneTime: team.ModeOneTime, RuleRollover: team.RuleRollover, RuleReset: team.RuleReset,
 		BudgetModeTxt: team.ModeLabel(t.BudgetMode())}
+	if pageNo > 1 {
+		data.PrevURL = teamPageURL(t.Id, pageNo-1)
+	}
+	if pageNo < pages {
+		data.NextURL = teamPageURL(t.Id, pageNo+1)
+	}
 	data.LeavePending = data.IsMember && leavePending(e.App, u)
 	if data.CanManage {
 		if data.AddPeople, err = people(e.App, u, pickAdd, "", t.Id); err != nil {
@@ -191,6 +211,20 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 		data.AddError, _ = e.Get("addError").(string)
 	}
 	return render(e, status, "team/show", data)
+}
+
+// teamPageURL links page n of team id's members (the pager: always with ?page=).
+func teamPageURL(id string, n int) string {
+	return "/teams/" + id + "?page=" + strconv.Itoa(n)
+}
+
+// backToTeam is where a form on the team page returns to: the members' page it was sent
+// from (its action carries ?page=N beyond the first), clamped to the last page on render.
+func backToTeam(e *core.RequestEvent, id string) string {
+	if n := pageNumber(e); n > 1 {
+		return teamPageURL(id, n)
+	}
+	return "/teams/" + id
 }
 
 func updateTeam(e *core.RequestEvent) error {
@@ -210,7 +244,7 @@ func updateTeam(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	setFlash(e, "ok", "Team settings saved.")
-	return redirect(e, "/teams/"+t.Id)
+	return redirect(e, backToTeam(e, t.Id))
 }
 
 func deleteTeam(e *core.RequestEvent) error {
@@ -258,7 +292,7 @@ func addTeamMember(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	setFlash(e, "ok", u.Email()+" added to "+t.Name()+".")
-	return redirect(e, "/teams/"+t.Id)
+	return redirect(e, backToTeam(e, t.Id))
 }
 
 // personToAdd is the user the add-member picker names: an email of any user (team.AddMember
@@ -290,7 +324,7 @@ func removeTeamMember(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	setFlash(e, "ok", "Removed from "+t.Name()+"; their unused balance went back to the company.")
-	return redirect(e, "/teams/"+t.Id)
+	return redirect(e, backToTeam(e, t.Id))
 }
 
 // teamJSON is a team with its settings, for the JSON API.
@@ -325,7 +359,7 @@ func getTeamJSON(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	rows, err := team.Members(e.App, currentUser(e), t.Id)
+	rows, err := team.Members(e.App, currentUser(e), t.Id, 0, 0) // every member: the API is not paged
 	if err != nil {
 		return apiError(e, err)
 	}
