@@ -62,7 +62,7 @@ func pickScope(viewer *member.Member, purpose string) (string, dbx.Params, error
 	case pickMove:
 		switch access.ScopeOf(viewer.Role(), access.MoveTeamMoney) {
 		case access.AnyTeam:
-			return "u.status = 'active'", nil, nil
+			return "+u.status = 'active'", nil, nil // walk idx_users_name and stop at the limit
 		case access.OwnTeam:
 			if viewer.TeamID() != "" {
 				return "u.status = 'active' AND u.team = {:pickTeam}", team, nil
@@ -79,7 +79,7 @@ func pickScope(viewer *member.Member, purpose string) (string, dbx.Params, error
 	case pickAdd:
 		switch access.ScopeOf(viewer.Role(), access.ManageTeamMembers) {
 		case access.AnyTeam:
-			return "u.status = 'active'", nil, nil
+			return "+u.status = 'active'", nil, nil // walk idx_users_name and stop at the limit
 		case access.OwnTeam:
 			if viewer.TeamID() != "" {
 				return "u.status = 'active' AND u.team = ''", nil, nil
