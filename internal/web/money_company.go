@@ -37,11 +37,13 @@ func showCompanyMoneyPage(e *core.RequestEvent) error {
 	if p.AllTime, err = figures.Of(e.App, figures.Company, figures.Period{Start: time.Unix(0, 0), End: now.Add(time.Second)}); err != nil {
 		return pageError(e, err)
 	}
-	if p.ThisMonth, err = figures.OfMonth(e.App, figures.Company, p.Month, loc); err != nil {
-		return pageError(e, err)
-	}
 	if p.Teams, err = figures.TeamRows(e.App, "", figures.MonthPeriod(p.Month, loc)); err != nil {
 		return pageError(e, err)
+	}
+	// The team rows add up to the company (they include the No team row): the month's
+	// statement is their sum, not another read of the ledger.
+	for _, t := range p.Teams {
+		p.ThisMonth = p.ThisMonth.Add(t.Statement)
 	}
 	if p.Runs, err = budget.RecentRuns(e.App, 6); err != nil {
 		return pageError(e, err)
