@@ -193,7 +193,9 @@ func Query(app core.App, viewer *member.Member, f Filter, loc *time.Location) *d
 // index in order, where Query's OR collects and sorts every send of the team.
 func List(app core.App, viewer *member.Member, f Filter, loc *time.Location, limit, offset int) ([]*Send, error) {
 	q := Query(app, viewer, f, loc)
-	if seesTeam(viewer) {
+	if seesTeam(viewer) && f.Sender == "" {
+		// A sender filter reads that person's sends (idx_sends_sender); the team's part of
+		// the UNION walked the team's sends to find them.
 		q = teamViewerQuery(app, viewer, f, loc)
 	}
 	var recs []*core.Record
