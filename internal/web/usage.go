@@ -39,6 +39,7 @@ type usagePage struct {
 	TeamChoice   []person // admins pick a team; managers see their own
 	Teams        []figures.Row
 	Members      []stats.Activity
+	MemberRows   []usageMemberRow // Members, ready to print
 	Trend        []figures.MonthFigures
 	Touches      []stats.TouchSends
 	TeamsChart   chart
@@ -46,6 +47,28 @@ type usagePage struct {
 	TrendChart   chart
 	TouchChart   chart
 	Export       *ExportLinks // the month's figures as CSV/XLSX (nil: no export permission)
+}
+
+// usageMemberRow is one line of the members table with its amounts formatted: the template
+// prints flat fields (html/template's reflection over stats.Activity's embedded structs, four
+// amounts for each of 470 members, was half of a manager's Usage page).
+type usageMemberRow struct {
+	Name, Email                                   string
+	Former                                        bool
+	Sends, PendingApprovals                       int
+	RequestsMade, RequestsAnswered, InvitesAccept int
+	Spent, HandedOut, Held, Available             string
+}
+
+func usageMemberRows(members []stats.Activity, currency string) []usageMemberRow {
+	out := make([]usageMemberRow, len(members))
+	for i, m := range members {
+		out[i] = usageMemberRow{Name: m.Name, Email: m.Email, Former: m.Former, Sends: m.Sends,
+			PendingApprovals: m.PendingApprovals, RequestsMade: m.RequestsMade, RequestsAnswered: m.RequestsAnswered,
+			InvitesAccept: m.InvitesAccepted, Spent: money.Format(m.Spent, currency), HandedOut: money.Format(m.HandedOut, currency),
+			Held: money.Format(m.Held, currency), Available: money.Format(m.Available, currency)}
+	}
+	return out
 }
 
 // usageQuery reads month and team from the query string and checks the viewer may see them.
@@ -111,7 +134,8 @@ func showUsagePage(e *core.RequestEvent) error {
 	}
 	p := &usagePage{Page: Page{Title: "Usage · " + month.Label()}, Month: month, PrevMonth: month.Prev(),
 		NextMonth: month.Next(), IsCurrent: month == budget.MonthOf(time.Now(), companyLoc(e.App)), TeamID: teamID,
-		Teams: d.Teams, Members: d.Members, Trend: d.Trend, Touches: d.Touches}
+		Teams: d.Teams, Members: d.Members, Trend: d.Trend, Touches: d.Touches,
+		MemberRows: usageMemberRows(d.Members, currencyOf(e.App))}
 	if currentUser(e).Role().IsAdmin() {
 		p.TeamChoice = allTeams(e.App)
 	}
