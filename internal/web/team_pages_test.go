@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -158,6 +160,76 @@ func TestTeamPageShowsMembersFiftyAtATime(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{`"email":"manager.b@acme.com"`, `"email":"` + last + `"`},
 		},
 	)
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
+// TestUsagePageShowsMembersFiftyAtATime: the usage page's member table and chart show 50
+// members at a time with links between the pages that keep the month and team; a page past
+// the end shows the last; the JSON twin still lists every member.
+func TestUsagePageShowsMembersFiftyAtATime(t *testing.T) {
+	f := testutil.Fixtures(t)
+	beta := f.ID("beta")
+	rows := func(want int, has, hasNot []string) func(testing.TB, *tests.TestApp, *http.Response) {
+		return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+			b, _ := io.ReadAll(res.Body)
+			body := string(b)
+			table := body[strings.Index(body, `id="usage-members-table"`):]
+			table = table[:strings.Index(table, "</table>")]
+			if got := strings.Count(table, `<td data-label="Member">`); got != want {
+				t.Errorf("%d member rows, want %d", got, want)
+			}
+			for _, s := range has {
+				if !strings.Contains(body, s) {
+					t.Errorf("the page lacks %q", s)
+				}
+			}
+			for _, s := range hasNot {
+				if strings.Contains(body, s) {
+					t.Errorf("the page shows %q", s)
+				}
+			}
+		}
+	}
+	month := "month=" + time.Now().Format("2006-01")
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "page 1: 50 members and a link to page 2", Method: "GET", URL: "/usage?team=" + beta,
+			Headers: f.CookieHeaders("managerB"), TestAppFactory: appWithBigTeam, ExpectedStatus: 200, ExpectedContent: []string{"Members of Beta"},
+			AfterTestFunc: rows(50, []string{"62 members · page 1 of 2", "Zed 00047", `rel="next"`}, []string{"Zed 00048", `rel="prev"`}),
+		},
+		{
+			Name: "page 2: the other 12 and a link back that keeps the team", Method: "GET", URL: "/usage?team=" + beta + "&page=2",
+			Headers: f.CookieHeaders("admin"), TestAppFactory: appWithBigTeam, ExpectedStatus: 200, ExpectedContent: []string{"Members of Beta"},
+			AfterTestFunc: rows(12, []string{"page 2 of 2", "Zed 00048", "Zed 00059", `rel="prev"`, "team=" + beta}, []string{"Zed 00047<", `rel="next"`}),
+		},
+		{
+			Name: "a page past the end shows the last", Method: "GET", URL: "/usage?team=" + beta + "&page=99",
+			Headers: f.CookieHeaders("managerB"), TestAppFactory: appWithBigTeam, ExpectedStatus: 200, ExpectedContent: []string{"Members of Beta"},
+			AfterTestFunc: rows(12, []string{"page 2 of 2"}, nil),
+		},
+		{
+			Name: "a bad page is page 1", Method: "GET", URL: "/usage?team=" + beta + "&page=abc",
+			Headers: f.CookieHeaders("managerB"), TestAppFactory: appWithBigTeam, ExpectedStatus: 200, ExpectedContent: []string{"Members of Beta"},
+			AfterTestFunc: rows(50, []string{"page 1 of 2"}, nil),
+		},
+		{
+			Name: "the JSON twin lists every member", Method: "GET", URL: "/api/tf/usage?team=" + beta + "&" + month,
+			Headers: f.AuthHeaders("managerB"), TestAppFactory: appWithBigTeam, ExpectedStatus: 200,
+			ExpectedContent: []string{`"email":"zbeta00059@acme.com"`},
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				var out struct {
+					Members []struct {
+						Email string `json:"email"`
+					} `json:"members"`
+				}
+				if err := json.NewDecoder(res.Body).Decode(&out); err != nil || len(out.Members) != bigTeamExtra+2 {
+					t.Errorf("%d members in the JSON (%v), want %d", len(out.Members), err, bigTeamExtra+2)
+				}
+			},
+		},
+	}
 	for _, s := range scenarios {
 		s.Test(t)
 	}

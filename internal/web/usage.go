@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -39,7 +40,11 @@ type usagePage struct {
 	TeamChoice   []person // admins pick a team; managers see their own
 	Teams        []figures.Row
 	Members      []stats.Activity
-	MemberRows   []usageMemberRow // Members, ready to print
+	MemberRows   []usageMemberRow // the page of Members shown, ready to print
+	MemberPage   int              // that page (1-based, at most MemberPages)
+	MemberPages  int
+	PrevURL      string
+	NextURL      string
 	Trend        []figures.MonthFigures
 	Touches      []stats.TouchSends
 	TeamsChart   chart
@@ -47,6 +52,35 @@ type usagePage struct {
 	TrendChart   chart
 	TouchChart   chart
 	Export       *ExportLinks // the month's figures as CSV/XLSX (nil: no export permission)
+}
+
+// usageMembersPerPage is how many members the page's table and chart show at a time (the
+// JSON twin and the export hold them all).
+const usageMembersPerPage = 50
+
+// memberPage picks page n of the members (a page past the end shows the last) and sets the
+// pager's links, which keep the month and team of filter.
+func (p *usagePage) memberPage(n int, filter url.Values) []stats.Activity {
+	p.MemberPages = max(1, (len(p.Members)+usageMembersPerPage-1)/usageMembersPerPage)
+	p.MemberPage = min(max(n, 1), p.MemberPages)
+	link := func(page int) string {
+		v := url.Values{}
+		for k, vs := range filter {
+			v[k] = vs
+		}
+		if page > 1 {
+			v.Set("page", strconv.Itoa(page))
+		}
+		return "/usage?" + v.Encode() + "#usage-members"
+	}
+	if p.MemberPage > 1 {
+		p.PrevURL = link(p.MemberPage - 1)
+	}
+	if p.MemberPage < p.MemberPages {
+		p.NextURL = link(p.MemberPage + 1)
+	}
+	lo := (p.MemberPage - 1) * usageMembersPerPage
+	return p.Members[lo:min(lo+usageMembersPerPage, len(p.Members))]
 }
 
 // usageMemberRow is one line of the members table with its amounts formatted: the template
@@ -134,8 +168,7 @@ func showUsagePage(e *core.RequestEvent) error {
 	}
 	p := &usagePage{Page: Page{Title: "Usage · " + month.Label()}, Month: month, PrevMonth: month.Prev(),
 		NextMonth: month.Next(), IsCurrent: month == budget.MonthOf(time.Now(), companyLoc(e.App)), TeamID: teamID,
-		Teams: d.Teams, Members: d.Members, Trend: d.Trend, Touches: d.Touches,
-		MemberRows: usageMemberRows(d.Members, currencyOf(e.App))}
+		Teams: d.Teams, Members: d.Members, Trend: d.Trend, Touches: d.Touches}
 	if currentUser(e).Role().IsAdmin() {
 		p.TeamChoice = allTeams(e.App)
 	}
@@ -150,8 +183,10 @@ func showUsagePage(e *core.RequestEvent) error {
 	}
 	p.Export = exportLinksFor(currentUser(e), export.Usage, filter)
 	p.TeamsChart = moneyChart(d.Teams)
-	members := make([]figures.Row, len(d.Members))
-	for i, m := range d.Members {
+	shown := p.memberPage(pageNumber(e), filter)
+	p.MemberRows = usageMemberRows(shown, currencyOf(e.App))
+	members := make([]figures.Row, len(shown))
+	for i, m := range shown {
 		members[i] = m.Row
 	}
 	p.MembersChart = moneyChart(members)
