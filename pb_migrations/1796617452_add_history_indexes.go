@@ -15,7 +15,7 @@ import (
 //     sends are in it;
 //   - idx_ledger_monthly_period: the allocation card finds the last months paid and counts
 //     only their monthly entries (budget.RecentRuns); partial, monthly entries only.
-var historyIndexes = []struct{ collection, name, columns, where string }{
+var historyIndexes = []collectionIndex{
 	{"sends", "idx_sends_decided_at", "decided_at, created", "decided_at != ''"},
 	{"sends", "idx_sends_team_decided", "team, decided_at, created", "decided_at != ''"},
 	{"sends", "idx_sends_pending", "team, created", "status = 'pending'"},
@@ -24,28 +24,8 @@ var historyIndexes = []struct{ collection, name, columns, where string }{
 
 func init() {
 	m.Register(func(app core.App) error {
-		for _, idx := range historyIndexes {
-			c, err := app.FindCollectionByNameOrId(idx.collection)
-			if err != nil {
-				return err
-			}
-			c.AddIndex(idx.name, false, idx.columns, idx.where)
-			if err := app.Save(c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return addIndexes(app, historyIndexes)
 	}, func(app core.App) error {
-		for _, idx := range historyIndexes {
-			c, err := app.FindCollectionByNameOrId(idx.collection)
-			if err != nil {
-				return err
-			}
-			c.RemoveIndex(idx.name)
-			if err := app.Save(c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return removeIndexes(app, historyIndexes)
 	})
 }

@@ -33,7 +33,7 @@ import (
 //     usage page's activity counts of a team's members in a month (stats.MemberActivity)
 //     from the index, not every request or invite of each member (an invite by whom had no
 //     index at all: every invite was read once per member).
-var overviewIndexes = []struct{ collection, name, columns, where string }{
+var overviewIndexes = []collectionIndex{
 	{"ledger_entries", "idx_ledger_spending", "created, kind, team, account, amount", "kind = 'spend' OR kind = 'refund'"},
 	{"money_requests", "idx_money_requests_pending", "team, created", "status = 'pending'"},
 	{"users", "idx_users_team_status", "team, status", ""},
@@ -107,27 +107,10 @@ func init() {
 		if err := execAll(app, ledgerQuartersUp); err != nil {
 			return err
 		}
-		for _, idx := range overviewIndexes {
-			c, err := app.FindCollectionByNameOrId(idx.collection)
-			if err != nil {
-				return err
-			}
-			c.AddIndex(idx.name, false, idx.columns, idx.where)
-			if err := app.Save(c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return addIndexes(app, overviewIndexes)
 	}, func(app core.App) error {
-		for _, idx := range overviewIndexes {
-			c, err := app.FindCollectionByNameOrId(idx.collection)
-			if err != nil {
-				return err
-			}
-			c.RemoveIndex(idx.name)
-			if err := app.Save(c); err != nil {
-				return err
-			}
+		if err := removeIndexes(app, overviewIndexes); err != nil {
+			return err
 		}
 		return execAll(app, []string{
 			`DROP TRIGGER IF EXISTS ledger_totals_insert`,
