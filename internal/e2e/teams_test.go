@@ -154,7 +154,8 @@ func TestUsersSearchFiltersAsYouType(t *testing.T) {
 }
 
 // TestTeamPagePagesBigTeams: a team of 62 shows its members 50 at a time; Next shows the
-// other 12, and removing one of them comes back to page 2.
+// other 12, and removing one of them comes back to page 2. The usage page pages the same
+// members 50 at a time, and its Next keeps the team.
 func TestTeamPagePagesBigTeams(t *testing.T) {
 	s := e2e.Start(t)
 	f := testutil.Fixtures(t)
@@ -203,4 +204,26 @@ func TestTeamPagePagesBigTeams(t *testing.T) {
 	if n, count := rows(manager), e2e.Text(t, manager, `#member-count`); n != 11 || count != "61 members · page 2 of 2" {
 		t.Errorf("after removing on page 2: %d rows, count %q; want 11 and 61 members · page 2 of 2", n, count)
 	}
+	// The usage page lists the same 61 members 50 at a time; Next keeps the month and team.
+	usageRows := func() int {
+		return e2e.Get(t, manager, chromedp.Evaluate[int](`document.querySelectorAll("#usage-members-table tbody tr").length`))
+	}
+	e2e.Do(t, manager,
+		chromedp.Navigate(s.URL+"/usage"),
+		chromedp.WaitVisible(css(`#usage-member-pages a[rel=next]`)),
+	)
+	if n, count := usageRows(), e2e.Text(t, manager, `#usage-member-count`); n != 50 || count != "61 members · page 1 of 2" {
+		t.Errorf("usage page 1: %d rows, count %q; want 50 and 61 members · page 1 of 2", n, count)
+	}
+	e2e.Do(t, manager,
+		chromedp.Click(css(`#usage-member-pages a[rel=next]`)),
+		chromedp.WaitVisible(css(`#usage-member-pages a[rel=prev]`)),
+	)
+	if n := usageRows(); n != 11 {
+		t.Errorf("usage page 2: %d rows, want 11", n)
+	}
+	if loc := e2e.Get(t, manager, chromedp.Location()); !strings.Contains(loc, "page=2") || !strings.Contains(loc, "team="+f.ID("beta")) {
+		t.Errorf("usage page 2 location = %q, want page=2 and the team", loc)
+	}
+	e2e.Screenshot(t, manager, "usage-page-2-of-a-big-team")
 }
