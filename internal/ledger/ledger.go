@@ -7,9 +7,11 @@ import (
 	"math"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teamfund/internal/member"
 	"teamfund/internal/money"
+	"teamfund/internal/realtime"
 	"teamfund/internal/stmt"
 )
 
@@ -76,6 +78,10 @@ type Posted struct {
 const debitSQL = `UPDATE users SET balance = balance + ?1 WHERE id = ?2 AND balance + ?1 >= 0
 	AND (?1 <= 0 OR balance + ?1 <= ?3) RETURNING balance, email, team`
 
+// insertEntrySQL writes one ledger entry (Post).
+const insertEntrySQL = `INSERT INTO ledger_entries (id, account, user_email, team, amount, kind, reason, period, ref,
+	balance_after, actor, actor_email, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`
+
 // Post changes one balance: a guarded UPDATE that never lets the balance go below zero
 // (no read-check-write race), then the append-only entry with the balance after, both in
 // one transaction (Post joins the caller's transaction when app is a txApp).
@@ -108,32 +114,26 @@ func Post(app core.App, e Entry) (Posted, error) {
 		if err != nil {
 			return err
 		}
-		col, err := tx.FindCachedCollectionByNameOrId(Collection)
-		if err != nil {
-			return err
-		}
-		r := core.NewRecord(col)
-		r.Set("account", e.Account)
-		r.Set("user_email", acct.Email)
 		team := acct.Team
 		if e.Team != "" {
 			team = e.Team
 		}
-		r.Set("team", team)
-		r.Set("amount", int64(e.Amount))
-		r.Set("kind", string(e.Kind))
-		r.Set("reason", e.Reason)
-		r.Set("period", e.Period)
-		r.Set("ref", e.Ref)
-		r.Set("balance_after", acct.Balance)
+		actor, actorEmail := "", ""
 		if e.Actor != nil {
-			r.Set("actor", e.Actor.Id)
-			r.Set("actor_email", e.Actor.Email())
+			actor, actorEmail = e.Actor.Id, e.Actor.Email()
 		}
-		if err := tx.SaveNoValidate(r); err != nil {
+		id := core.GenerateDefaultRandomId()
+		if _, err := stmt.Exec(tx, insertEntrySQL, id, e.Account, acct.Email, team, int64(e.Amount), string(e.Kind),
+			e.Reason, e.Period, e.Ref, acct.Balance, actor, actorEmail, types.NowDateTime().String()); err != nil {
 			return fmt.Errorf("writing ledger entry: %w", err)
 		}
-		out = Posted{ID: r.Id, BalanceAfter: money.Cents(acct.Balance), Team: team, AccountTeam: acct.Team}
+		// Written with a statement prepared once, not a record save (which prepares its
+		// INSERT anew, so SQLite compiled the rollup triggers for every entry): tell the
+		// pages and the records-API subscribers after the commit, as the save's hooks did.
+		realtime.Notify(tx, realtime.BalanceChanged, e.Account)
+		realtime.Announce(tx, core.ModelEventTypeCreate, Collection, id)
+		realtime.Announce(tx, core.ModelEventTypeUpdate, member.Collection, e.Account)
+		out = Posted{ID: id, BalanceAfter: money.Cents(acct.Balance), Team: team, AccountTeam: acct.Team}
 		return nil
 	})
 	return out, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
 	"teamfund/internal/ledger"
 	"teamfund/internal/member"
@@ -51,11 +52,21 @@ func TestSendsWrittenTogether(t *testing.T) {
 		}
 		return e.Next()
 	})
+	// A send is a record save (its create hooks fire); its spend is written with a prepared
+	// statement and announced to records-API subscribers through the model hooks after the
+	// commit (realtime.Announce), which happens only while someone subscribes to the ledger.
 	var announced atomic.Int64
-	app.OnRecordAfterCreateSuccess(send.Collection, ledger.Collection).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordAfterCreateSuccess(send.Collection).BindFunc(func(e *core.RecordEvent) error {
 		announced.Add(1)
 		return e.Next()
 	})
+	app.OnModelAfterCreateSuccess(ledger.Collection).BindFunc(func(e *core.ModelEvent) error {
+		announced.Add(1)
+		return e.Next()
+	})
+	listener := subscriptions.NewDefaultClient()
+	listener.Subscribe(ledger.Collection + "/*")
+	app.SubscriptionsBroker().Register(listener)
 
 	// Hold the writer so that every send queues behind it, then let them all through.
 	release, held := make(chan struct{}), make(chan struct{})
