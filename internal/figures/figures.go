@@ -434,46 +434,61 @@ type monthTerm struct {
 	from    string // YYYY-MM, UTC
 }
 
-// readMonths applies the month terms from ledger_months: its rows (all time and the months
-// since {:m0}) are summed here, not with a CASE per term in SQL, which took twice as long
-// for the 9,000 rows of 200 teams' six-month trend.
+// readMonths applies the month terms from ledger_months, one row per UTC month and team with
+// a total per kind (t_<kind>) and of all kinds: its rows of all time and of the months since
+// {:m0}, two ranges of the primary key (month, team) grouped in its order (with "month = ”
+// OR month >= m0" SQLite read the whole table), summed here per term. An entry of a kind
+// the table has no column for is in total only; it is kept under its own name "".
 func readMonths(app core.App, by Grouping, where string, params dbx.Params, terms []monthTerm, apply func(key, kind string, instant int, n money.Cents)) error {
 	if len(terms) == 0 {
 		return nil
 	}
-	// Two ranges of the primary key (month, team, kind), grouped in its order: with
-	// "month = '' OR month >= m0" SQLite read every row of the table (33,000 after two years
-	// of 200 teams) through idx_ledger_months_team.
-	part := `SELECT %[1]s AS key, l.kind AS kind, l.month AS month, SUM(l.total) AS amount
-		FROM ledger_months l WHERE %[3]s AND %[2]s GROUP BY 3, 1, 2`
+	sums := []string{"SUM(l.total)"}
+	for _, k := range ledger.Kinds {
+		sums = append(sums, "SUM(l.t_"+string(k)+")")
+	}
+	part := `SELECT %[1]s AS key, l.month AS month, ` + strings.Join(sums, ", ") + `
+		FROM ledger_months l WHERE %[3]s AND %[2]s GROUP BY 2, 1`
 	query := fmt.Sprintf(part, by, where, "l.month = ''") + "\n\tUNION ALL " + fmt.Sprintf(part, by, where, "l.month >= {:m0}")
 	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	amounts := make([]int64, 1+len(ledger.Kinds))
 	for rows.Next() {
-		var r monthSum
-		if err := rows.Scan(&r.Key, &r.Kind, &r.Month, &r.Amount); err != nil {
+		var key, month string
+		dst := []any{&key, &month}
+		for i := range amounts {
+			dst = append(dst, &amounts[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
 			return err
 		}
 		for _, t := range terms {
+			sign := money.Cents(0)
 			switch {
-			case r.Month == "":
-				apply(r.Key, r.Kind, t.instant, r.Amount)
-			case r.Month >= t.from:
-				apply(r.Key, r.Kind, t.instant, -r.Amount)
+			case month == "":
+				sign = 1
+			case month >= t.from:
+				sign = -1
+			}
+			if sign == 0 {
+				continue
+			}
+			other := amounts[0]
+			for i, k := range ledger.Kinds {
+				if n := amounts[i+1]; n != 0 {
+					apply(key, string(k), t.instant, sign*money.Cents(n))
+					other -= n
+				}
+			}
+			if other != 0 {
+				apply(key, "", t.instant, sign*money.Cents(other))
 			}
 		}
 	}
 	return rows.Err()
-}
-
-type monthSum struct {
-	Key    string
-	Kind   string
-	Month  string
-	Amount money.Cents
 }
 
 // quarterLayout is how ledger_quarters names a quarter hour (UTC).

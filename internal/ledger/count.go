@@ -12,7 +12,7 @@ import (
 // Count is the number of entries Query selects for viewer and f: the ledger list's
 // totalItems. A COUNT(*) of the list read every entry it counts (0.5 s for the whole
 // company's 1,000,000 entries); Count reads the entry counts per UTC month, team and kind
-// that triggers keep in ledger_months (column n; migrations 1796625137, 1796630000) for whole months, and counts
+// that triggers keep in ledger_months (columns n and n_<kind>; migration 1796630000) for whole months, and counts
 // only the entries of the partial months at the edges of a date filter and the viewer's
 // own entries, each through an index. ledger.Reconcile checks those counts against the
 // entries, so every money test checks that Count agrees with COUNT(*).
@@ -38,7 +38,7 @@ func Count(app core.App, viewer *member.Member, f Filter, loc *time.Location) (i
 // which filters by nothing but team, kind and dates: whole UTC months from ledger_months
 // (the empty month when there are no dates), the rest of the range from the entries.
 func countByMonths(app core.App, scope dbx.Expression, f Filter, loc *time.Location) (int, error) {
-	keys := dbx.And(scope, f.keyConds())
+	keys, teams := dbx.And(scope, f.keyConds()), dbx.And(scope, f.teamConds())
 	from, to := f.instants(loc)
 	first, last := monthAtOrAfter(from), monthAtOrBefore(to)
 	if !from.IsZero() && !to.IsZero() && !first.Before(last) {
@@ -56,7 +56,7 @@ func countByMonths(app core.App, scope dbx.Expression, f Filter, loc *time.Locat
 		months = dbx.And(conds...)
 	}
 	var n int
-	if err := app.DB().Select("COALESCE(SUM(n), 0)").From("ledger_months").Where(dbx.And(keys, months)).Row(&n); err != nil {
+	if err := app.DB().Select("COALESCE(SUM(" + f.countColumn() + "), 0)").From("ledger_months").Where(dbx.And(teams, months)).Row(&n); err != nil {
 		return 0, err
 	}
 	for _, edge := range [][2]time.Time{{from, first}, {last, to}} {

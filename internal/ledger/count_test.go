@@ -160,16 +160,19 @@ func ids(rows []ledger.Row) []string {
 	return out
 }
 
-// TestReconcileReportsAWrongEntryCount: a count of ledger_months changed by hand is a
-// Reconcile mismatch naming the team, so every money test that reconciles checks the counts.
+// TestReconcileReportsAWrongEntryCount: any column of ledger_months (a kind's count or
+// total, or the count or total of all kinds) changed by hand is a Reconcile mismatch naming
+// the team, so every money test that reconciles checks the month totals and counts.
 func TestReconcileReportsAWrongEntryCount(t *testing.T) {
-	f, app := countFixture(t)
-	if _, err := app.DB().NewQuery(`UPDATE ledger_months SET n = n + 1 WHERE month = '' AND team = {:t} AND kind = 'grant'`).
-		Bind(dbx.Params{"t": f.ID("beta")}).Execute(); err != nil {
-		t.Fatal(err)
-	}
-	bad, err := ledger.Reconcile(app)
-	if err != nil || len(bad) != 1 || !bad[0].Totals || bad[0].UserID != f.ID("beta") || bad[0].Balance != bad[0].Sum+1 {
-		t.Errorf("a tampered count: got %v %+v, want one mismatch of team beta", err, bad)
+	for _, col := range []string{"n_grant", "t_grant", "n_spend", "t_refund", "n", "total"} {
+		f, app := countFixture(t)
+		if _, err := app.DB().NewQuery(`UPDATE ledger_months SET ` + col + ` = ` + col + ` + 1 WHERE month = '' AND team = {:t}`).
+			Bind(dbx.Params{"t": f.ID("beta")}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+		bad, err := ledger.Reconcile(app)
+		if err != nil || len(bad) != 1 || !bad[0].Totals || bad[0].UserID != f.ID("beta") || bad[0].Balance != bad[0].Sum+1 {
+			t.Errorf("a tampered %s: got %v %+v, want one mismatch of team beta", col, err, bad)
+		}
 	}
 }

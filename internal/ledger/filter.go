@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,15 +133,9 @@ func (f Filter) conds(loc *time.Location) dbx.Expression {
 	return dbx.And(conds...)
 }
 
-// keyConds is the filter's condition on team and kind: columns that ledger_entries and the
-// counts of ledger_months share (Count).
+// keyConds is the filter's condition on team and kind.
 func (f Filter) keyConds() dbx.Expression {
-	conds := []dbx.Expression{dbx.NewExp("1 = 1")}
-	if f.Team == NoTeam {
-		conds = append(conds, dbx.NewExp(NoTeamSQL("team")))
-	} else if f.Team != "" {
-		conds = append(conds, dbx.HashExp{"team": f.Team})
-	}
+	conds := []dbx.Expression{f.teamConds()}
 	if group, ok := kindGroups[f.Kind]; ok {
 		in := make([]any, len(group))
 		for i, k := range group {
@@ -151,6 +146,39 @@ func (f Filter) keyConds() dbx.Expression {
 		conds = append(conds, dbx.HashExp{"kind": string(f.Kind)})
 	}
 	return dbx.And(conds...)
+}
+
+// teamConds is the filter's condition on team: a column ledger_entries and ledger_months share.
+func (f Filter) teamConds() dbx.Expression {
+	switch {
+	case f.Team == NoTeam:
+		return dbx.NewExp(NoTeamSQL("team"))
+	case f.Team != "":
+		return dbx.HashExp{"team": f.Team}
+	}
+	return dbx.NewExp("1 = 1")
+}
+
+// countColumn is what ledger_months counts of the entries of the filter's kind: n (every
+// kind), n_<kind>, or the sum of a group's (a kind it has no column for counts nothing).
+func (f Filter) countColumn() string {
+	kinds := kindGroups[f.Kind]
+	switch {
+	case f.Kind == "":
+		return "n"
+	case kinds == nil:
+		kinds = []Kind{f.Kind}
+	}
+	var cols []string
+	for _, k := range kinds {
+		if slices.Contains(Kinds, k) {
+			cols = append(cols, "n_"+string(k))
+		}
+	}
+	if len(cols) == 0 {
+		return "0"
+	}
+	return strings.Join(cols, " + ")
 }
 
 // instants are the filter's from and to days as the instants that bound them: the start

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -171,12 +173,7 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 			UNION ALL SELECT team, account, kind, 0, amount FROM ledger_entries)
 		GROUP BY team, account, kind HAVING SUM(kept) != SUM(summed)
 		UNION ALL
-		SELECT team AS id, CASE WHEN SUM(kept) != SUM(summed) THEN SUM(kept) ELSE SUM(kept_n) END AS balance,
-			CASE WHEN SUM(kept) != SUM(summed) THEN SUM(summed) ELSE SUM(summed_n) END AS total, 1 AS totals FROM (
-			SELECT month, team, kind, total AS kept, 0 AS summed, n AS kept_n, 0 AS summed_n FROM ledger_months
-			UNION ALL SELECT substr(created, 1, 7), team, kind, 0, amount, 0, 1 FROM ledger_entries
-			UNION ALL SELECT '', team, kind, 0, amount, 0, 1 FROM ledger_entries)
-		GROUP BY month, team, kind HAVING SUM(kept) != SUM(summed) OR SUM(kept_n) != SUM(summed_n)
+		` + monthsMismatchSQL() + `
 		UNION ALL
 		SELECT team AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
 			SELECT quarter, team, kind, total AS kept, 0 AS summed FROM ledger_quarters
@@ -189,6 +186,40 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 			UNION ALL SELECT period, 0, 1, 0, amount, '', created FROM ledger_entries WHERE kind = 'monthly')
 		GROUP BY period HAVING SUM(kept) != SUM(summed) OR SUM(kept_total) != SUM(summed_total) OR MAX(kept_last) != MAX(summed_last)`).All(&out)
 	return out, err
+}
+
+// monthsMismatchSQL compares each column of ledger_months (the total and count of every
+// kind, and of all) with the entries of its UTC month (or all time) and team; Balance and
+// Sum are the first column that differs.
+func monthsMismatchSQL() string {
+	cols := []string{"total", "n"}
+	entry := []string{"amount", "1"}
+	for _, k := range Kinds {
+		cols = append(cols, "t_"+string(k), "n_"+string(k))
+		entry = append(entry, "iif(kind = '"+string(k)+"', amount, 0)", "(kind = '"+string(k)+"')")
+	}
+	var kept, summed, zeros, differ, balance, total []string
+	for i, c := range cols {
+		kept = append(kept, c+" AS k"+strconv.Itoa(i))
+		zeros = append(zeros, "0")
+		summed = append(summed, entry[i])
+		d := "SUM(k" + strconv.Itoa(i) + ") != SUM(s" + strconv.Itoa(i) + ")"
+		differ = append(differ, d)
+		balance = append(balance, "WHEN "+d+" THEN SUM(k"+strconv.Itoa(i)+")")
+		total = append(total, "WHEN "+d+" THEN SUM(s"+strconv.Itoa(i)+")")
+	}
+	var sNames []string
+	for i := range cols {
+		sNames = append(sNames, "0 AS s"+strconv.Itoa(i))
+	}
+	fromEntries := func(month string) string {
+		return "SELECT " + month + ", team, " + strings.Join(zeros, ", ") + ", " + strings.Join(summed, ", ") + " FROM ledger_entries"
+	}
+	return `SELECT team AS id, CASE ` + strings.Join(balance, " ") + ` END AS balance, CASE ` + strings.Join(total, " ") + ` END AS total, 1 AS totals FROM (
+			SELECT month, team, ` + strings.Join(kept, ", ") + `, ` + strings.Join(sNames, ", ") + ` FROM ledger_months
+			UNION ALL ` + fromEntries("substr(created, 1, 7)") + `
+			UNION ALL ` + fromEntries("''") + `)
+		GROUP BY month, team HAVING ` + strings.Join(differ, " OR ")
 }
 
 // quarterOf is the quarter hour of an entry's created as ledger_quarters keys it.
@@ -211,7 +242,7 @@ func CompanyHandedOut(app core.App) (money.Cents, error) {
 	}
 	// The all-time running totals per team and kind (month '' of ledger_months, kept by
 	// triggers in every ledger write's transaction) instead of every entry of the ledger.
-	err := app.DB().NewQuery(`SELECT COALESCE(SUM(total), 0) AS total FROM ledger_months
-		WHERE month = '' AND kind IN ('grant', 'monthly', 'return', 'adjust')`).One(&row)
+	err := app.DB().NewQuery(`SELECT COALESCE(SUM(t_grant + t_monthly + t_return + t_adjust), 0) AS total FROM ledger_months
+		WHERE month = ''`).One(&row)
 	return money.Cents(row.Total), err
 }
