@@ -237,16 +237,20 @@ func Flows(app core.App, scope Scope, by Grouping, p Period) (map[string]Stateme
 func SpentBy(app core.App, scope Scope, p Period) (map[string]Statement, error) {
 	where, params := scope.where()
 	params["start"], params["end"] = stamp(p.Start), stamp(p.End)
+	first, err := firstEntry(app)
+	if err != nil {
+		return nil, err
+	}
 	heldParams := maps.Clone(params)
 	var debits []kindSum
 	at := map[string]*atInstants{}
 	group := newGroup(at, 2)
-	err := ReadTogether(app, func() error {
+	err = ReadTogether(app, func() error {
 		return app.DB().NewQuery(`SELECT l.account AS key, SUM(l.amount) AS amount FROM ledger_entries l
 		WHERE (l.kind = 'spend' OR l.kind = 'refund') AND l.created >= {:start} AND l.created < {:end} AND ` + where + `
 		GROUP BY 1`).Bind(params).All(&debits)
 	}, func() error {
-		return heldAt(app, scope, ByAccount, where, heldParams, []string{stamp(p.Start), stamp(p.End)}, group)
+		return heldAt(app, scope, ByAccount, where, heldParams, first, []string{stamp(p.Start), stamp(p.End)}, group)
 	})
 	if err != nil {
 		return nil, err
@@ -305,16 +309,20 @@ func statementsOver(app core.App, scope Scope, by Grouping, periods []Period, ba
 // own groups: a company's statements wait for the longer of the two, not for both.
 func ledgerAt(app core.App, scope Scope, by Grouping, instants []string, balances bool) (map[string]*atInstants, error) {
 	where, params := scope.where()
+	first, err := firstEntry(app)
+	if err != nil {
+		return nil, err
+	}
 	heldParams := maps.Clone(params)
 	out, held := map[string]*atInstants{}, map[string]*atInstants{}
-	err := ReadTogether(app, func() error {
+	err = ReadTogether(app, func() error {
 		group := newGroup(out, len(instants))
 		if scope.Member == "" && by != ByAccount {
-			return teamsAt(app, by, where, params, instants, group)
+			return teamsAt(app, by, where, params, first, instants, group)
 		}
-		return accountsAt(app, by, where, params, instants, group, balances)
+		return accountsAt(app, by, where, params, first, instants, group, balances)
 	}, func() error {
-		return heldAt(app, scope, by, where, heldParams, instants, newGroup(held, len(instants)))
+		return heldAt(app, scope, by, where, heldParams, first, instants, newGroup(held, len(instants)))
 	})
 	if err != nil {
 		return nil, err
@@ -324,6 +332,14 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string, balance
 		group(key).held = h.held
 	}
 	return out, nil
+}
+
+// firstEntry is when the ledger's first entry was written ("" when it is empty): nothing was
+// written, nor held, before it. Read once per statement, for the entries and the held sends.
+func firstEntry(app core.App) (string, error) {
+	var first string
+	err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first)
+	return first, err
 }
 
 // ReadTogether runs the reads at the same time, each on one of the pool's read connections
@@ -371,11 +387,8 @@ func newGroup(out map[string]*atInstants, n int) func(string) *atInstants {
 // quarters (not a month start) reads its entries. So a month's figures read a few rows per
 // team, whatever the length of the history: the monthly allocation at each company month
 // start (10,000 entries in that hour for 10,000 people) is not read entry by entry.
-func teamsAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
-	var first, last string
-	if err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first); err != nil {
-		return err
-	}
+func teamsAt(app core.App, by Grouping, where string, params dbx.Params, first string, instants []string, group func(string) *atInstants) error {
+	var last string
 	if err := app.DB().NewQuery("SELECT COALESCE(MAX(created), '') FROM ledger_entries").Row(&last); err != nil {
 		return err
 	}
@@ -420,12 +433,12 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, instant
 	if err := readMonths(app, by, where, params, months, apply); err != nil {
 		return err
 	}
-	if err := quarters.read(app, by, "ledger_quarters l", "", where, params, apply); err != nil {
+	if err := quarters.read(app, by, "ledger_quarters l", where, params, apply); err != nil {
 		return err
 	}
 	// The scope's terms are written +l.team so SQLite reads the span by created
 	// (MULTI-INDEX OR) instead of every entry of the team by idx_ledger_team.
-	return entries.read(app, by, "ledger_entries l", "", unindexed(where), params, apply)
+	return entries.read(app, by, "ledger_entries l", unindexed(where), params, apply)
 }
 
 // monthTerm adds to an instant's figures the all-time totals minus the months from one on.
@@ -515,9 +528,9 @@ func (s *sums) add(instant int, sign money.Cents, cond string) {
 	s.instant, s.sign, s.cond = append(s.instant, instant), append(s.sign, sign), append(s.cond, cond)
 }
 
-// read sums s's terms over the rows of table matching rows (the OR of the terms when
-// empty) and scope, per group and kind, and hands each sum to apply.
-func (s *sums) read(app core.App, by Grouping, table, rows, scope string, params dbx.Params, apply func(key, kind string, instant int, n money.Cents)) error {
+// read sums s's terms over the rows of table matching one of them and scope, per group and
+// kind, and hands each sum to apply.
+func (s *sums) read(app core.App, by Grouping, table, scope string, params dbx.Params, apply func(key, kind string, instant int, n money.Cents)) error {
 	if len(s.cond) == 0 {
 		return nil
 	}
@@ -525,9 +538,7 @@ func (s *sums) read(app core.App, by Grouping, table, rows, scope string, params
 	for _, c := range s.cond {
 		fmt.Fprintf(&cols, ",\n\tCOALESCE(SUM(CASE WHEN %s THEN %s END), 0)", c, s.column)
 	}
-	if rows == "" {
-		rows = "(" + strings.Join(s.cond, ") OR (") + ")"
-	}
+	rows := "(" + strings.Join(s.cond, ") OR (") + ")"
 	query := fmt.Sprintf("SELECT %s AS key, l.kind AS kind%s\n\tFROM %s WHERE (%s) AND %s GROUP BY 1, 2", by, cols.String(), table, rows, scope)
 	found, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
@@ -568,11 +579,7 @@ func nearestMonthStart(t time.Time) time.Time {
 
 // accountsAt fills in, for members (one, or a team's or the company's by account), what was
 // written before each instant: the running totals per account minus the entries since.
-func accountsAt(app core.App, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants, balances bool) error {
-	var first string
-	if err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first); err != nil {
-		return err
-	}
+func accountsAt(app core.App, by Grouping, where string, params dbx.Params, first string, instants []string, group func(string) *atInstants, balances bool) error {
 	// Instants at or before the first entry have nothing before them; the others are live.
 	// Without balances every instant is live and the totals are left out: each instant then
 	// holds minus what was written since it, and the differences (the flows) are the same.
@@ -641,7 +648,7 @@ func nearMonthStarts(instants []string) bool {
 }
 
 // heldAt fills in what sat in sends waiting for approval at each instant.
-func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Params, instants []string, group func(string) *atInstants) error {
+func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Params, first string, instants []string, group func(string) *atInstants) error {
 	var cols strings.Builder
 	for i, at := range instants {
 		params[fmt.Sprintf("h%d", i)] = at
@@ -649,10 +656,6 @@ func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Par
 	}
 	// Nothing was held before the first entry: the sends decided since then are all that
 	// can matter (the all-time figures read only the sends waiting now).
-	var first string
-	if err := app.DB().NewQuery("SELECT COALESCE(MIN(created), '') FROM ledger_entries").Row(&first); err != nil {
-		return err
-	}
 	params["first"] = instants[len(instants)-1]
 	for _, at := range instants {
 		if at > first {
