@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -160,16 +159,7 @@ func TestTeamPagePagesBigTeams(t *testing.T) {
 	s := e2e.Start(t)
 	f := testutil.Fixtures(t)
 	s.Seed(t, func(app core.App) error {
-		for i := range 60 {
-			_, err := app.DB().Insert("users", dbx.Params{
-				"id": fmt.Sprintf("betamember%05d", i), "email": fmt.Sprintf("zbeta%05d@acme.com", i),
-				"name": fmt.Sprintf("Zed %05d", i), "password": "x", "tokenKey": fmt.Sprintf("betatokenkey%030d", i),
-				"role": "member", "team": f.ID("beta"), "status": "active", "record_visibility": "own",
-			}).Execute()
-			if err != nil {
-				return err
-			}
-		}
+		testutil.InsertTeamMembers(t, app, 60)
 		return nil
 	})
 	rows := func(ctx context.Context) int {

@@ -35,3 +35,27 @@ func InsertUsers(tb testing.TB, app core.App, n int) {
 		tb.Fatal(err)
 	}
 }
+
+// InsertTeamMembers adds n active members to the fixture team beta (betamember00000,
+// zbeta00000@acme.com, "Zed 00000", …: they sort after beta's fixture members), without
+// balances: for the tests of pages that list a big team a page at a time.
+func InsertTeamMembers(tb testing.TB, app core.App, n int) {
+	tb.Helper()
+	beta := Fixtures(tb).ID("beta")
+	err := app.RunInTransaction(func(tx core.App) error {
+		for i := range n {
+			_, err := tx.DB().Insert("users", dbx.Params{
+				"id": fmt.Sprintf("betamember%05d", i), "email": fmt.Sprintf("zbeta%05d@acme.com", i),
+				"name": fmt.Sprintf("Zed %05d", i), "password": "x", "tokenKey": fmt.Sprintf("betatokenkey%030d", i),
+				"role": "member", "team": beta, "status": "active", "record_visibility": "own",
+			}).Execute()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}

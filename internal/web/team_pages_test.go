@@ -10,11 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
-	"teamfund/internal/member"
 	"teamfund/internal/testutil"
 )
 
@@ -22,27 +19,11 @@ import (
 // memberB already): 62 members, two pages of 50 and 12.
 const bigTeamExtra = 60
 
-// appWithBigTeam is the fixture app with bigTeamExtra more members in beta,
-// beta00000@acme.com …, who sort after the fixture members (manager.b@, member.b@).
+// appWithBigTeam is the fixture app with bigTeamExtra more members in beta
+// (testutil.InsertTeamMembers: zbeta00000@acme.com …, after the fixture members).
 func appWithBigTeam(t testing.TB) *tests.TestApp {
-	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
-	err := app.RunInTransaction(func(tx core.App) error {
-		for i := range bigTeamExtra {
-			_, err := tx.DB().Insert(member.Collection, dbx.Params{
-				"id": fmt.Sprintf("betamember%05d", i), "email": fmt.Sprintf("zbeta%05d@acme.com", i),
-				"name": fmt.Sprintf("Zed %05d", i), "password": "x", "tokenKey": fmt.Sprintf("betatokenkey%030d", i),
-				"role": "member", "team": f.ID("beta"), "status": "active", "record_visibility": "own",
-			}).Execute()
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	testutil.InsertTeamMembers(t, app, bigTeamExtra)
 	return app
 }
 

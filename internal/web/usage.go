@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,10 +65,7 @@ func (p *usagePage) memberPage(n int, filter url.Values) []stats.Activity {
 	p.MemberPages = max(1, (len(p.Members)+usageMembersPerPage-1)/usageMembersPerPage)
 	p.MemberPage = min(max(n, 1), p.MemberPages)
 	link := func(page int) string {
-		v := url.Values{}
-		for k, vs := range filter {
-			v[k] = vs
-		}
+		v := maps.Clone(filter)
 		if page > 1 {
 			v.Set("page", strconv.Itoa(page))
 		}
