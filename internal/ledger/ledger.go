@@ -132,9 +132,8 @@ func Post(app core.App, e Entry) (Posted, error) {
 		// Written with a statement prepared once, not a record save (which prepares its
 		// INSERT anew, so SQLite compiled the rollup triggers for every entry): tell the
 		// pages and the records-API subscribers after the commit, as the save's hooks did.
-		realtime.Notify(tx, realtime.BalanceChanged, e.Account)
 		realtime.Announce(tx, core.ModelEventTypeCreate, Collection, id)
-		realtime.Announce(tx, core.ModelEventTypeUpdate, member.Collection, e.Account)
+		realtime.BalanceWritten(tx, e.Account)
 		out = Posted{ID: id, BalanceAfter: money.Cents(acct.Balance), Team: team, AccountTeam: acct.Team}
 		return nil
 	})
@@ -198,19 +197,15 @@ func monthsMismatchSQL() string {
 		cols = append(cols, "t_"+string(k), "n_"+string(k))
 		entry = append(entry, "iif(kind = '"+string(k)+"', amount, 0)", "(kind = '"+string(k)+"')")
 	}
-	var kept, summed, zeros, differ, balance, total []string
+	var kept, sNames, summed, zeros, differ, balance, total []string
 	for i, c := range cols {
-		kept = append(kept, c+" AS k"+strconv.Itoa(i))
-		zeros = append(zeros, "0")
-		summed = append(summed, entry[i])
-		d := "SUM(k" + strconv.Itoa(i) + ") != SUM(s" + strconv.Itoa(i) + ")"
+		k, s := "k"+strconv.Itoa(i), "s"+strconv.Itoa(i)
+		kept, sNames = append(kept, c+" AS "+k), append(sNames, "0 AS "+s)
+		zeros, summed = append(zeros, "0"), append(summed, entry[i])
+		d := "SUM(" + k + ") != SUM(" + s + ")"
 		differ = append(differ, d)
-		balance = append(balance, "WHEN "+d+" THEN SUM(k"+strconv.Itoa(i)+")")
-		total = append(total, "WHEN "+d+" THEN SUM(s"+strconv.Itoa(i)+")")
-	}
-	var sNames []string
-	for i := range cols {
-		sNames = append(sNames, "0 AS s"+strconv.Itoa(i))
+		balance = append(balance, "WHEN "+d+" THEN SUM("+k+")")
+		total = append(total, "WHEN "+d+" THEN SUM("+s+")")
 	}
 	fromEntries := func(month string) string {
 		return "SELECT " + month + ", team, " + strings.Join(zeros, ", ") + ", " + strings.Join(summed, ", ") + " FROM ledger_entries"

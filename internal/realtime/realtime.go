@@ -161,11 +161,9 @@ func afterCommit(app core.App, fn func()) {
 func Bind(app core.App) {
 	app.Store().Set(rootAppKey, app)
 	app.OnRecordAfterCreateSuccess("ledger_entries").BindFunc(func(e *core.RecordEvent) error {
-		account := e.Record.GetString("account")
-		notify(e.App, BalanceChanged, []string{account})
 		// The entry itself reaches "ledger_entries" subscribers through PocketBase (it is a
 		// record save); the balance was changed with guarded SQL, so announce the user.
-		Announce(e.App, core.ModelEventTypeUpdate, usersCollection, account)
+		BalanceWritten(e.App, e.Record.GetString("account"))
 		return e.Next()
 	})
 	requestChanged := func(e *core.RecordEvent) error {
@@ -202,6 +200,13 @@ func root(app core.App) core.App {
 		return r
 	}
 	return app
+}
+
+// BalanceWritten tells account's open pages and the records-API subscribers of "users" that
+// its balance changed (with guarded SQL), after the surrounding transaction commits.
+func BalanceWritten(app core.App, account string) {
+	Notify(app, BalanceChanged, account)
+	Announce(app, core.ModelEventTypeUpdate, usersCollection, account)
 }
 
 // Announce tells records-API realtime subscribers that rows of collection written with SQL
