@@ -157,16 +157,41 @@ type kindSum struct {
 	Amount money.Cents `db:"amount"`
 }
 
+// byKind is a sum per ledger kind, in the order of ledger.Kinds, and last the kinds the
+// figures do not know (an array, not a map: a company's trend adds up 100,000 of them).
+type byKind [otherKind + 1]money.Cents
+
+// otherKind is byKind's slot of the kinds not in ledger.Kinds: its length
+// (TestEveryKindHasItsSlot fails when a kind is added and this is not).
+const otherKind = 8
+
+// kindSlot is kind's place in byKind.
+func kindSlot(kind string) int {
+	if i := slices.Index(ledger.Kinds, ledger.Kind(kind)); i >= 0 {
+		return i
+	}
+	return otherKind
+}
+
+// Slots of the kinds the statements name.
+var (
+	spendSlot, refundSlot = kindSlot(string(ledger.KindSpend)), kindSlot(string(ledger.KindRefund))
+	handedOutSlots        = []int{kindSlot(string(ledger.KindMonthly)), kindSlot(string(ledger.KindGrant)), kindSlot(string(ledger.KindAdjust))}
+	transferInSlot        = kindSlot(string(ledger.KindTransferIn))
+	transferOutSlot       = kindSlot(string(ledger.KindTransferOut))
+	returnSlot            = kindSlot(string(ledger.KindReturn))
+)
+
 // atInstants is, per group, what the ledger held at each instant: per kind, the sum of the
 // entries written before it, and what sat in sends waiting for approval.
 type atInstants struct {
-	before []map[string]money.Cents
+	before []byKind
 	held   []money.Cents
 }
 
-func (a atInstants) flow(from, to int, kinds ...string) money.Cents {
+func (a atInstants) flow(from, to int, slots ...int) money.Cents {
 	var n money.Cents
-	for _, k := range kinds {
+	for _, k := range slots {
 		n += a.before[to][k] - a.before[from][k]
 	}
 	return n
@@ -257,11 +282,11 @@ func SpentBy(app core.App, scope Scope, p Period) (map[string]Statement, error) 
 	}
 	out := make(map[string]Statement, len(debits))
 	for _, d := range debits {
-		group(d.Key).before[1]["spend"] = d.Amount // spends net of refunds in the period
+		group(d.Key).before[1][spendSlot] = d.Amount // spends net of refunds in the period
 	}
 	for key, a := range at {
 		// Spent = sent − refunded − held at the end + held at the start (see StatementsOver).
-		s := Statement{Spent: -a.before[1]["spend"] - a.held[1] + a.held[0], Held: a.held[1]}
+		s := Statement{Spent: -a.before[1][spendSlot] - a.held[1] + a.held[0], Held: a.held[1]}
 		if s != (Statement{}) {
 			out[key] = s
 		}
@@ -286,10 +311,10 @@ func statementsOver(app core.App, scope Scope, by Grouping, periods []Period, ba
 		e, _ := slices.BinarySearch(instants, stamp(p.End))
 		out[i] = make(map[string]Statement, len(at))
 		for key, a := range at {
-			sent, refunded := -a.flow(s, e, "spend"), a.flow(s, e, "refund")
+			sent, refunded := -a.flow(s, e, spendSlot), a.flow(s, e, refundSlot)
 			st := Statement{Opening: a.balance(s), HeldBefore: a.held[s],
-				HandedOut: a.flow(s, e, "monthly", "grant", "adjust"), TransferredIn: a.flow(s, e, "transfer_in"),
-				TransferredOut: -a.flow(s, e, "transfer_out"), Returned: -a.flow(s, e, "return"),
+				HandedOut: a.flow(s, e, handedOutSlots...), TransferredIn: a.flow(s, e, transferInSlot),
+				TransferredOut: -a.flow(s, e, transferOutSlot), Returned: -a.flow(s, e, returnSlot),
 				Refunded: refunded, Held: a.held[e], Available: a.balance(e),
 				Spent: sent - refunded - a.held[e] + a.held[s]}
 			if !balances {
@@ -367,10 +392,7 @@ func newGroup(out map[string]*atInstants, n int) func(string) *atInstants {
 	return func(key string) *atInstants {
 		a, ok := out[key]
 		if !ok {
-			a = &atInstants{before: make([]map[string]money.Cents, n), held: make([]money.Cents, n)}
-			for i := range a.before {
-				a.before[i] = map[string]money.Cents{}
-			}
+			a = &atInstants{before: make([]byKind, n), held: make([]money.Cents, n)}
 			out[key] = a
 		}
 		return a
@@ -393,7 +415,8 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, first s
 		return err
 	}
 	var months []monthTerm
-	quarters, entries := sums{column: "l.total"}, sums{column: "l.amount"}
+	var quarters []quarterTerm
+	entries := sums{column: "l.amount"}
 	m0 := "9999-12"
 	for i, at := range instants {
 		if first == "" || at <= first {
@@ -419,26 +442,27 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, first s
 		if !lo.Before(hi) {
 			continue
 		}
-		loP, hiP := fmt.Sprintf("lo%d", i), fmt.Sprintf("hi%d", i)
 		if onQuarters(lo, hi) {
-			params[loP], params[hiP] = lo.UTC().Format(quarterLayout), hi.UTC().Format(quarterLayout)
-			quarters.add(i, sign, fmt.Sprintf("l.quarter >= {:%s} AND l.quarter < {:%s}", loP, hiP))
+			quarters = append(quarters, quarterTerm{instant: i, sign: sign,
+				from: lo.UTC().Format(quarterLayout), to: hi.UTC().Format(quarterLayout)})
 		} else {
+			loP, hiP := fmt.Sprintf("lo%d", i), fmt.Sprintf("hi%d", i)
 			params[loP], params[hiP] = stamp(lo), stamp(hi)
 			entries.add(i, sign, fmt.Sprintf("l.created >= {:%s} AND l.created < {:%s}", loP, hiP))
 		}
 	}
 	params["m0"] = m0
-	apply := func(key, kind string, i int, n money.Cents) { group(key).before[i][kind] += n }
-	if err := readMonths(app, by, where, params, months, apply); err != nil {
+	if err := readMonths(app, by, where, params, months, group); err != nil {
 		return err
 	}
-	if err := quarters.read(app, by, "ledger_quarters l", where, params, apply); err != nil {
+	if err := readQuarters(app, by, where, params, quarters, group); err != nil {
 		return err
 	}
 	// The scope's terms are written +l.team so SQLite reads the span by created
 	// (MULTI-INDEX OR) instead of every entry of the team by idx_ledger_team.
-	return entries.read(app, by, "ledger_entries l", unindexed(where), params, apply)
+	return entries.read(app, by, "ledger_entries l", unindexed(where), params, func(key, kind string, i int, n money.Cents) {
+		group(key).before[i][kindSlot(kind)] += n
+	})
 }
 
 // monthTerm adds to an instant's figures the all-time totals minus the months from one on.
@@ -449,55 +473,98 @@ type monthTerm struct {
 
 // readMonths applies the month terms from ledger_months, one row per UTC month and team with
 // a total per kind (t_<kind>) and of all kinds: its rows of all time and of the months since
-// {:m0}, two ranges of the primary key (month, team) grouped in its order (with "month = ”
-// OR month >= m0" SQLite read the whole table), summed here per term. An entry of a kind
-// the table has no column for is in total only; it is kept under its own name "".
-func readMonths(app core.App, by Grouping, where string, params dbx.Params, terms []monthTerm, apply func(key, kind string, instant int, n money.Cents)) error {
+// {:m0}, two ranges of the primary key (month, team), as they are (SUM … GROUP BY in SQL
+// took five times as long as the rows), added here to each term. An entry of a kind the
+// table has no column for is in total only; it goes to the other kinds' slot.
+func readMonths(app core.App, by Grouping, where string, params dbx.Params, terms []monthTerm, group func(string) *atInstants) error {
 	if len(terms) == 0 {
 		return nil
 	}
-	sums := []string{"SUM(l.total)"}
+	columns := []string{"l.total"}
 	for _, k := range ledger.Kinds {
-		sums = append(sums, "SUM(l.t_"+string(k)+")")
+		columns = append(columns, "l.t_"+string(k))
 	}
-	part := `SELECT %[1]s AS key, l.month AS month, ` + strings.Join(sums, ", ") + `
-		FROM ledger_months l WHERE %[3]s AND %[2]s GROUP BY 2, 1`
+	part := `SELECT %[1]s AS key, l.month AS month, ` + strings.Join(columns, ", ") + `
+		FROM ledger_months l WHERE %[3]s AND %[2]s`
 	query := fmt.Sprintf(part, by, where, "l.month = ''") + "\n\tUNION ALL " + fmt.Sprintf(part, by, where, "l.month >= {:m0}")
 	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	amounts := make([]int64, 1+len(ledger.Kinds))
+	var key, month string
+	var amounts [1 + otherKind]int64 // int64, not money.Cents: Scan converts named types by reflection
+	dst := []any{&key, &month}
+	for k := range amounts {
+		dst = append(dst, &amounts[k])
+	}
+	var row byKind
 	for rows.Next() {
-		var key, month string
-		dst := []any{&key, &month}
-		for i := range amounts {
-			dst = append(dst, &amounts[i])
-		}
 		if err := rows.Scan(dst...); err != nil {
 			return err
 		}
+		row[otherKind] = money.Cents(amounts[0])
+		for k := range otherKind {
+			row[k] = money.Cents(amounts[k+1])
+			row[otherKind] -= row[k]
+		}
+		a := group(key)
 		for _, t := range terms {
-			sign := money.Cents(0)
 			switch {
 			case month == "":
-				sign = 1
+				a.before[t.instant].add(row, 1)
 			case month >= t.from:
-				sign = -1
+				a.before[t.instant].add(row, -1)
 			}
-			if sign == 0 {
-				continue
-			}
-			other := amounts[0]
-			for i, k := range ledger.Kinds {
-				if n := amounts[i+1]; n != 0 {
-					apply(key, string(k), t.instant, sign*money.Cents(n))
-					other -= n
-				}
-			}
-			if other != 0 {
-				apply(key, "", t.instant, sign*money.Cents(other))
+		}
+	}
+	return rows.Err()
+}
+
+// add adds sign × o to b.
+func (b *byKind) add(o byKind, sign money.Cents) {
+	for k, n := range o {
+		b[k] += sign * n
+	}
+}
+
+// quarterTerm adds sign × the quarter-hour totals in [from, to) to an instant's figures.
+type quarterTerm struct {
+	instant  int
+	sign     money.Cents
+	from, to string // quarterLayout, UTC
+}
+
+// readQuarters applies the quarter terms from ledger_quarters: the rows of their spans as
+// they are (a few hundred: the spans are an hour or two at month starts), each added here to
+// the terms whose span holds it. Summing them in SQL, one CASE column per term grouped by
+// team and kind, cost more than the rows.
+func readQuarters(app core.App, by Grouping, where string, params dbx.Params, terms []quarterTerm, group func(string) *atInstants) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	var spans []string
+	for i, t := range terms {
+		loP, hiP := fmt.Sprintf("qlo%d", i), fmt.Sprintf("qhi%d", i)
+		params[loP], params[hiP] = t.from, t.to
+		spans = append(spans, fmt.Sprintf("(l.quarter >= {:%s} AND l.quarter < {:%s})", loP, hiP))
+	}
+	rows, err := app.DB().NewQuery(fmt.Sprintf(`SELECT %s AS key, l.kind, l.quarter, l.total FROM ledger_quarters l
+		WHERE (%s) AND %s`, by, strings.Join(spans, " OR "), where)).Bind(params).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var key, kind, quarter string
+	var total int64
+	for rows.Next() {
+		if err := rows.Scan(&key, &kind, &quarter, &total); err != nil {
+			return err
+		}
+		a, slot := group(key), kindSlot(kind)
+		for _, t := range terms {
+			if quarter >= t.from && quarter < t.to {
+				a.before[t.instant][slot] += t.sign * money.Cents(total)
 			}
 		}
 	}
@@ -596,9 +663,9 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, firs
 			return err
 		}
 		for _, t := range totals {
-			a := group(t.Key)
+			a, slot := group(t.Key), kindSlot(t.Kind)
 			for i := live; i < len(instants); i++ {
-				a.before[i][t.Kind] += t.Amount
+				a.before[i][slot] += t.Amount
 			}
 		}
 	}
@@ -614,9 +681,9 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, firs
 	}
 	// An entry in bucket b was written at or after the first b live instants.
 	for _, e := range since {
-		a := group(e.Key)
+		a, slot := group(e.Key), kindSlot(e.Kind)
 		for i := live; i < live+e.Bucket; i++ {
-			a.before[i][e.Kind] -= e.Amount
+			a.before[i][slot] -= e.Amount
 		}
 	}
 	return nil
