@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/e2e"
 )
@@ -104,6 +106,50 @@ func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
 			}
 			for _, v := range e2e.Axe(t, ctx) {
 				t.Errorf("Money page: axe: %s", v)
+			}
+		})
+	}
+}
+
+// TestOverviewPagesTeamsFiftyAtATime: with 62 teams the owner's overview shows 50 of them
+// and a pager; Next shows the other 12 with a link back, keeps the month in the address,
+// fits a phone's width and passes axe. Screenshot: overview-teams-page-2-<width>.png.
+func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
+	s := e2e.Start(t)
+	s.Seed(t, func(app core.App) error {
+		for i := range 60 {
+			if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i),
+				"name": fmt.Sprintf("Zteam %02d with a long name for its budget", i), "budget_mode": "one_time"}).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	rows := `document.querySelectorAll("#overview-teams-table tbody tr").length`
+	for _, width := range []int{1280, 390} {
+		t.Run(fmt.Sprintf("%d px", width), func(t *testing.T) {
+			ctx := s.NewBrowser(t)
+			e2e.Login(t, ctx, s, "owner")
+			e2e.Do(t, ctx, chromedp.EmulateViewport(int64(width), 900),
+				chromedp.Navigate(s.URL+"/"),
+				chromedp.WaitVisible(css(`#overview-team-pages a[rel=next]`)))
+			if n, shown := e2e.Get(t, ctx, chromedp.Evaluate[int](rows)), e2e.Text(t, ctx, `#overview-team-pages span`); n != 50 || shown != "Teams 1–50 of 62" {
+				t.Errorf("page 1: %d rows, %q; want 50 and Teams 1–50 of 62", n, shown)
+			}
+			e2e.Do(t, ctx, chromedp.Click(css(`#overview-team-pages a[rel=next]`)),
+				chromedp.WaitVisible(css(`#overview-team-pages a[rel=prev]`)))
+			if n := e2e.Get(t, ctx, chromedp.Evaluate[int](rows)); n != 12 {
+				t.Errorf("page 2: %d rows, want 12", n)
+			}
+			if loc := e2e.Get(t, ctx, chromedp.Location()); !strings.Contains(loc, "page=2") || !strings.Contains(loc, "month=") {
+				t.Errorf("page 2 location = %q, want the month and page=2", loc)
+			}
+			e2e.Screenshot(t, ctx, fmt.Sprintf("overview-teams-page-2-%d", width))
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("page 2 is %d px wider than the %d px window", wide, width)
+			}
+			for _, v := range e2e.Axe(t, ctx) {
+				t.Errorf("axe: %s", v)
 			}
 		})
 	}

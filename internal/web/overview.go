@@ -102,12 +102,16 @@ type overviewPage struct {
 	Heading    string
 	IsCurrent  bool
 	NextMonth  budget.Month
-	TeamChoice []person // admins may look at one team
-	Sparks     map[string]template.HTML
-	Rows       []overviewTeamRow // the teams table, ready to print
+	TeamChoice []person          // admins may look at one team
+	Rows       []overviewTeamRow // the page of the teams table shown, ready to print
+	TeamPages  pager
 	Tour       tour
-	loc        *time.Location
+	from, to   string // the month's first and last day, company time zone
 }
+
+// overviewTeamsPerPage is how many teams the page's table shows at a time (the company's
+// figures are those of every team; the JSON twin holds every row).
+const overviewTeamsPerPage = 50
 
 func showOverview(e *core.RequestEvent) error {
 	o, err := loadOverview(e)
@@ -115,8 +119,9 @@ func showOverview(e *core.RequestEvent) error {
 		return pageError(e, err)
 	}
 	loc := companyLoc(e.App)
-	p := &overviewPage{Page: Page{Title: "Overview · " + o.Month.Label()}, Overview: o, loc: loc,
-		IsCurrent: o.Month == budget.MonthOf(time.Now(), loc), NextMonth: o.Month.Next(), Sparks: map[string]template.HTML{},
+	p := &overviewPage{Page: Page{Title: "Overview · " + o.Month.Label()}, Overview: o,
+		IsCurrent: o.Month == budget.MonthOf(time.Now(), loc), NextMonth: o.Month.Next(),
+		from: o.Month.Start(loc).Format("2006-01-02"), to: o.Month.End(loc).AddDate(0, 0, -1).Format("2006-01-02"),
 		Tour: tourFor(currentUser(e), e.Request.URL.Query().Get("tour") == "start")}
 	p.Page.Flash = flashNow(e)
 	if o.Team != "" {
@@ -126,10 +131,15 @@ func showOverview(e *core.RequestEvent) error {
 		p.TeamChoice = allTeams(e.App)
 	}
 	currency := currencyOf(e.App) // once, not per team (200 reads of the company record)
-	p.Rows = make([]overviewTeamRow, len(o.Teams))
-	for i, t := range o.Teams {
-		p.Sparks[t.ID] = sparkline(t, currency)
-		p.Rows[i] = p.teamRow(t, currency)
+	filter := url.Values{"month": {string(o.Month)}}
+	if o.Team != "" {
+		filter.Set("team", o.Team)
+	}
+	p.TeamPages = newPager(pageNumber(e), len(o.Teams), overviewTeamsPerPage, func(page int) string {
+		return pageURL("/", filter, page) + "#overview-teams"
+	})
+	for _, t := range pageRows(p.TeamPages, o.Teams) {
+		p.Rows = append(p.Rows, p.teamRow(t, currency))
 	}
 	return render(e, http.StatusOK, "overview/overview", p)
 }
@@ -154,7 +164,7 @@ func (p *overviewPage) teamRow(t overview.Team, currency string) overviewTeamRow
 		Held: money.Format(t.Held, currency), Available: money.Format(t.Available, currency),
 		HandedOutHref: p.LedgerLink("handed_out", t.ID), SpentHref: p.SendsLink("sent", t.ID, ""),
 		HeldHref: p.SendsLink("pending", t.ID, ""), AvailableHref: p.UsageLink(t.ID),
-		UsedPercent: t.UsedPercent, UsedWidth: max(0, min(t.UsedPercent, 100)), Spark: p.Sparks[t.ID]}
+		UsedPercent: t.UsedPercent, UsedWidth: max(0, min(t.UsedPercent, 100)), Spark: sparkline(t, currency)}
 	if t.IsNoTeam() {
 		r.Href = p.UsageLink(t.ID)
 	}
@@ -166,8 +176,7 @@ func (p *overviewPage) teamRow(t overview.Team, currency string) overviewTeamRow
 
 // days is the month as the from/to days of the list filters (company time zone).
 func (p *overviewPage) days() url.Values {
-	return url.Values{"from": {p.Month.Start(p.loc).Format("2006-01-02")},
-		"to": {p.Month.End(p.loc).AddDate(0, 0, -1).Format("2006-01-02")}}
+	return url.Values{"from": {p.from}, "to": {p.to}}
 }
 
 // LedgerLink lists the month's ledger entries of kind (a kind or a money word such as

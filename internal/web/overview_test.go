@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -261,5 +262,83 @@ func TestTheChecklistIsTickedFromTheDataAndCanBeHidden(t *testing.T) {
 	}
 	if o := get("owner"); o["checklist"] != nil {
 		t.Errorf("after an admin hid it, the owner still gets the checklist %v", o["checklist"])
+	}
+}
+
+// TestOverviewShowsTeamsFiftyAtATime: with 62 teams the owner's overview lists them 50 at a
+// time by name, with a pager that keeps the month; the company's figures are still those of
+// every team (memberA2's grant is booked on the last team, on page 2), and the JSON twin
+// holds every row.
+func TestOverviewShowsTeamsFiftyAtATime(t *testing.T) {
+	f := testutil.Fixtures(t)
+	month := string(budget.MonthOf(time.Now(), time.UTC))
+	manyTeams := func(t testing.TB) *tests.TestApp {
+		app := overviewApp(t)
+		for i := range 60 {
+			if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i), "name": fmt.Sprintf("Zteam %02d", i),
+				"budget_mode": "one_time"}).Execute(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := app.DB().NewQuery("UPDATE users SET team = 'zteam0000000059' WHERE id = {:id}").
+			Bind(dbx.Params{"id": f.ID("memberA2")}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ledger.Post(app, ledger.Entry{Account: f.ID("memberA2"), Amount: 5000, Kind: ledger.KindGrant, Reason: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		return app
+	}
+	rows := func(want int, page, notOnPage string) func(testing.TB, *tests.TestApp, *http.Response) {
+		return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+			b, _ := io.ReadAll(res.Body)
+			body := string(b)
+			if got := strings.Count(body, `<tr data-team="`); got != want {
+				t.Errorf("%d team rows, want %d", got, want)
+			}
+			if !strings.Contains(body, page) || strings.Contains(body, notOnPage) {
+				t.Errorf("want %q and not %q on the page", page, notOnPage)
+			}
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name:   "page 1: Alpha, Beta and 48 more; the company's figures count the last team too",
+			Method: http.MethodGet, URL: "/", Headers: f.CookieHeaders("owner"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`id="kpi-handed-out">$190.00`, `data-team="` + f.ID("alpha"), "Teams 1–50 of 62",
+				`href="/?month=` + month + `&amp;page=2#overview-teams" class="btn btn-sm ms-auto" rel="next"`},
+			NotExpectedContent: []string{`rel="prev"`},
+			AfterTestFunc:      rows(50, `data-team="zteam0000000047"`, `data-team="zteam0000000048"`),
+		},
+		{
+			Name:   "page 2: the other 12 and a link back, for another month too",
+			Method: http.MethodGet, URL: "/?month=" + month + "&page=2", Headers: f.CookieHeaders("admin"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`id="kpi-handed-out">$190.00`, `data-team="zteam0000000059"`, "Teams 51–62 of 62", "$50.00",
+				`href="/?month=` + month + `#overview-teams" class="btn btn-sm" rel="prev"`},
+			NotExpectedContent: []string{`rel="next"`},
+			AfterTestFunc:      rows(12, `data-team="zteam0000000048"`, `data-team="`+f.ID("alpha")),
+		},
+		{
+			Name:   "a page past the end shows the last",
+			Method: http.MethodGet, URL: "/?page=9", Headers: f.CookieHeaders("owner"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Teams 51–62 of 62"},
+			AfterTestFunc: rows(12, `data-team="zteam0000000059"`, `data-team="zteam0000000047"`),
+		},
+		{
+			Name:   "the JSON twin holds every team",
+			Method: http.MethodGet, URL: "/api/tf/overview", Headers: f.AuthHeaders("owner"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"handed_out":19000`, `"id":"zteam0000000059"`, `"id":"` + f.ID("alpha")},
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				var o struct{ Teams []json.RawMessage }
+				if err := json.NewDecoder(res.Body).Decode(&o); err != nil || len(o.Teams) != 62 {
+					t.Errorf("%d teams in the JSON (%v), want 62", len(o.Teams), err)
+				}
+			},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
 	}
 }

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"maps"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -62,23 +60,11 @@ const usageMembersPerPage = 50
 // memberPage picks page n of the members (a page past the end shows the last) and sets the
 // pager's links, which keep the month and team of filter.
 func (p *usagePage) memberPage(n int, filter url.Values) []stats.Activity {
-	p.MemberPages = max(1, (len(p.Members)+usageMembersPerPage-1)/usageMembersPerPage)
-	p.MemberPage = min(max(n, 1), p.MemberPages)
-	link := func(page int) string {
-		v := maps.Clone(filter)
-		if page > 1 {
-			v.Set("page", strconv.Itoa(page))
-		}
-		return "/usage?" + v.Encode() + "#usage-members"
-	}
-	if p.MemberPage > 1 {
-		p.PrevURL = link(p.MemberPage - 1)
-	}
-	if p.MemberPage < p.MemberPages {
-		p.NextURL = link(p.MemberPage + 1)
-	}
-	lo := (p.MemberPage - 1) * usageMembersPerPage
-	return p.Members[lo:min(lo+usageMembersPerPage, len(p.Members))]
+	pg := newPager(n, len(p.Members), usageMembersPerPage, func(page int) string {
+		return pageURL("/usage", filter, page) + "#usage-members"
+	})
+	p.MemberPage, p.MemberPages, p.PrevURL, p.NextURL = pg.Page, pg.Pages, pg.PrevURL, pg.NextURL
+	return pageRows(pg, p.Members)
 }
 
 // usageMemberRow is one line of the members table with its amounts formatted: the template
