@@ -3,6 +3,7 @@ package send
 import (
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/access"
@@ -126,21 +127,12 @@ func verb(to Status) string {
 // PendingFor lists the pending sends approver may decide, oldest first: all for admins,
 // their team's for managers, never their own.
 func PendingFor(app core.App, approver *member.Member) ([]*Send, error) {
-	if approver == nil || !approver.Active() {
+	where, ok := pendingWhere(approver)
+	if !ok {
 		return nil, nil
 	}
-	filter := "status = 'pending' && sender != {:me}"
-	params := map[string]any{"me": approver.Id}
-	switch {
-	case approver.Role().IsAdmin():
-	case approver.Role() == member.RoleManager && approver.TeamID() != "":
-		filter += " && team = {:team}"
-		params["team"] = approver.TeamID()
-	default:
-		return nil, nil
-	}
-	recs, err := app.FindRecordsByFilter(Collection, filter, "created", 0, 0, params)
-	if err != nil {
+	var recs []*core.Record
+	if err := app.RecordQuery(Collection).AndWhere(where).OrderBy("created ASC").All(&recs); err != nil {
 		return nil, err
 	}
 	out := make([]*Send, len(recs))
@@ -148,6 +140,33 @@ func PendingFor(app core.App, approver *member.Member) ([]*Send, error) {
 		out[i] = Wrap(r)
 	}
 	return out, nil
+}
+
+// PendingCountFor is how many sends PendingFor lists, counted without loading them: the menu
+// badge of every page shows it.
+func PendingCountFor(app core.App, approver *member.Member) (int, error) {
+	where, ok := pendingWhere(approver)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	err := app.DB().Select("COUNT(*)").From(Collection).Where(where).Row(&n)
+	return n, err
+}
+
+// pendingWhere is the condition of the sends approver may decide now (false: none).
+func pendingWhere(approver *member.Member) (dbx.Expression, bool) {
+	if approver == nil || !approver.Active() {
+		return nil, false
+	}
+	mine := dbx.And(dbx.HashExp{"status": string(StatusPending)}, dbx.Not(dbx.HashExp{"sender": approver.Id}))
+	switch {
+	case approver.Role().IsAdmin():
+		return mine, true
+	case approver.Role() == member.RoleManager && approver.TeamID() != "":
+		return dbx.And(mine, dbx.HashExp{"team": approver.TeamID()}), true
+	}
+	return nil, false
 }
 
 // hookEvents is the webhook event of each decision.

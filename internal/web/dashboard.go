@@ -84,7 +84,7 @@ func todosFor(app core.App, u *member.Member) ([]todo, error) {
 	}
 	out := []todo{{len(incoming), "money request to answer", "money requests to answer", "/approvals/money"}}
 	if access.ScopeOf(u.Role(), access.DecideSend) != access.Nowhere {
-		sends, err := send.PendingFor(app, u)
+		sends, err := send.PendingCountFor(app, u)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +92,7 @@ func todosFor(app core.App, u *member.Member) ([]todo, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, todo{len(sends), "send waiting for approval", "sends waiting for approval", "/approvals/sends"},
+		out = append(out, todo{sends, "send waiting for approval", "sends waiting for approval", "/approvals/sends"},
 			todo{len(leaves), "leave request to decide", "leave requests to decide", "/approvals/leave"})
 	}
 	return out, nil
