@@ -6,6 +6,8 @@
 package figures
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -130,25 +132,23 @@ const sinceSQL = `SELECT %[1]s AS key, l.kind AS kind, %[3]s AS bucket, SUM(l.am
 // pending then (pending now, or decided at or after the instant; a send that went out at
 // once has no decided_at).
 //
-// It starts from those sends of the scope (%[4]s: a spend is booked on the sender and on the
-// send's team) — the pending ones by idx_sends_pending or the sender's index, the ones
-// decided since the first instant that matters by the partial indexes on (decided_at,
-// created), which also tell, without reading the send, whether it was made before one of the
-// instants and decided after it (%[5]s; a send row is written just after its debit, so made
-// before the instant plus an hour is a safe superset) — and
-// finds each one's debit by its ref (idx_ledger_ref); CROSS JOIN keeps SQLite to that order.
-// Going from the scope's entries instead reads a team's or the company's whole history, and
-// joining on 'send:' || s.id in that direction scanned every send for each entry (12 s for
-// one team of a 100,000-entry ledger).
+// It reads ledger_holds (migration 1796630003: each such send's debit beside its status and
+// decision, kept by triggers in the writer's transaction) through two covering partial
+// indexes: the pending ones, and the ones decided since the first instant that matters and
+// debited before one of the instants and decided after it (%[4]s) — of those, for month
+// starts, only the ones whose wait spans a month start's window (%[5]s, %[6]s). Joining each
+// send to its debit by ref instead was the largest part of the owner's overview and Usage
+// (3,000 index lookups and table rows for a 12-month trend).
 const heldSQL = `SELECT %[1]s AS key%[3]s
-	FROM (SELECT id, status, decided_at FROM sends WHERE status = 'pending' AND %[4]s
-		UNION ALL SELECT id, status, decided_at FROM %[6]s WHERE decided_at >= {:first} AND decided_at != '' AND %[4]s AND (%[5]s)%[7]s) s
-	CROSS JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
-	WHERE +l.created < {:last} AND %[2]s
+	FROM (SELECT account, team, amount, debited, status, decided_at FROM ledger_holds INDEXED BY idx_ledger_holds_pending
+			WHERE status = 'pending'
+		UNION ALL SELECT account, team, amount, debited, status, decided_at FROM ledger_holds INDEXED BY %[5]s
+			WHERE decided_at >= {:first} AND decided_at != '' AND (%[4]s)%[6]s) l
+	WHERE l.debited < {:last} AND %[2]s
 	GROUP BY %[1]s`
 
 const heldColumn = `,
-	COALESCE(-SUM(CASE WHEN l.created < {:h%[1]d} AND (s.status = 'pending' OR s.decided_at >= {:h%[1]d}) THEN l.amount END), 0)`
+	COALESCE(-SUM(CASE WHEN l.debited < {:h%[1]d} AND (l.status = 'pending' OR l.decided_at >= {:h%[1]d}) THEN l.amount END), 0)`
 
 type kindSum struct {
 	Key    string      `db:"key"`
@@ -275,7 +275,7 @@ func SpentBy(app core.App, scope Scope, p Period) (map[string]Statement, error) 
 		WHERE (l.kind = 'spend' OR l.kind = 'refund') AND l.created >= {:start} AND l.created < {:end} AND ` + where + `
 		GROUP BY 1`).Bind(params).All(&debits)
 	}, func() error {
-		return heldAt(app, scope, ByAccount, where, heldParams, first, []string{stamp(p.Start), stamp(p.End)}, group)
+		return heldAt(app, ByAccount, where, heldParams, first, []string{stamp(p.Start), stamp(p.End)}, group)
 	})
 	if err != nil {
 		return nil, err
@@ -292,6 +292,166 @@ func SpentBy(app core.App, scope Scope, p Period) (map[string]Statement, error) 
 		}
 	}
 	return out, nil
+}
+
+// Spender is one account's Spent and Held in a period.
+type Spender struct {
+	Account string
+	Statement
+}
+
+// TopSpenders are the n accounts of scope that spent most in p (then held most, then by id),
+// leaving out those that neither spent nor hold anything: the first n of SpentBy, ranked.
+//
+// For the whole company in a company month it does not rank every account (5,700 of them in
+// a month of a 10,000-person company): it reads the accounts of the month's UTC month in the
+// order of what they sent (ledger_spent, migration 1796630004) and stops after n more than
+// the accounts whose figure differs from that order — those with spends or refunds in the
+// hours between the company month and the UTC month, and those holding money at either end.
+// Every account it did not read holds nothing and sent less than the last one it read, or as
+// much with a later id; at least n of the ones it read rank as that last one or before it:
+// so it is not among the first n.
+func TopSpenders(app core.App, scope Scope, p Period, n int) ([]Spender, error) {
+	sU, eU := nearestMonthStart(p.Start), nearestMonthStart(p.End)
+	if scope != Company || !nearMonthStarts([]string{stamp(p.Start), stamp(p.End)}) || !eU.Equal(sU.AddDate(0, 1, 0)) {
+		all, err := SpentBy(app, scope, p)
+		if err != nil {
+			return nil, err
+		}
+		return rankSpenders(all, n), nil
+	}
+	month := sU.Format("2006-01")
+	first, err := firstEntry(app)
+	if err != nil {
+		return nil, err
+	}
+	// What the accounts sent in the company month that the UTC month does not hold (+) and
+	// the reverse (−): the hours between their starts and between their ends.
+	params := dbx.Params{"month": month}
+	var spans, cols []string
+	edge := func(i int, at, monthStart time.Time, into money.Cents) {
+		lo, hi, sign := at, monthStart, into
+		if monthStart.Before(at) {
+			lo, hi, sign = monthStart, at, -into
+		}
+		if !lo.Before(hi) {
+			return
+		}
+		params[fmt.Sprintf("lo%d", i)], params[fmt.Sprintf("hi%d", i)] = stamp(lo), stamp(hi)
+		span := fmt.Sprintf("(l.created >= {:lo%[1]d} AND l.created < {:hi%[1]d})", i)
+		spans = append(spans, span)
+		cols = append(cols, fmt.Sprintf("%d * SUM(CASE WHEN %s THEN l.amount ELSE 0 END)", sign, span))
+	}
+	edge(0, p.Start, sU, +1) // written after the company month began, before the UTC month did
+	edge(1, p.End, eU, -1)   // written after the company month ended, before the UTC month did
+	adjust := map[string]money.Cents{}
+	at := map[string]*atInstants{}
+	err = ReadTogether(app, func() error {
+		if len(spans) == 0 {
+			return nil
+		}
+		rows, err := app.DB().NewQuery(`SELECT l.account, ` + strings.Join(cols, " + ") + ` FROM ledger_entries l
+			WHERE (l.kind = 'spend' OR l.kind = 'refund') AND (` + strings.Join(spans, " OR ") + `) GROUP BY 1`).Bind(params).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var account string
+			var sum int64
+			if err := rows.Scan(&account, &sum); err != nil {
+				return err
+			}
+			adjust[account] = money.Cents(sum)
+		}
+		return rows.Err()
+	}, func() error {
+		where, heldParams := Company.where()
+		return heldAt(app, ByAccount, where, heldParams, first, []string{stamp(p.Start), stamp(p.End)}, newGroup(at, 2))
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The accounts whose figure is not their place in ledger_spent's order, and how many of
+	// them can rank lower than it (adjusted either way, or holding money at the end).
+	moved, lower := map[string]bool{}, 0
+	for account := range adjust {
+		moved[account] = true
+		lower++
+	}
+	for account, a := range at {
+		if _, adjusted := adjust[account]; a.held[1] != 0 && !adjusted {
+			lower++
+		}
+		if a.held[0] != 0 || a.held[1] != 0 {
+			moved[account] = true
+		}
+	}
+	// In the ranking's order: most sent first, then by id, as the tie-break of equal figures.
+	var top []kindSum
+	if err := app.DB().NewQuery(`SELECT account AS key, total AS amount FROM ledger_spent INDEXED BY idx_ledger_spent_top
+		WHERE month = {:month} ORDER BY total, account LIMIT {:n}`).Bind(dbx.Params{"month": month, "n": n + lower}).All(&top); err != nil {
+		return nil, err
+	}
+	sent := make(map[string]money.Cents, len(top)+len(moved))
+	for _, r := range top {
+		sent[r.Key] = r.Amount
+	}
+	var others []string
+	for account := range moved {
+		if _, ok := sent[account]; !ok {
+			others = append(others, account)
+		}
+	}
+	if len(others) > 0 {
+		ids, _ := json.Marshal(others)
+		var rest []kindSum
+		if err := app.DB().NewQuery(`SELECT account AS key, total AS amount FROM ledger_spent
+			WHERE month = {:month} AND account IN (SELECT value FROM json_each({:ids}))`).
+			Bind(dbx.Params{"month": month, "ids": string(ids)}).All(&rest); err != nil {
+			return nil, err
+		}
+		for _, r := range rest {
+			sent[r.Key] = r.Amount
+		}
+	}
+	all := make(map[string]Statement, len(sent)+len(moved))
+	for account := range moved {
+		all[account] = Statement{}
+	}
+	for account := range sent {
+		all[account] = Statement{}
+	}
+	for account := range all {
+		var held [2]money.Cents
+		if a, ok := at[account]; ok {
+			held = [2]money.Cents{a.held[0], a.held[1]}
+		}
+		// Spent = sent − refunded − held at the end + held at the start (see StatementsOver).
+		all[account] = Statement{Spent: -(sent[account] + adjust[account]) - held[1] + held[0], Held: held[1]}
+	}
+	return rankSpenders(all, n), nil
+}
+
+// rankSpenders is the first n of byAccount that spent or hold something, most spent first,
+// then most held, then by id.
+func rankSpenders(byAccount map[string]Statement, n int) []Spender {
+	var out []Spender
+	for id, s := range byAccount {
+		if s.Spent > 0 || s.Held > 0 {
+			out = append(out, Spender{Account: id, Statement: Statement{Spent: s.Spent, Held: s.Held}})
+		}
+	}
+	slices.SortFunc(out, func(a, b Spender) int {
+		if a.Spent != b.Spent {
+			return cmp.Compare(b.Spent, a.Spent)
+		}
+		if a.Held != b.Held {
+			return cmp.Compare(b.Held, a.Held)
+		}
+		return strings.Compare(a.Account, b.Account)
+	})
+	return out[:min(n, len(out))]
 }
 
 func statementsOver(app core.App, scope Scope, by Grouping, periods []Period, balances bool) ([]map[string]Statement, error) {
@@ -347,7 +507,7 @@ func ledgerAt(app core.App, scope Scope, by Grouping, instants []string, balance
 		}
 		return accountsAt(app, by, where, params, first, instants, group, balances)
 	}, func() error {
-		return heldAt(app, scope, by, where, heldParams, first, instants, newGroup(held, len(instants)))
+		return heldAt(app, by, where, heldParams, first, instants, newGroup(held, len(instants)))
 	})
 	if err != nil {
 		return nil, err
@@ -689,15 +849,15 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, firs
 	return nil
 }
 
-// spanningSQL is the condition of the partial index idx_sends_spanning (migration
-// 1796630001): a decided send whose wait, widened by an hour for the send row written just
-// after its debit, reaches into the window of some UTC month start S in which every company
-// month start falls, [S − 14 h, S + 12 h] (time zones run from UTC−12 to UTC+14). A send
-// waiting at a company month start h (debit before h, decided at or after h) is one of them.
-const spanningSQL = `substr(datetime(created, '-13 hours'), 1, 7) != substr(datetime(decided_at, '+14 hours'), 1, 7)`
+// spanningSQL is the condition of the partial index idx_ledger_holds_spanning (migration
+// 1796630003): a decided send whose wait reaches into the window of some UTC month start S in
+// which every company month start falls, [S − 14 h, S + 12 h] (time zones run from UTC−12 to
+// UTC+14; an hour to spare on the debit's side). A send waiting at a company month start h
+// (debited before h, decided at or after h) is one of them.
+const spanningSQL = `substr(datetime(debited, '-13 hours'), 1, 7) != substr(datetime(decided_at, '+14 hours'), 1, 7)`
 
 // nearMonthStarts reports whether every instant lies in a month start's window (see
-// spanningSQL), so that idx_sends_spanning holds every send that could have been waiting at
+// spanningSQL), so that idx_ledger_holds_spanning holds every send that could have been waiting at
 // one of them. (Month periods always do; "now" at the end of the all-time figures does not,
 // and then the decisions since the first instant are few anyway.)
 func nearMonthStarts(instants []string) bool {
@@ -715,7 +875,7 @@ func nearMonthStarts(instants []string) bool {
 }
 
 // heldAt fills in what sat in sends waiting for approval at each instant.
-func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Params, first string, instants []string, group func(string) *atInstants) error {
+func heldAt(app core.App, by Grouping, where string, params dbx.Params, first string, instants []string, group func(string) *atInstants) error {
 	var cols strings.Builder
 	for i, at := range instants {
 		params[fmt.Sprintf("h%d", i)] = at
@@ -731,37 +891,18 @@ func heldAt(app core.App, scope Scope, by Grouping, where string, params dbx.Par
 		}
 	}
 	params["last"] = instants[len(instants)-1]
-	sends := "1 = 1"
-	if scope.Member != "" {
-		sends = "sender = {:member}"
-	}
-	switch scope.Team {
-	case "":
-	case NoTeam:
-		sends += " AND " + ledger.NoTeamSQL("team")
-	default:
-		sends += " AND team = {:team}"
-	}
 	var spans []string
-	for i, at := range instants {
-		t, err := time.Parse("2006-01-02 15:04:05.000Z", at)
-		if err != nil {
-			return err
-		}
-		params[fmt.Sprintf("c%d", i)] = stamp(t.Add(time.Hour))
-		spans = append(spans, fmt.Sprintf("(decided_at >= {:h%[1]d} AND created < {:c%[1]d})", i))
+	for i := range instants {
+		spans = append(spans, fmt.Sprintf("(decided_at >= {:h%[1]d} AND debited < {:h%[1]d})", i))
 	}
-	// +l.team and +l.created keep SQLite on idx_ledger_ref for each send's debit: with the
-	// plain terms it read every entry of the team for each send (11 s for the big team's
-	// manager's overview on 1,000,000 entries).
-	decided, spanning := "sends", ""
+	decided, spanning := "idx_ledger_holds_decided", ""
 	if nearMonthStarts(instants) {
 		// Only a send whose wait spans a month start's window can be held at one:
-		// idx_sends_spanning holds those (one in twelve decided sends here), not every
+		// idx_ledger_holds_spanning holds those (one in twelve decided sends here), not every
 		// decision since the first instant (35,000 for a 12-month trend).
-		decided, spanning = "sends INDEXED BY idx_sends_spanning", " AND "+spanningSQL
+		decided, spanning = "idx_ledger_holds_spanning", " AND "+spanningSQL
 	}
-	query := fmt.Sprintf(heldSQL, by, unindexed(where), cols.String(), sends, strings.Join(spans, " OR "), decided, spanning)
+	query := fmt.Sprintf(heldSQL, by, where, cols.String(), strings.Join(spans, " OR "), decided, spanning)
 	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err

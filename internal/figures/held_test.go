@@ -15,7 +15,7 @@ import (
 )
 
 // TestHeldAtMonthStartsInAnyTimeZone: what sat in sends waiting for approval at the start
-// and end of a company month (read through idx_sends_spanning, which holds only the sends
+// and end of a company month (read through idx_ledger_holds_spanning, which holds only the sends
 // whose wait reaches a month start's window) equals a plain sum over every send, in time
 // zones from UTC−10 to UTC+13 and one on a quarter hour, for sends that wait across a month
 // start by minutes, days or a whole month, that wait and are decided before it, that are made

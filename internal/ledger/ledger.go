@@ -156,7 +156,10 @@ type Mismatch struct {
 // entries: running totals per team, account and kind (ledger_totals), per UTC month, team and
 // kind with the entry count (ledger_months; UserID is then the team, Balance the kept total
 // or count, Sum the entries'), per quarter hour near month starts (ledger_quarters) and the
-// members, total and last payment per budget period (ledger_periods; UserID is the period). An
+// members, total and last payment per budget period (ledger_periods; UserID is the period), and
+// the debit, status and decision of every send that waited for approval (ledger_holds; UserID
+// is the send, Balance and Sum how often the table and the join hold that row), and the
+// spends and refunds per UTC month and account (ledger_spent). An
 // empty result is the ledger's main invariant; every money test that checks it checks the
 // rollups too.
 func Reconcile(app core.App) ([]Mismatch, error) {
@@ -183,7 +186,19 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 		SELECT period AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
 			SELECT period, n AS kept, 0 AS summed, total AS kept_total, 0 AS summed_total, last AS kept_last, '' AS summed_last FROM ledger_periods
 			UNION ALL SELECT period, 0, 1, 0, amount, '', created FROM ledger_entries WHERE kind = 'monthly')
-		GROUP BY period HAVING SUM(kept) != SUM(summed) OR SUM(kept_total) != SUM(summed_total) OR MAX(kept_last) != MAX(summed_last)`).All(&out)
+		GROUP BY period HAVING SUM(kept) != SUM(summed) OR SUM(kept_total) != SUM(summed_total) OR MAX(kept_last) != MAX(summed_last)
+		UNION ALL
+		SELECT send AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
+			SELECT send, account, team, amount, debited, status, decided_at, 1 AS kept, 0 AS summed FROM ledger_holds
+			UNION ALL SELECT s.id, l.account, l.team, l.amount, l.created, s.status, s.decided_at, 0, 1
+			FROM sends s JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
+			WHERE s.status = 'pending' OR s.decided_at != '')
+		GROUP BY send, account, team, amount, debited, status, decided_at HAVING SUM(kept) != SUM(summed)
+		UNION ALL
+		SELECT account AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
+			SELECT month, account, total AS kept, 0 AS summed FROM ledger_spent
+			UNION ALL SELECT substr(created, 1, 7), account, 0, amount FROM ledger_entries WHERE kind = 'spend' OR kind = 'refund')
+		GROUP BY month, account HAVING SUM(kept) != SUM(summed)`).All(&out)
 	return out, err
 }
 

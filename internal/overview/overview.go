@@ -6,7 +6,6 @@
 package overview
 
 import (
-	"sort"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -187,34 +186,17 @@ func loadTeams(app core.App, teamID string, month budget.Month, loc *time.Locati
 
 // topSpenders are the accounts of scope that spent most in the month (spent, then held).
 func topSpenders(app core.App, scope figures.Scope, month budget.Month, loc *time.Location) ([]Spender, error) {
-	byAccount, err := figures.SpentBy(app, scope, figures.MonthPeriod(month, loc))
+	top, err := figures.TopSpenders(app, scope, figures.MonthPeriod(month, loc), TopSpenders)
 	if err != nil {
 		return nil, err
 	}
-	var out []Spender
-	for id, s := range byAccount {
-		if s.Spent > 0 || s.Held > 0 {
-			out = append(out, Spender{ID: id, Spent: s.Spent, Held: s.Held})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Spent != out[j].Spent {
-			return out[i].Spent > out[j].Spent
-		}
-		if out[i].Held != out[j].Held {
-			return out[i].Held > out[j].Held
-		}
-		return out[i].ID < out[j].ID
-	})
-	if len(out) > TopSpenders {
-		out = out[:TopSpenders]
-	}
-	for i := range out {
-		who, err := figures.Person(app, out[i].ID)
+	out := make([]Spender, len(top))
+	for i, s := range top {
+		who, err := figures.Person(app, s.Account)
 		if err != nil {
 			return nil, err
 		}
-		out[i].Name, out[i].Email, out[i].Team, out[i].Deleted = who.Name, who.Email, who.TeamName, who.Deleted
+		out[i] = Spender{ID: s.Account, Spent: s.Spent, Held: s.Held, Name: who.Name, Email: who.Email, Team: who.TeamName, Deleted: who.Deleted}
 	}
 	return out, nil
 }
