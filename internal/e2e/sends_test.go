@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -101,5 +102,48 @@ func TestSendNeedingApprovalIsApprovedByTheManager(t *testing.T) {
 	e2e.Do(t, member, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(css(`#balance`)))
 	if bal := e2e.Text(t, member, `#balance`); bal != "$70.00" {
 		t.Errorf("balance after approval = %q, want $70.00 (debited once)", bal)
+	}
+}
+
+// TestTouchAssignmentsPageTheTeams: with 62 teams the admin's assignment matrix shows 25 team
+// columns at a time; on the third page Assign (HTMX) swaps the row in place with the same
+// columns, and the page still fits the window. Screenshot: assignments-page-3.png.
+func TestTouchAssignmentsPageTheTeams(t *testing.T) {
+	s := e2e.Start(t)
+	f := testutil.Fixtures(t)
+	s.Seed(t, func(app core.App) error {
+		for i := range 60 {
+			if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i),
+				"name": fmt.Sprintf("Zteam %02d", i), "budget_mode": "one_time"}).Execute(); err != nil {
+				return err
+			}
+		}
+		return seedHamper(app, f)
+	})
+	admin := s.NewBrowser(t)
+	e2e.Login(t, admin, s, "admin")
+	columns := `document.querySelectorAll("#assignments thead th").length - 2`
+	e2e.Do(t, admin,
+		chromedp.Navigate(s.URL+"/touches/assignments"),
+		chromedp.WaitVisible(css(`#assignment-team-pages a[rel=next]`)))
+	if n := e2e.Get(t, admin, chromedp.Evaluate[int](columns)); n != 25 {
+		t.Errorf("page 1 shows %d team columns, want 25", n)
+	}
+	for range 2 {
+		e2e.Do(t, admin, chromedp.Click(css(`#assignment-team-pages a[rel=next]`)), chromedp.WaitVisible(css(`#assignment-team-pages a[rel=prev]`)))
+	}
+	assign := `#assign-` + hamperID + `-zteam0000000059`
+	e2e.Do(t, admin, chromedp.WaitVisible(css(assign)), chromedp.Click(css(assign)))
+	waitUntil(t, admin, `document.querySelector("`+assign+`")?.textContent.trim() === "Unassign"`)
+	if n, shown := e2e.Get(t, admin, chromedp.Evaluate[int](columns)), e2e.Text(t, admin, `#assignment-team-pages span`); n != 12 || shown != "Teams 51–62 of 62" {
+		t.Errorf("page 3 after assigning: %d columns, %q; want 12 and Teams 51–62 of 62", n, shown)
+	}
+	if cells := e2e.Get(t, admin, chromedp.Evaluate[int](`document.querySelectorAll("#assign-`+hamperID+` td").length - 2`)); cells != 12 {
+		t.Errorf("the swapped row has %d team cells, want page 3's 12", cells)
+	}
+	e2e.Do(t, admin, chromedp.Evaluate[chromedp.Void](`document.querySelector(".table-responsive").scrollLeft = 0`)) // the click scrolled it
+	e2e.Screenshot(t, admin, "assignments-page-3")
+	if wide := e2e.Get(t, admin, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+		t.Errorf("the matrix is %d px wider than the window", wide)
 	}
 }

@@ -34,10 +34,14 @@ func pageRows[T any](p pager, all []T) []T { return all[min(p.From-1, len(all)):
 
 // pageURL is path with the query filter and page n (left out for the first).
 func pageURL(path string, filter url.Values, n int) string {
-	v := maps.Clone(filter)
+	v := url.Values{}
+	maps.Copy(v, filter)
 	v.Del("page")
 	if n > 1 {
 		v.Set("page", strconv.Itoa(n))
+	}
+	if len(v) == 0 {
+		return path
 	}
 	return path + "?" + v.Encode()
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -23,49 +24,69 @@ type assignmentRow struct {
 	Touch *touch.Touch
 	Cells []assignmentCell
 	CSRF  string // for the no-JavaScript forms inside the row
+	Query string // "?page=N" of the teams shown (beyond the first), kept by the row's forms
 }
 
 type assignmentsPage struct {
 	Page
-	Teams []*team.Team
-	Rows  []assignmentRow
+	Teams     []*team.Team // the page of teams shown as columns
+	Rows      []assignmentRow
+	TeamPages pager
 }
 
-// showAssignmentsPage is the touch × team matrix. Managers see every team's column but may
-// change only their own; admins change any. Members do not assign.
+// assignmentTeamsPerPage is how many teams the matrix shows as columns at a time: 200
+// columns were neither readable nor quick to draw (2,200 cells for 11 touches).
+const assignmentTeamsPerPage = 25
+
+// showAssignmentsPage is the touch × team matrix, teams as columns 25 at a time. Managers
+// see every team's column but may change only their own, which comes first; admins change
+// any. Members do not assign.
 func showAssignmentsPage(e *core.RequestEvent) error {
 	u := currentUser(e)
 	if u.Role() == member.RoleMember {
 		return pageError(e, access.ErrForbidden)
 	}
-	data, err := assignmentsData(e.App, u, csrfToken(e))
+	data, err := assignmentsData(e.App, u, csrfToken(e), pageNumber(e))
 	if err != nil {
 		return pageError(e, err)
 	}
 	return render(e, http.StatusOK, "touch/assignments", data)
 }
 
-func assignmentsData(app core.App, u *member.Member, csrf string) (*assignmentsPage, error) {
+func assignmentsData(app core.App, u *member.Member, csrf string, page int) (*assignmentsPage, error) {
 	recs, err := app.FindRecordsByFilter(team.Collection, "", "name", 0, 0)
 	if err != nil {
 		return nil, err
 	}
-	data := &assignmentsPage{Page: Page{Title: "Touch assignments"}}
+	var teams []*team.Team
 	for _, r := range recs {
-		data.Teams = append(data.Teams, team.Wrap(r))
+		if r.Id == u.TeamID() && u.Role() == member.RoleManager {
+			teams = append([]*team.Team{team.Wrap(r)}, teams...) // their own column first
+			continue
+		}
+		teams = append(teams, team.Wrap(r))
+	}
+	data := &assignmentsPage{Page: Page{Title: "Touch assignments"}}
+	data.TeamPages = newPager(page, len(teams), assignmentTeamsPerPage, func(n int) string {
+		return pageURL("/touches/assignments", nil, n)
+	})
+	data.Teams = pageRows(data.TeamPages, teams)
+	query := ""
+	if data.TeamPages.Page > 1 {
+		query = "?page=" + strconv.Itoa(data.TeamPages.Page)
 	}
 	list, err := touch.List(app, u, "")
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range list {
-		data.Rows = append(data.Rows, assignmentRowOf(u, t, data.Teams, csrf))
+		data.Rows = append(data.Rows, assignmentRowOf(u, t, data.Teams, csrf, query))
 	}
 	return data, nil
 }
 
-func assignmentRowOf(u *member.Member, t *touch.Touch, teams []*team.Team, csrf string) assignmentRow {
-	row := assignmentRow{Touch: t, CSRF: csrf, Cells: make([]assignmentCell, 0, len(teams))}
+func assignmentRowOf(u *member.Member, t *touch.Touch, teams []*team.Team, csrf, query string) assignmentRow {
+	row := assignmentRow{Touch: t, CSRF: csrf, Query: query, Cells: make([]assignmentCell, 0, len(teams))}
 	// The touch's teams once, as a set: AssignedTo per cell converted the stored list for each
 	// of 200 teams × every touch (most of the page's 30 ms).
 	assigned := map[string]bool{}
@@ -92,9 +113,9 @@ func changeAssignment(e *core.RequestEvent, change func(core.App, *member.Member
 	}
 	if !isFragmentRequest(e) {
 		setFlash(e, "ok", "Assignment saved.")
-		return redirect(e, "/touches/assignments")
+		return redirect(e, pageURL("/touches/assignments", nil, pageNumber(e)))
 	}
-	data, err := assignmentsData(e.App, u, csrfToken(e))
+	data, err := assignmentsData(e.App, u, csrfToken(e), pageNumber(e))
 	if err != nil {
 		return pageError(e, err)
 	}

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -240,6 +243,74 @@ func TestTouchAssignments(t *testing.T) {
 				testutil.ExpectLocation("/touches/assignments")(t, app, res)
 				assigned(mugID, "alpha", false)(t, app, res)
 			},
+		},
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
+
+// TestTouchAssignmentsShowTeamsTwentyFiveAtATime: with 62 teams the matrix shows 25 team
+// columns at a time; a manager's own team comes first; on page 3 the forms keep the page, an
+// HTMX click answers the row with page 3's columns and a plain form returns to page 3.
+func TestTouchAssignmentsShowTeamsTwentyFiveAtATime(t *testing.T) {
+	f := testutil.Fixtures(t)
+	manyTeams := func(tb testing.TB) *tests.TestApp {
+		app := newSendsApp(tb)
+		for i := range 60 {
+			exec(tb, app, "INSERT INTO teams (id, name, budget_mode) VALUES ({:id}, {:name}, 'one_time')",
+				dbx.Params{"id": fmt.Sprintf("zteam%010d", i), "name": fmt.Sprintf("Zteam %02d", i)})
+		}
+		return app
+	}
+	columns := func(want int, first string) func(testing.TB, *tests.TestApp, *http.Response) {
+		return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+			b, _ := io.ReadAll(res.Body)
+			body := string(b)
+			head := body[strings.Index(body, "<thead>"):strings.Index(body, "</thead>")]
+			if got := strings.Count(head, "<th>") - 2; got != want { // less Touch and Status
+				t.Errorf("%d team columns, want %d", got, want)
+			}
+			if !strings.HasPrefix(head, "<thead><tr><th>Touch</th><th>Status</th><th>"+first+"</th>") {
+				t.Errorf("the first team column is not %s: %.120s", first, head)
+			}
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "page 1 of an admin: Alpha, Beta and 23 more", Method: http.MethodGet, URL: "/touches/assignments",
+			Headers: f.CookieHeaders("admin"), TestAppFactory: manyTeams, ExpectedStatus: http.StatusOK,
+			ExpectedContent:    []string{"Teams 1–25 of 62", `href="/touches/assignments?page=2" class="btn btn-sm ms-auto" rel="next"`},
+			NotExpectedContent: []string{"Zteam 23<", `rel="prev"`},
+			AfterTestFunc:      columns(25, "Alpha"),
+		},
+		{
+			Name: "a manager's own team comes first", Method: http.MethodGet, URL: "/touches/assignments",
+			Headers: f.CookieHeaders("managerB"), TestAppFactory: manyTeams, ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{"Teams 1–25 of 62", "/touches/" + mugID + "/teams/" + f.ID("beta") + "/remove"},
+			AfterTestFunc:   columns(25, "Beta"),
+		},
+		{
+			Name: "page 3: the last 12 teams, the forms keep the page", Method: http.MethodGet, URL: "/touches/assignments?page=3",
+			Headers: f.CookieHeaders("admin"), TestAppFactory: manyTeams, ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{"Teams 51–62 of 62", `href="/touches/assignments?page=2" class="btn btn-sm" rel="prev"`,
+				`action="/touches/` + mugID + `/teams/zteam0000000059?page=3"`},
+			NotExpectedContent: []string{`rel="next"`},
+			AfterTestFunc:      columns(12, "Zteam 48"),
+		},
+		{
+			Name: "an HTMX click on page 3 answers the row with page 3's columns", Method: http.MethodPost,
+			URL: "/touches/" + mugID + "/teams/zteam0000000059?page=3", Headers: f.HTMXHeaders("admin"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`<tr id="assign-` + mugID + `"`, `data-label="Zteam 48"`,
+				`action="/touches/` + mugID + `/teams/zteam0000000059/remove?page=3"`},
+			NotExpectedContent: []string{"<html", `data-label="Alpha"`},
+		},
+		{
+			Name: "a plain form on page 3 returns to page 3", Method: http.MethodPost,
+			URL: "/touches/" + mugID + "/teams/zteam0000000059?page=3", Headers: f.FormHeaders("admin"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusSeeOther, ExpectedContent: []string{""},
+			AfterTestFunc: testutil.ExpectLocation("/touches/assignments?page=3"),
 		},
 	}
 	for _, s := range scenarios {
