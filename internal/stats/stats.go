@@ -5,6 +5,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -39,10 +40,10 @@ type counts struct {
 	InvitesAccepted  int    `db:"invites_accepted"`
 }
 
-// countsSQL counts per current member of {:team}; {:start} and {:end} bound the period.
-// Each count reads an index range of the member (migration 1796630000 added the ones
-// requests and invites lacked); the waiting sends are read once, from idx_sends_pending
-// (few), not every send of each member.
+// countsSQL counts per member in {:ids} (a JSON array of current members); {:start} and
+// {:end} bound the period. Each count reads an index range of the member (migration
+// 1796630000 added the ones requests and invites lacked); the waiting sends are read once,
+// from idx_sends_pending (few), not every send of each member.
 const countsSQL = `SELECT u.id AS id,
 	(SELECT COUNT(*) FROM sends s WHERE s.sender = u.id AND s.status = 'sent'
 		AND s.created >= {:start} AND s.created < {:end}) AS sends,
@@ -55,7 +56,7 @@ const countsSQL = `SELECT u.id AS id,
 		AND i.updated >= {:start} AND i.updated < {:end}) AS invites_accepted
 	FROM users u LEFT JOIN (SELECT sender, COUNT(*) AS n FROM sends WHERE status = 'pending' GROUP BY sender) p
 	ON p.sender = u.id
-	WHERE u.team = {:team}`
+	WHERE u.id IN (SELECT value FROM json_each({:ids}))`
 
 // MemberActivity lists the members of teamID with their money (figures.MemberRows: current
 // members, then those who left but had entries on the team in the month) and activity in month.
@@ -64,18 +65,33 @@ func MemberActivity(app core.App, teamID string, month budget.Month, loc *time.L
 	if err != nil {
 		return nil, err
 	}
-	var rows []counts
-	err = app.DB().NewQuery(countsSQL).Bind(dbx.Params{"team": teamID,
-		"start": stamp(month.Start(loc)), "end": stamp(month.End(loc))}).All(&rows)
-	if err != nil {
-		return nil, err
+	return ActivityOf(app, usage, month, loc)
+}
+
+// ActivityOf adds to members (rows of figures.MemberRows, e.g. the page of them shown) their
+// activity in month; those who left the team count none.
+func ActivityOf(app core.App, members []figures.Row, month budget.Month, loc *time.Location) ([]Activity, error) {
+	var ids []string
+	for _, m := range members {
+		if !m.Former {
+			ids = append(ids, m.ID)
+		}
 	}
-	byID := make(map[string]counts, len(rows))
-	for _, r := range rows {
-		byID[r.ID] = r
+	byID := map[string]counts{}
+	if len(ids) > 0 {
+		list, _ := json.Marshal(ids)
+		var rows []counts
+		err := app.DB().NewQuery(countsSQL).Bind(dbx.Params{"ids": string(list),
+			"start": stamp(month.Start(loc)), "end": stamp(month.End(loc))}).All(&rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			byID[r.ID] = r
+		}
 	}
-	out := make([]Activity, len(usage))
-	for i, u := range usage {
+	out := make([]Activity, len(members))
+	for i, u := range members {
 		c := byID[u.ID]
 		out[i] = Activity{Row: u, Sends: c.Sends, PendingApprovals: c.PendingApprovals,
 			RequestsMade: c.RequestsMade, RequestsAnswered: c.RequestsAnswered, InvitesAccepted: c.InvitesAccepted}

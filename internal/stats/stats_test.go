@@ -159,6 +159,24 @@ func TestMemberActivity(t *testing.T) {
 			t.Errorf("%s: statement %+v does not balance", key, r.Statement)
 		}
 	}
+	// The page adds the activity of the members it shows only: the same counts; a member who
+	// left the team counts none.
+	for i := range rows {
+		one, err := stats.ActivityOf(app, []figures.Row{rows[i].Row}, month, time.UTC)
+		if err != nil || len(one) != 1 || one[0] != rows[i] {
+			t.Errorf("ActivityOf(%s) = %+v, %v; want %+v", rows[i].Email, one, err, rows[i])
+		}
+	}
+	var former figures.Row
+	for _, r := range rows {
+		if r.Sends > 0 {
+			former = r.Row
+		}
+	}
+	former.Former = true
+	if one, err := stats.ActivityOf(app, []figures.Row{former}, month, time.UTC); err != nil || one[0].Sends+one[0].RequestsMade+one[0].InvitesAccepted != 0 {
+		t.Errorf("a member who left: %+v, %v; want no activity", one, err)
+	}
 }
 
 func TestSendsPerTouch(t *testing.T) {

@@ -38,7 +38,7 @@ type usagePage struct {
 	TeamLabel    string
 	TeamChoice   []person // admins pick a team; managers see their own
 	Teams        []figures.Row
-	Members      []stats.Activity
+	Members      []figures.Row    // every member's money; the page shows MemberRows of them
 	MemberRows   []usageMemberRow // the page of Members shown, ready to print
 	MemberPage   int              // that page (1-based, at most MemberPages)
 	MemberPages  int
@@ -59,7 +59,7 @@ const usageMembersPerPage = 50
 
 // memberPage picks page n of the members (a page past the end shows the last) and sets the
 // pager's links, which keep the month and team of filter.
-func (p *usagePage) memberPage(n int, filter url.Values) []stats.Activity {
+func (p *usagePage) memberPage(n int, filter url.Values) []figures.Row {
 	pg := newPager(n, len(p.Members), usageMembersPerPage, func(page int) string {
 		return pageURL("/usage", filter, page) + "#usage-members"
 	})
@@ -111,10 +111,11 @@ func usageQuery(e *core.RequestEvent) (month budget.Month, teamID string, err er
 	return month, teamID, nil
 }
 
-// usageData is what the page and the JSON share.
+// usageData is what the page and the JSON share. Members are the team's money rows; the JSON
+// adds every member's activity, the page only that of the members it shows.
 type usageData struct {
 	Teams   []figures.Row
-	Members []stats.Activity
+	Members []figures.Row
 	Trend   []figures.MonthFigures
 	Touches []stats.TouchSends
 }
@@ -134,7 +135,7 @@ func loadUsage(app core.App, teamID string, month budget.Month) (d usageData, er
 	}}
 	if teamID != "" {
 		reads = append(reads, func() (err error) {
-			d.Members, err = stats.MemberActivity(app, teamID, month, loc)
+			d.Members, err = figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc))
 			return err
 		})
 	}
@@ -168,12 +169,12 @@ func showUsagePage(e *core.RequestEvent) error {
 	p.Export = exportLinksFor(currentUser(e), export.Usage, filter)
 	p.TeamsChart = moneyChart(d.Teams)
 	shown := p.memberPage(pageNumber(e), filter)
-	p.MemberRows = usageMemberRows(shown, currencyOf(e.App))
-	members := make([]figures.Row, len(shown))
-	for i, m := range shown {
-		members[i] = m.Row
+	activity, err := stats.ActivityOf(e.App, shown, month, companyLoc(e.App))
+	if err != nil {
+		return pageError(e, err)
 	}
-	p.MembersChart = moneyChart(members)
+	p.MemberRows = usageMemberRows(activity, currencyOf(e.App))
+	p.MembersChart = moneyChart(shown)
 	p.TrendChart = trendChart(d.Trend)
 	p.TouchChart = touchChart(d.Touches)
 	return render(e, http.StatusOK, "usage/usage", p)
@@ -197,7 +198,11 @@ func apiUsage(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	return e.JSON(http.StatusOK, usageJSON{Month: month, Teams: nonNil(d.Teams), Members: nonNil(d.Members),
+	members, err := stats.ActivityOf(e.App, d.Members, month, companyLoc(e.App))
+	if err != nil {
+		return apiError(e, err)
+	}
+	return e.JSON(http.StatusOK, usageJSON{Month: month, Teams: nonNil(d.Teams), Members: nonNil(members),
 		Trend: nonNil(d.Trend), Touches: nonNil(d.Touches)})
 }
 
