@@ -304,13 +304,14 @@ type Spender struct {
 // leaving out those that neither spent nor hold anything: the first n of SpentBy, ranked.
 //
 // For the whole company in a company month it does not rank every account (5,700 of them in
-// a month of a 10,000-person company): it reads the accounts of the month's UTC month in the
-// order of what they sent (ledger_spent, migration 1796630004) and stops after n more than
-// the accounts whose figure differs from that order — those with spends or refunds in the
-// hours between the company month and the UTC month, and those holding money at either end.
-// Every account it did not read holds nothing and sent less than the last one it read, or as
-// much with a later id; at least n of the ones it read rank as that last one or before it:
-// so it is not among the first n.
+// a month of a 10,000-person company): it reads the first n + k accounts of the month's UTC
+// month in the order of what they sent (ledger_spent, migration 1796630004), k being the
+// accounts that may rank below their place in that order — those with spends or refunds in
+// the hours between the company month and the UTC month, or holding money at its end — and
+// the figures of every account holding money at its start. Every account it did not read
+// holds nothing and sent less than the last one it read, or as much with a later id; at
+// least n of the ones it read rank as that last one or before it: so it is not among the
+// first n.
 func TopSpenders(app core.App, scope Scope, p Period, n int) ([]Spender, error) {
 	sU, eU := nearestMonthStart(p.Start), nearestMonthStart(p.End)
 	if scope != Company || !nearMonthStarts([]string{stamp(p.Start), stamp(p.End)}) || !eU.Equal(sU.AddDate(0, 1, 0)) {
@@ -415,14 +416,13 @@ func TopSpenders(app core.App, scope Scope, p Period, n int) ([]Spender, error) 
 			sent[r.Key] = r.Amount
 		}
 	}
-	all := make(map[string]Statement, len(sent)+len(moved))
 	for account := range moved {
-		all[account] = Statement{}
+		if _, ok := sent[account]; !ok {
+			sent[account] = 0 // no row: it only holds money
+		}
 	}
+	all := make(map[string]Statement, len(sent))
 	for account := range sent {
-		all[account] = Statement{}
-	}
-	for account := range all {
 		var held [2]money.Cents
 		if a, ok := at[account]; ok {
 			held = [2]money.Cents{a.held[0], a.held[1]}
@@ -576,7 +576,7 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, first s
 	}
 	var months []monthTerm
 	var quarters []quarterTerm
-	entries := sums{column: "l.amount"}
+	var entries sums
 	m0 := "9999-12"
 	for i, at := range instants {
 		if first == "" || at <= first {
@@ -620,9 +620,7 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, first s
 	}
 	// The scope's terms are written +l.team so SQLite reads the span by created
 	// (MULTI-INDEX OR) instead of every entry of the team by idx_ledger_team.
-	return entries.read(app, by, "ledger_entries l", unindexed(where), params, func(key, kind string, i int, n money.Cents) {
-		group(key).before[i][kindSlot(kind)] += n
-	})
+	return entries.read(app, by, unindexed(where), params, group)
 }
 
 // monthTerm adds to an instant's figures the all-time totals minus the months from one on.
@@ -742,10 +740,10 @@ func onQuarters(lo, hi time.Time) bool {
 		hi.Sub(lo) <= 24*time.Hour && kept(lo) && kept(hi.Add(-time.Millisecond))
 }
 
-// sums are the SUM columns of one query over the entries or a rollup: term k adds sign ×
-// the column summed over the rows matching its condition to instant k's figures.
+// sums are the SUM columns of one query over the entries (an instant off the quarter hours
+// of ledger_quarters): term k adds sign × the amounts of the entries matching its condition to
+// instant k's figures.
 type sums struct {
-	column  string // l.amount of ledger_entries, l.total of a rollup
 	instant []int
 	sign    []money.Cents
 	cond    []string
@@ -755,18 +753,18 @@ func (s *sums) add(instant int, sign money.Cents, cond string) {
 	s.instant, s.sign, s.cond = append(s.instant, instant), append(s.sign, sign), append(s.cond, cond)
 }
 
-// read sums s's terms over the rows of table matching one of them and scope, per group and
-// kind, and hands each sum to apply.
-func (s *sums) read(app core.App, by Grouping, table, scope string, params dbx.Params, apply func(key, kind string, instant int, n money.Cents)) error {
+// read sums s's terms over the entries matching one of them and scope, per group and kind,
+// into the groups' figures.
+func (s *sums) read(app core.App, by Grouping, scope string, params dbx.Params, group func(string) *atInstants) error {
 	if len(s.cond) == 0 {
 		return nil
 	}
 	var cols strings.Builder
 	for _, c := range s.cond {
-		fmt.Fprintf(&cols, ",\n\tCOALESCE(SUM(CASE WHEN %s THEN %s END), 0)", c, s.column)
+		fmt.Fprintf(&cols, ",\n\tCOALESCE(SUM(CASE WHEN %s THEN l.amount END), 0)", c)
 	}
 	rows := "(" + strings.Join(s.cond, ") OR (") + ")"
-	query := fmt.Sprintf("SELECT %s AS key, l.kind AS kind%s\n\tFROM %s WHERE (%s) AND %s GROUP BY 1, 2", by, cols.String(), table, rows, scope)
+	query := fmt.Sprintf("SELECT %s AS key, l.kind AS kind%s\n\tFROM ledger_entries l WHERE (%s) AND %s GROUP BY 1, 2", by, cols.String(), rows, scope)
 	found, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
@@ -782,8 +780,9 @@ func (s *sums) read(app core.App, by Grouping, table, scope string, params dbx.P
 		if err := found.Scan(dst...); err != nil {
 			return err
 		}
+		a, slot := group(key), kindSlot(kind)
 		for k, v := range n {
-			apply(key, kind, s.instant[k], s.sign[k]*money.Cents(v))
+			a.before[s.instant[k]][slot] += s.sign[k] * money.Cents(v)
 		}
 	}
 	return found.Err()

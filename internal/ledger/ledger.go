@@ -190,9 +190,7 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 		UNION ALL
 		SELECT send AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
 			SELECT send, account, team, amount, debited, status, decided_at, 1 AS kept, 0 AS summed FROM ledger_holds
-			UNION ALL SELECT s.id, l.account, l.team, l.amount, l.created, s.status, s.decided_at, 0, 1
-			FROM sends s JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
-			WHERE s.status = 'pending' OR s.decided_at != '')
+			UNION ALL SELECT *, 0, 1 FROM (` + HoldsSQL + `))
 		GROUP BY send, account, team, amount, debited, status, decided_at HAVING SUM(kept) != SUM(summed)
 		UNION ALL
 		SELECT account AS id, SUM(kept) AS balance, SUM(summed) AS total, 1 AS totals FROM (
@@ -201,6 +199,12 @@ func Reconcile(app core.App) ([]Mismatch, error) {
 		GROUP BY month, account HAVING SUM(kept) != SUM(summed)`).All(&out)
 	return out, err
 }
+
+// HoldsSQL is what ledger_holds holds (migration 1796630003): each send that waits or was
+// decided, with its debit as the ledger booked it.
+const HoldsSQL = `SELECT s.id AS send, l.account, l.team, l.amount, l.created AS debited, s.status, s.decided_at
+	FROM sends s JOIN ledger_entries l ON l.ref = 'send:' || s.id AND l.kind = 'spend'
+	WHERE s.status = 'pending' OR s.decided_at != ''`
 
 // monthsMismatchSQL compares each column of ledger_months (the total and count of every
 // kind, and of all) with the entries of its UTC month (or all time) and team; Balance and
