@@ -127,28 +127,25 @@ const totalsSQL = `SELECT %[1]s AS key, l.kind AS kind, SUM(l.total) AS amount
 const sinceSQL = `SELECT %[1]s AS key, l.kind AS kind, %[3]s AS bucket, SUM(l.amount) AS amount
 	FROM ledger_entries l WHERE l.created >= {:b0} AND %[2]s GROUP BY 1, 2, 3`
 
-// heldSQL is what sat in sends waiting for approval at each instant, per group (one column
-// per instant, %[3]s): the debit of every send made before the instant that was still
-// pending then (pending now, or decided at or after the instant; a send that went out at
-// once has no decided_at).
+// heldSQL lists the holds that can have been waiting at one of the instants, with its group
+// (%[1]s): every send debited before the last instant that waits now or was decided at or
+// after one of them (a send that went out at once has no decided_at); heldAt adds each to the
+// instants it waited at (debited before, still pending then).
 //
 // It reads ledger_holds (migration 1796630003: each such send's debit beside its status and
 // decision, kept by triggers in the writer's transaction) through two covering partial
 // indexes: the pending ones, and the ones decided since the first instant that matters and
-// debited before one of the instants and decided after it (%[4]s) — of those, for month
-// starts, only the ones whose wait spans a month start's window (%[5]s, %[6]s). Joining each
+// debited before one of the instants and decided after it (%[3]s) — of those, for month
+// starts, only the ones whose wait spans a month start's window (%[4]s, %[5]s). Joining each
 // send to its debit by ref instead was the largest part of the owner's overview and Usage
-// (3,000 index lookups and table rows for a 12-month trend).
-const heldSQL = `SELECT %[1]s AS key%[3]s
+// (3,000 index lookups and table rows for a 12-month trend); one CASE column per instant in
+// SQL took twice as long as adding the rows up here.
+const heldSQL = `SELECT %[1]s AS key, l.amount, l.debited, l.status = 'pending', l.decided_at
 	FROM (SELECT account, team, amount, debited, status, decided_at FROM ledger_holds INDEXED BY idx_ledger_holds_pending
 			WHERE status = 'pending'
-		UNION ALL SELECT account, team, amount, debited, status, decided_at FROM ledger_holds INDEXED BY %[5]s
-			WHERE decided_at >= {:first} AND decided_at != '' AND (%[4]s)%[6]s) l
-	WHERE l.debited < {:last} AND %[2]s
-	GROUP BY %[1]s`
-
-const heldColumn = `,
-	COALESCE(-SUM(CASE WHEN l.debited < {:h%[1]d} AND (l.status = 'pending' OR l.decided_at >= {:h%[1]d}) THEN l.amount END), 0)`
+		UNION ALL SELECT account, team, amount, debited, status, decided_at FROM ledger_holds INDEXED BY %[4]s
+			WHERE decided_at >= {:first} AND decided_at != '' AND (%[3]s)%[5]s) l
+	WHERE l.debited < {:last} AND %[2]s`
 
 type kindSum struct {
 	Key    string      `db:"key"`
@@ -644,6 +641,14 @@ func readMonths(app core.App, by Grouping, where string, params dbx.Params, term
 	}
 	part := `SELECT %[1]s AS key, l.month AS month, ` + strings.Join(columns, ", ") + `
 		FROM ledger_months l WHERE %[3]s AND %[2]s`
+	if by == ByNothing {
+		// One row per month, not per team: summed in the primary key's order, no sort.
+		for i, c := range columns {
+			columns[i] = "SUM(" + c + ")"
+		}
+		part = `SELECT %[1]s AS key, l.month AS month, ` + strings.Join(columns, ", ") + `
+		FROM ledger_months l WHERE %[3]s AND %[2]s GROUP BY l.month`
+	}
 	query := fmt.Sprintf(part, by, where, "l.month = ''") + "\n\tUNION ALL " + fmt.Sprintf(part, by, where, "l.month >= {:m0}")
 	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
@@ -707,8 +712,9 @@ func readQuarters(app core.App, by Grouping, where string, params dbx.Params, te
 		params[loP], params[hiP] = t.from, t.to
 		spans = append(spans, fmt.Sprintf("(l.quarter >= {:%s} AND l.quarter < {:%s})", loP, hiP))
 	}
-	rows, err := app.DB().NewQuery(fmt.Sprintf(`SELECT %s AS key, l.kind, l.quarter, l.total FROM ledger_quarters l
-		WHERE (%s) AND %s`, by, strings.Join(spans, " OR "), where)).Bind(params).Rows()
+	query := fmt.Sprintf(`SELECT %s AS key, l.kind, l.quarter, l.total FROM ledger_quarters l
+		WHERE (%s) AND %s`, by, strings.Join(spans, " OR "), where)
+	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
@@ -875,10 +881,8 @@ func nearMonthStarts(instants []string) bool {
 
 // heldAt fills in what sat in sends waiting for approval at each instant.
 func heldAt(app core.App, by Grouping, where string, params dbx.Params, first string, instants []string, group func(string) *atInstants) error {
-	var cols strings.Builder
 	for i, at := range instants {
 		params[fmt.Sprintf("h%d", i)] = at
-		fmt.Fprintf(&cols, heldColumn, i)
 	}
 	// Nothing was held before the first entry: the sends decided since then are all that
 	// can matter (the all-time figures read only the sends waiting now).
@@ -901,25 +905,25 @@ func heldAt(app core.App, by Grouping, where string, params dbx.Params, first st
 		// decision since the first instant (35,000 for a 12-month trend).
 		decided, spanning = "idx_ledger_holds_spanning", " AND "+spanningSQL
 	}
-	query := fmt.Sprintf(heldSQL, by, where, cols.String(), strings.Join(spans, " OR "), decided, spanning)
+	query := fmt.Sprintf(heldSQL, by, where, strings.Join(spans, " OR "), decided, spanning)
 	rows, err := app.DB().NewQuery(query).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	var key, debited, decidedAt string
+	var amount int64
+	var pending bool
 	for rows.Next() {
-		var key string
-		held := make([]int64, len(instants))
-		dst := []any{&key}
-		for i := range held {
-			dst = append(dst, &held[i])
-		}
-		if err := rows.Scan(dst...); err != nil {
+		if err := rows.Scan(&key, &amount, &debited, &pending, &decidedAt); err != nil {
 			return err
 		}
+		// Held at an instant: debited before it and still waiting then.
 		a := group(key)
-		for i, h := range held {
-			a.held[i] = money.Cents(h)
+		for i, at := range instants {
+			if debited < at && (pending || decidedAt >= at) {
+				a.held[i] -= money.Cents(amount)
+			}
 		}
 	}
 	return rows.Err()
