@@ -166,14 +166,16 @@ func MemberRows(app core.App, teamID string, p Period) ([]Row, error) {
 		people = append(people, person{ID: former.ID, Name: former.Name, Email: former.Email, Team: former.Team})
 	}
 	out := make([]Row, len(people))
+	lower := make(map[string]string, len(people)) // each name lowered once, not per comparison
 	for i, u := range people {
 		out[i] = Row{ID: u.ID, Name: u.Name, Email: u.Email, TeamID: teamID, Former: u.Team != teamID, Statement: byAccount[u.ID]}
+		lower[u.ID] = strings.ToLower(u.Name)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Former != out[j].Former {
 			return !out[i].Former
 		}
-		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
+		return lower[out[i].ID] < lower[out[j].ID]
 	})
 	return out, nil
 }

@@ -112,16 +112,17 @@ func usageQuery(e *core.RequestEvent) (month budget.Month, teamID string, err er
 }
 
 // usageData is what the page and the JSON share. Members are the team's money rows; the JSON
-// adds every member's activity, the page only that of the members it shows.
+// has every member's activity (Activity), the page reads only that of the members it shows.
 type usageData struct {
-	Teams   []figures.Row
-	Members []figures.Row
-	Trend   []figures.MonthFigures
-	Touches []stats.TouchSends
+	Teams    []figures.Row
+	Members  []figures.Row
+	Activity []stats.Activity // with allActivity
+	Trend    []figures.MonthFigures
+	Touches  []stats.TouchSends
 }
 
 // loadUsage reads its parts at the same time (figures.ReadTogether).
-func loadUsage(app core.App, teamID string, month budget.Month) (d usageData, err error) {
+func loadUsage(app core.App, teamID string, month budget.Month, allActivity bool) (d usageData, err error) {
 	loc := companyLoc(app)
 	reads := []func() error{func() (err error) {
 		d.Teams, err = figures.TeamRows(app, teamID, figures.MonthPeriod(month, loc))
@@ -135,7 +136,10 @@ func loadUsage(app core.App, teamID string, month budget.Month) (d usageData, er
 	}}
 	if teamID != "" {
 		reads = append(reads, func() (err error) {
-			d.Members, err = figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc))
+			if d.Members, err = figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc)); err != nil || !allActivity {
+				return err
+			}
+			d.Activity, err = stats.ActivityOf(app, d.Members, month, loc)
 			return err
 		})
 	}
@@ -147,7 +151,7 @@ func showUsagePage(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
-	d, err := loadUsage(e.App, teamID, month)
+	d, err := loadUsage(e.App, teamID, month, false)
 	if err != nil {
 		return pageError(e, err)
 	}
@@ -194,15 +198,11 @@ func apiUsage(e *core.RequestEvent) error {
 	if err != nil {
 		return apiError(e, err)
 	}
-	d, err := loadUsage(e.App, teamID, month)
+	d, err := loadUsage(e.App, teamID, month, true)
 	if err != nil {
 		return apiError(e, err)
 	}
-	members, err := stats.ActivityOf(e.App, d.Members, month, companyLoc(e.App))
-	if err != nil {
-		return apiError(e, err)
-	}
-	return e.JSON(http.StatusOK, usageJSON{Month: month, Teams: nonNil(d.Teams), Members: nonNil(members),
+	return e.JSON(http.StatusOK, usageJSON{Month: month, Teams: nonNil(d.Teams), Members: nonNil(d.Activity),
 		Trend: nonNil(d.Trend), Touches: nonNil(d.Touches)})
 }
 
