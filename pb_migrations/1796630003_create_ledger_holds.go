@@ -12,10 +12,12 @@ import (
 // overview); from this table they read one covering index.
 //
 // A row exists while the send has a spend debit and is pending or decided (decided_at set); a
-// send that went out at once is never held and has none. Triggers on both tables keep it in
-// the writer's transaction, whichever of the debit and the send row is written first (the
-// app writes the debit first) and through hand edits of either; ledger.Reconcile checks it
-// against the join. idx_sends_spanning (1796630001), which only the join used, goes.
+// send that went out at once is never held and has none. Triggers on the ledger keep the
+// debit's side (whichever of the debit and the send row is written first, and through hand
+// edits of entries); the send's side is kept by record hooks in the save's transaction
+// (ledger.BindHolds: triggers on sends were compiled into every save of a send, 0.1 ms each).
+// ledger.Reconcile checks it against the join. idx_sends_spanning (1796630001), which only
+// the join used, goes.
 var ledgerHoldsUp = []string{
 	`CREATE TABLE ledger_holds (send TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, team TEXT NOT NULL,
 		amount INTEGER NOT NULL, debited TEXT NOT NULL, status TEXT NOT NULL, decided_at TEXT NOT NULL) WITHOUT ROWID`,
@@ -31,13 +33,6 @@ var ledgerHoldsUp = []string{
 	// ones that can have been held at a month start (internal/figures spanningSQL).
 	`CREATE INDEX idx_ledger_holds_spanning ON ledger_holds (decided_at, debited, account, team, amount, status)
 		WHERE decided_at != '' AND ` + holdsSpanning,
-	`CREATE TRIGGER ledger_holds_send_insert AFTER INSERT ON sends
-		WHEN NEW.status = 'pending' OR NEW.decided_at != '' BEGIN` + holdSend + `END`,
-	`CREATE TRIGGER ledger_holds_send_update AFTER UPDATE OF id, status, decided_at ON sends BEGIN
-		DELETE FROM ledger_holds WHERE send = OLD.id;` + holdSend + `END`,
-	`CREATE TRIGGER ledger_holds_send_delete AFTER DELETE ON sends BEGIN
-		DELETE FROM ledger_holds WHERE send = OLD.id;
-	END`,
 	`CREATE TRIGGER ledger_holds_debit_insert AFTER INSERT ON ledger_entries
 		WHEN NEW.kind = 'spend' AND substr(NEW.ref, 1, 5) = 'send:' BEGIN` + holdDebit + `END`,
 	`CREATE TRIGGER ledger_holds_debit_update AFTER UPDATE OF kind, ref, account, team, amount, created ON ledger_entries
@@ -54,17 +49,9 @@ var ledgerHoldsUp = []string{
 // < S ≤ decided_at + 14 h (with an hour to spare on the debit's side).
 const holdsSpanning = `substr(datetime(debited, '-13 hours'), 1, 7) != substr(datetime(decided_at, '+14 hours'), 1, 7)`
 
-// holdSend writes the hold of a send (NEW of sends) from its debit, if it waits or was decided.
-const holdSend = `
-		INSERT OR REPLACE INTO ledger_holds (send, account, team, amount, debited, status, decided_at)
-		SELECT NEW.id, l.account, l.team, l.amount, l.created, NEW.status, NEW.decided_at
-		FROM ledger_entries l WHERE l.ref = 'send:' || NEW.id AND l.kind = 'spend'
-		AND (NEW.status = 'pending' OR NEW.decided_at != '');
-	`
-
 // holdDebit writes the hold of a send's debit (NEW of ledger_entries), if the send row is
 // there already and waits or was decided (the app writes the send just after its debit, so
-// for a new send this finds nothing and the send's trigger writes it).
+// for a new send this finds nothing and the send's save writes it).
 const holdDebit = `
 		INSERT OR REPLACE INTO ledger_holds (send, account, team, amount, debited, status, decided_at)
 		SELECT s.id, NEW.account, NEW.team, NEW.amount, NEW.created, s.status, s.decided_at
@@ -77,9 +64,6 @@ func init() {
 		return execAll(app, ledgerHoldsUp)
 	}, func(app core.App) error {
 		return execAll(app, []string{
-			`DROP TRIGGER IF EXISTS ledger_holds_send_insert`,
-			`DROP TRIGGER IF EXISTS ledger_holds_send_update`,
-			`DROP TRIGGER IF EXISTS ledger_holds_send_delete`,
 			`DROP TRIGGER IF EXISTS ledger_holds_debit_insert`,
 			`DROP TRIGGER IF EXISTS ledger_holds_debit_update`,
 			`DROP TRIGGER IF EXISTS ledger_holds_debit_delete`,

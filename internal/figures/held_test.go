@@ -68,6 +68,9 @@ func TestHeldAtMonthStartsInAnyTimeZone(t *testing.T) {
 			addSend(h.Add(-13*time.Hour), time.Time{}, "pending")              // still waiting
 		}
 	}
+	if err := ledger.SyncHolds(app); err != nil { // the sends rows went in with SQL
+		t.Fatal(err)
+	}
 	if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
 		t.Fatalf("reconcile: %v %+v", err, bad)
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/ledger"
 	"teamfund/internal/money"
@@ -11,9 +12,9 @@ import (
 )
 
 // TestHoldsFollowSendsAndDebits: ledger_holds keeps, for every send that waits or was
-// decided, its debit beside its status and decision — whether the debit or the send row is
+// decided, its debit beside its status and decision — whether the debit or the send record is
 // written first, through decisions, a sent-at-once send (no row), hand edits of the debit and
-// deletions of either — and Reconcile names a tampered row.
+// deletions of either — Reconcile names a tampered row, and SyncHolds mends it.
 func TestHoldsFollowSendsAndDebits(t *testing.T) {
 	f := testutil.Fixtures(t)
 	app := testutil.NewApp(t)
@@ -36,10 +37,21 @@ func TestHoldsFollowSendsAndDebits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sendRow := func(id, status, decided string) {
+	col, err := app.FindCollectionByNameOrId("sends")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sends := map[string]*core.Record{}
+	sendRow := func(id, status, decided string) { // a record save, as the app and the dashboard write sends
 		t.Helper()
-		exec(`INSERT INTO sends (id, sender, team, status, cost, decided_at) VALUES ({:id}, {:a}, {:team}, {:status}, 100, {:decided})`,
-			dbx.Params{"id": id, "a": a, "team": f.ID("alpha"), "status": status, "decided": decided})
+		r := core.NewRecord(col)
+		r.Id = id
+		r.Load(map[string]any{"sender": a, "team": f.ID("alpha"), "status": status, "cost": 100, "decided_at": decided,
+			"recipient_name": "R", "recipient_email": "r@example.com", "touch_name": "T"})
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		sends[id] = r
 	}
 	type hold struct {
 		Account, Team, Status, Decided string
@@ -84,7 +96,12 @@ func TestHoldsFollowSendsAndDebits(t *testing.T) {
 		"holdsend0000001": {a, alpha, "pending", "", -300},
 		"holdsend0000002": {a, alpha, "pending", "", -500}})
 
-	exec(`UPDATE sends SET status = 'rejected', decided_at = '2026-03-01 10:00:00.000Z' WHERE id = 'holdsend0000001'`, nil)
+	decided := sends["holdsend0000001"]
+	decided.Set("status", "rejected")
+	decided.Set("decided_at", "2026-03-01 10:00:00.000Z")
+	if err := app.Save(decided); err != nil {
+		t.Fatal(err)
+	}
 	exec(`UPDATE ledger_entries SET amount = -550, team = '' WHERE ref = 'send:holdsend0000002'`, nil)
 	exec(`UPDATE users SET balance = balance - 50 WHERE id = {:a}`, dbx.Params{"a": a})
 	check("a decision and a hand-edited debit", map[string]hold{
@@ -98,7 +115,9 @@ func TestHoldsFollowSendsAndDebits(t *testing.T) {
 		"holdsend0000001": {a, alpha, "rejected", "2026-03-01 10:00:00.000Z", -300},
 		"holdsend0000002": {b, "", "pending", "", -550}})
 
-	exec(`DELETE FROM sends WHERE id = 'holdsend0000001'`, nil)
+	if err := app.Delete(sends["holdsend0000001"]); err != nil {
+		t.Fatal(err)
+	}
 	exec(`DELETE FROM ledger_entries WHERE ref = 'send:holdsend0000002'`, nil)
 	exec(`UPDATE users SET balance = balance + 550 WHERE id = {:b}`, dbx.Params{"b": b})
 	check("a send and a debit deleted", map[string]hold{})
@@ -115,4 +134,8 @@ func TestHoldsFollowSendsAndDebits(t *testing.T) {
 			t.Errorf("a tampered hold: reconcile names %+v, want holdsend0000004", m)
 		}
 	}
+	if err := ledger.SyncHolds(app); err != nil {
+		t.Fatal(err)
+	}
+	check("after SyncHolds", map[string]hold{"holdsend0000004": {a, alpha, "pending", "", -100}})
 }

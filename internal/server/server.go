@@ -24,6 +24,7 @@ func Bind(app core.App) {
 	member.BindSessionEnd(app)
 	ledger.BindInvariants(app)
 	ledger.BindAmountBounds(app)
+	ledger.BindHolds(app)
 	company.BindInvariants(app)
 	company.BindSSOSessionEnd(app)
 	text.BindInvariants(app)
