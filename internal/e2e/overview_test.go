@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teamfund/internal/e2e"
+	"teamfund/internal/testutil"
 )
 
 // TestOwnerLandsOnTheOverviewOfTheDemoCompany loads `teamfund demo` with the built binary,
@@ -117,12 +117,7 @@ func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
 func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
 	s := e2e.Start(t)
 	s.Seed(t, func(app core.App) error {
-		for i := range 60 {
-			if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i),
-				"name": fmt.Sprintf("Zteam %02d with a long name for its budget", i), "budget_mode": "one_time"}).Execute(); err != nil {
-				return err
-			}
-		}
+		testutil.InsertTeams(t, app, 60, " with a long name for its budget")
 		return nil
 	})
 	rows := `document.querySelectorAll("#overview-teams-table tbody tr").length`

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -112,12 +111,7 @@ func TestTouchAssignmentsPageTheTeams(t *testing.T) {
 	s := e2e.Start(t)
 	f := testutil.Fixtures(t)
 	s.Seed(t, func(app core.App) error {
-		for i := range 60 {
-			if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i),
-				"name": fmt.Sprintf("Zteam %02d", i), "budget_mode": "one_time"}).Execute(); err != nil {
-				return err
-			}
-		}
+		testutil.InsertTeams(t, app, 60, "")
 		return seedHamper(app, f)
 	})
 	admin := s.NewBrowser(t)

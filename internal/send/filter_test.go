@@ -54,26 +54,33 @@ func TestParseFilter(t *testing.T) {
 }
 
 // TestQueryAppliesVisibilityAndFilters checks the one query the page, JSON and export use.
-func TestQueryAppliesVisibilityAndFilters(t *testing.T) {
-	app := testutil.NewApp(t)
-	defer app.Cleanup()
+// putSend saves a send of the fixture user sender on team with status, made at created.
+func putSend(t testing.TB, app core.App, sender, team, status, created string) string {
+	t.Helper()
 	f := testutil.Fixtures(t)
 	col, err := app.FindCollectionByNameOrId(send.Collection)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := core.NewRecord(col)
+	r.Load(map[string]any{"sender": f.ID(sender), "team": f.ID(team), "status": status, "cost": 100,
+		"recipient_name": "R", "recipient_email": "r@example.com", "touch_name": "T"})
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB().NewQuery("UPDATE sends SET created = {:c} WHERE id = {:id}").
+		Bind(map[string]any{"c": created, "id": r.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	return r.Id
+}
+
+func TestQueryAppliesVisibilityAndFilters(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	f := testutil.Fixtures(t)
 	put := func(sender, team, status, created string) string {
-		r := core.NewRecord(col)
-		r.Load(map[string]any{"sender": f.ID(sender), "team": f.ID(team), "status": status, "cost": 100,
-			"recipient_name": "R", "recipient_email": "r@example.com", "touch_name": "T"})
-		if err := app.Save(r); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := app.DB().NewQuery("UPDATE sends SET created = {:c} WHERE id = {:id}").
-			Bind(map[string]any{"c": created, "id": r.Id}).Execute(); err != nil {
-			t.Fatal(err)
-		}
-		return r.Id
+		return putSend(t, app, sender, team, status, created)
 	}
 	a1 := put("memberA", "alpha", "sent", "2026-01-10 12:00:00.000Z")
 	a2 := put("memberA2", "alpha", "pending", "2026-01-20 23:30:00.000Z")

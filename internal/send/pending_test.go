@@ -4,8 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"teamfund/internal/member"
 	"teamfund/internal/send"
 	"teamfund/internal/testutil"
@@ -18,22 +16,8 @@ func TestPendingForListsWhatEachApproverMayDecide(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
 	f := testutil.Fixtures(t)
-	col, err := app.FindCollectionByNameOrId(send.Collection)
-	if err != nil {
-		t.Fatal(err)
-	}
 	put := func(sender, team, status, created string) string {
-		r := core.NewRecord(col)
-		r.Load(map[string]any{"sender": f.ID(sender), "team": f.ID(team), "status": status, "cost": 100,
-			"recipient_name": "R", "recipient_email": "r@example.com", "touch_name": "T"})
-		if err := app.Save(r); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := app.DB().NewQuery("UPDATE sends SET created = {:c} WHERE id = {:id}").
-			Bind(map[string]any{"c": created, "id": r.Id}).Execute(); err != nil {
-			t.Fatal(err)
-		}
-		return r.Id
+		return putSend(t, app, sender, team, status, created)
 	}
 	a2 := put("memberA", "alpha", "pending", "2026-01-20 00:00:00.000Z")
 	a1 := put("memberA2", "alpha", "pending", "2026-01-10 00:00:00.000Z")

@@ -59,3 +59,16 @@ func InsertTeamMembers(tb testing.TB, app core.App, n int) {
 		tb.Fatal(err)
 	}
 }
+
+// InsertTeams adds n empty one-time teams named "Zteam 00<suffix>" … (ids zteam0000000000 …,
+// sorting after the fixture teams): for the tests of pages that show many teams a page at
+// a time.
+func InsertTeams(tb testing.TB, app core.App, n int, suffix string) {
+	tb.Helper()
+	for i := range n {
+		if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i),
+			"name": fmt.Sprintf("Zteam %02d%s", i, suffix), "budget_mode": "one_time"}).Execute(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}

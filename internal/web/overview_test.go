@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -274,12 +273,7 @@ func TestOverviewShowsTeamsFiftyAtATime(t *testing.T) {
 	month := string(budget.MonthOf(time.Now(), time.UTC))
 	manyTeams := func(t testing.TB) *tests.TestApp {
 		app := overviewApp(t)
-		for i := range 60 {
-			if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i), "name": fmt.Sprintf("Zteam %02d", i),
-				"budget_mode": "one_time"}).Execute(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		testutil.InsertTeams(t, app, 60, "")
 		if _, err := app.DB().NewQuery("UPDATE users SET team = 'zteam0000000059' WHERE id = {:id}").
 			Bind(dbx.Params{"id": f.ID("memberA2")}).Execute(); err != nil {
 			t.Fatal(err)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -257,10 +256,7 @@ func TestTouchAssignmentsShowTeamsTwentyFiveAtATime(t *testing.T) {
 	f := testutil.Fixtures(t)
 	manyTeams := func(tb testing.TB) *tests.TestApp {
 		app := newSendsApp(tb)
-		for i := range 60 {
-			exec(tb, app, "INSERT INTO teams (id, name, budget_mode) VALUES ({:id}, {:name}, 'one_time')",
-				dbx.Params{"id": fmt.Sprintf("zteam%010d", i), "name": fmt.Sprintf("Zteam %02d", i)})
-		}
+		testutil.InsertTeams(tb, app, 60, "")
 		return app
 	}
 	columns := func(want int, first string) func(testing.TB, *tests.TestApp, *http.Response) {
