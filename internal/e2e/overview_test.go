@@ -113,7 +113,8 @@ func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
 
 // TestOverviewPagesTeamsFiftyAtATime: with 62 teams the owner's overview shows 50 of them
 // and a pager; Next shows the other 12 with a link back, keeps the month in the address,
-// fits a phone's width and passes axe. Screenshot: overview-teams-page-2-<width>.png.
+// fits a phone's width and passes axe; the owner's Money page pages its teams the same way.
+// Screenshots: overview-teams-page-2-<width>.png, company-money-teams-page-2-<width>.png.
 func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
 	s := e2e.Start(t)
 	s.Seed(t, func(app core.App) error {
@@ -145,6 +146,16 @@ func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
 			}
 			for _, v := range e2e.Axe(t, ctx) {
 				t.Errorf("axe: %s", v)
+			}
+			// The owner's Money page pages its teams the same way.
+			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/money"), chromedp.WaitVisible(css(`#company-team-pages a[rel=next]`)),
+				chromedp.Click(css(`#company-team-pages a[rel=next]`)), chromedp.WaitVisible(css(`#company-team-pages a[rel=prev]`)))
+			if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#company-teams tbody tr").length`)); n != 12 {
+				t.Errorf("Money page 2: %d team rows, want 12", n)
+			}
+			e2e.Screenshot(t, ctx, fmt.Sprintf("company-money-teams-page-2-%d", width))
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("Money page 2 is %d px wider than the %d px window", wide, width)
 			}
 		})
 	}

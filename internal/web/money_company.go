@@ -21,7 +21,9 @@ type companyMoneyPage struct {
 	HandedOut money.Cents       // all time, net of returns
 	AllTime   figures.Statement // every entry up to now
 	ThisMonth figures.Statement
-	Teams     []figures.Row
+	Teams     []figures.Row // every team's month (their sum is ThisMonth)
+	TeamRows  []figures.Row // the page of them shown
+	TeamPages pager
 	Runs      []budget.MonthRun
 	OwnMoney  bool // the viewer has a team or a balance of their own
 }
@@ -45,6 +47,10 @@ func showCompanyMoneyPage(e *core.RequestEvent) error {
 	for _, t := range p.Teams {
 		p.ThisMonth = p.ThisMonth.Add(t.Statement)
 	}
+	p.TeamPages = newPager(pageNumber(e), len(p.Teams), overviewTeamsPerPage, func(n int) string {
+		return pageURL("/money", nil, n) + "#company-teams"
+	})
+	p.TeamRows = pageRows(p.TeamPages, p.Teams)
 	if p.Runs, err = budget.RecentRuns(e.App, 6); err != nil {
 		return pageError(e, err)
 	}

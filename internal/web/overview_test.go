@@ -266,8 +266,8 @@ func TestTheChecklistIsTickedFromTheDataAndCanBeHidden(t *testing.T) {
 
 // TestOverviewShowsTeamsFiftyAtATime: with 62 teams the owner's overview lists them 50 at a
 // time by name, with a pager that keeps the month; the company's figures are still those of
-// every team (memberA2's grant is booked on the last team, on page 2), and the JSON twin
-// holds every row.
+// every team (memberA2's grant is booked on the last team, on page 2), the owner's Money page
+// pages its teams the same way, and the JSON twin holds every row.
 func TestOverviewShowsTeamsFiftyAtATime(t *testing.T) {
 	f := testutil.Fixtures(t)
 	month := string(budget.MonthOf(time.Now(), time.UTC))
@@ -319,6 +319,20 @@ func TestOverviewShowsTeamsFiftyAtATime(t *testing.T) {
 			Method: http.MethodGet, URL: "/?page=9", Headers: f.CookieHeaders("owner"), TestAppFactory: manyTeams,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Teams 51–62 of 62"},
 			AfterTestFunc: rows(12, `data-team="zteam0000000059"`, `data-team="zteam0000000047"`),
+		},
+		{
+			Name:   "the owner's Money page lists the teams 50 at a time too",
+			Method: http.MethodGet, URL: "/money?page=2", Headers: f.CookieHeaders("owner"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{"Teams 51–62 of 62", `href="/money#company-teams" class="btn btn-sm" rel="prev"`,
+				`<a href="/teams/zteam0000000059">`, "$50.00"},
+			NotExpectedContent: []string{`<a href="/teams/` + f.ID("alpha") + `">`, `rel="next"`},
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				b, _ := io.ReadAll(res.Body)
+				if n := strings.Count(string(b), `<tr><td data-label="Team">`); n != 12 {
+					t.Errorf("%d team rows on page 2 of Money, want 12", n)
+				}
+			},
 		},
 		{
 			Name:   "the JSON twin holds every team",

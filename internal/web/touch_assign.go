@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -71,10 +70,7 @@ func assignmentsData(app core.App, u *member.Member, csrf string, page int) (*as
 		return pageURL("/touches/assignments", nil, n)
 	})
 	data.Teams = pageRows(data.TeamPages, teams)
-	query := ""
-	if data.TeamPages.Page > 1 {
-		query = "?page=" + strconv.Itoa(data.TeamPages.Page)
-	}
+	query := pageURL("", nil, data.TeamPages.Page) // "?page=N", none for the first
 	list, err := touch.List(app, u, "")
 	if err != nil {
 		return nil, err
