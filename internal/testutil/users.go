@@ -17,23 +17,14 @@ func InsertUsers(tb testing.TB, app core.App, n int) {
 	teams := []string{f.ID("alpha"), f.ID("beta"), ""}
 	roles := []string{"member", "member", "member", "manager"}
 	names := []string{"Anna", "Bruno", "Chen", "Dana", "Emil", "Fatima", "Gus", "Hana"}
-	err := app.RunInTransaction(func(tx core.App) error {
-		for i := range n {
-			_, err := tx.DB().Insert("users", dbx.Params{
-				"id": fmt.Sprintf("bench%010d", i), "email": fmt.Sprintf("user%05d@acme.com", i),
-				"name": fmt.Sprintf("%s %05d", names[i%len(names)], i), "password": "x", "tokenKey": fmt.Sprintf("benchtokenkey%030d", i),
-				"role": roles[i%len(roles)], "team": teams[i%len(teams)], "status": "active", "record_visibility": "own",
-				"balance": i % 5000,
-			}).Execute()
-			if err != nil {
-				return err
-			}
+	insertRows(tb, app, "users", n, func(i int) dbx.Params {
+		return dbx.Params{
+			"id": fmt.Sprintf("bench%010d", i), "email": fmt.Sprintf("user%05d@acme.com", i),
+			"name": fmt.Sprintf("%s %05d", names[i%len(names)], i), "password": "x", "tokenKey": fmt.Sprintf("benchtokenkey%030d", i),
+			"role": roles[i%len(roles)], "team": teams[i%len(teams)], "status": "active", "record_visibility": "own",
+			"balance": i % 5000,
 		}
-		return nil
 	})
-	if err != nil {
-		tb.Fatal(err)
-	}
 }
 
 // InsertTeamMembers adds n active members to the fixture team beta (betamember00000,
@@ -42,22 +33,13 @@ func InsertUsers(tb testing.TB, app core.App, n int) {
 func InsertTeamMembers(tb testing.TB, app core.App, n int) {
 	tb.Helper()
 	beta := Fixtures(tb).ID("beta")
-	err := app.RunInTransaction(func(tx core.App) error {
-		for i := range n {
-			_, err := tx.DB().Insert("users", dbx.Params{
-				"id": fmt.Sprintf("betamember%05d", i), "email": fmt.Sprintf("zbeta%05d@acme.com", i),
-				"name": fmt.Sprintf("Zed %05d", i), "password": "x", "tokenKey": fmt.Sprintf("betatokenkey%030d", i),
-				"role": "member", "team": beta, "status": "active", "record_visibility": "own",
-			}).Execute()
-			if err != nil {
-				return err
-			}
+	insertRows(tb, app, "users", n, func(i int) dbx.Params {
+		return dbx.Params{
+			"id": fmt.Sprintf("betamember%05d", i), "email": fmt.Sprintf("zbeta%05d@acme.com", i),
+			"name": fmt.Sprintf("Zed %05d", i), "password": "x", "tokenKey": fmt.Sprintf("betatokenkey%030d", i),
+			"role": "member", "team": beta, "status": "active", "record_visibility": "own",
 		}
-		return nil
 	})
-	if err != nil {
-		tb.Fatal(err)
-	}
 }
 
 // InsertTeams adds n empty one-time teams named "Zteam 00<suffix>" … (ids zteam0000000000 …,
@@ -65,10 +47,23 @@ func InsertTeamMembers(tb testing.TB, app core.App, n int) {
 // a time.
 func InsertTeams(tb testing.TB, app core.App, n int, suffix string) {
 	tb.Helper()
-	for i := range n {
-		if _, err := app.DB().Insert("teams", dbx.Params{"id": fmt.Sprintf("zteam%010d", i),
-			"name": fmt.Sprintf("Zteam %02d%s", i, suffix), "budget_mode": "one_time"}).Execute(); err != nil {
-			tb.Fatal(err)
+	insertRows(tb, app, "teams", n, func(i int) dbx.Params {
+		return dbx.Params{"id": fmt.Sprintf("zteam%010d", i), "name": fmt.Sprintf("Zteam %02d%s", i, suffix), "budget_mode": "one_time"}
+	})
+}
+
+// insertRows inserts row(0) … row(n-1) into table with SQL, in one transaction.
+func insertRows(tb testing.TB, app core.App, table string, n int, row func(i int) dbx.Params) {
+	tb.Helper()
+	err := app.RunInTransaction(func(tx core.App) error {
+		for i := range n {
+			if _, err := tx.DB().Insert(table, row(i)).Execute(); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
 }

@@ -174,9 +174,8 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 		return pageError(e, err)
 	}
 	// a page past the end shows the last one (e.g. after removing the last member of it)
-	pages := max(1, (total+team.MembersPerPage-1)/team.MembersPerPage)
-	pageNo := min(pageNumber(e), pages)
-	rows, err := team.Members(e.App, u, t.Id, team.MembersPerPage, (pageNo-1)*team.MembersPerPage)
+	pg := newPager(pageNumber(e), total, team.MembersPerPage, func(n int) string { return teamPageURL(t.Id, n) })
+	rows, err := team.Members(e.App, u, t.Id, team.MembersPerPage, (pg.Page-1)*team.MembersPerPage)
 	if err != nil {
 		return pageError(e, err)
 	}
@@ -186,7 +185,8 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 	if err != nil {
 		return pageError(e, err)
 	}
-	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, MemberCount: total, PageNo: pageNo, Pages: pages,
+	data := &teamPage{Page: Page{Title: t.Name()}, Team: t, Members: rows, MemberCount: total, PageNo: pg.Page, Pages: pg.Pages,
+		PrevURL: pg.PrevURL, NextURL: pg.NextURL,
 		Month: month, Figures: stmt,
 		SeesFigures: access.Can(u, access.ViewUsage, t.Id), Form: form, Errors: errs,
 		CanEdit: access.Can(u, access.EditTeam, t.Id), CanManage: access.Can(u, access.ManageTeamMembers, t.Id),
@@ -194,12 +194,6 @@ func renderTeam(e *core.RequestEvent, status int, t *team.Team, form team.Input,
 		ManagesPerms: access.Can(u, access.SetPermissions, t.Id), CanAudit: access.Can(u, access.ViewAudit, ""),
 		ModeMonthly: team.ModeMonthly, ModeOneTime: team.ModeOneTime, RuleRollover: team.RuleRollover, RuleReset: team.RuleReset,
 		BudgetModeTxt: team.ModeLabel(t.BudgetMode())}
-	if pageNo > 1 {
-		data.PrevURL = teamPageURL(t.Id, pageNo-1)
-	}
-	if pageNo < pages {
-		data.NextURL = teamPageURL(t.Id, pageNo+1)
-	}
 	data.LeavePending = data.IsMember && leavePending(e.App, u)
 	if data.CanManage {
 		if data.AddPeople, err = people(e.App, u, pickAdd, "", t.Id); err != nil {

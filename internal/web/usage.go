@@ -155,8 +155,9 @@ func showUsagePage(e *core.RequestEvent) error {
 	if err != nil {
 		return pageError(e, err)
 	}
+	loc := companyLoc(e.App)
 	p := &usagePage{Page: Page{Title: "Usage · " + month.Label()}, Month: month, PrevMonth: month.Prev(),
-		NextMonth: month.Next(), IsCurrent: month == budget.MonthOf(time.Now(), companyLoc(e.App)), TeamID: teamID,
+		NextMonth: month.Next(), IsCurrent: month == budget.MonthOf(time.Now(), loc), TeamID: teamID,
 		Teams: d.Teams, Members: d.Members, Trend: d.Trend, Touches: d.Touches}
 	if currentUser(e).Role().IsAdmin() {
 		p.TeamChoice = allTeams(e.App)
@@ -173,7 +174,7 @@ func showUsagePage(e *core.RequestEvent) error {
 	p.Export = exportLinksFor(currentUser(e), export.Usage, filter)
 	p.TeamsChart = moneyChart(d.Teams)
 	shown := p.memberPage(pageNumber(e), filter)
-	activity, err := stats.ActivityOf(e.App, shown, month, companyLoc(e.App))
+	activity, err := stats.ActivityOf(e.App, shown, month, loc)
 	if err != nil {
 		return pageError(e, err)
 	}
