@@ -106,7 +106,9 @@ func TestSendNeedingApprovalIsApprovedByTheManager(t *testing.T) {
 
 // TestTouchAssignmentsPageTheTeams: with 62 teams the admin's assignment matrix shows 25 team
 // columns at a time; on the third page Assign (HTMX) swaps the row in place with the same
-// columns, and the page still fits the window. Screenshot: assignments-page-3.png.
+// columns, and the page still fits the window. A manager on a phone finds their own team in
+// the first column, the only one they may change. Screenshots: assignments-page-3.png,
+// assignments-manager-390.png.
 func TestTouchAssignmentsPageTheTeams(t *testing.T) {
 	s := e2e.Start(t)
 	f := testutil.Fixtures(t)
@@ -139,5 +141,24 @@ func TestTouchAssignmentsPageTheTeams(t *testing.T) {
 	e2e.Screenshot(t, admin, "assignments-page-3")
 	if wide := e2e.Get(t, admin, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
 		t.Errorf("the matrix is %d px wider than the window", wide)
+	}
+	// A manager on a phone: their own team is the first column, the only one with buttons.
+	manager := s.NewBrowser(t)
+	e2e.Login(t, manager, s, "managerA")
+	e2e.Do(t, manager, chromedp.EmulateViewport(390, 900),
+		chromedp.Navigate(s.URL+"/touches/assignments"), chromedp.WaitVisible(css(`#assignment-team-pages a[rel=next]`)))
+	// (the stacked table hides its head on a phone: read the first team cell's label)
+	if first := e2e.Get(t, manager, chromedp.Evaluate[string](`document.querySelector("#assignments tbody td:nth-child(3)").dataset.label`)); first != "Alpha" {
+		t.Errorf("the manager's first team column is %q, want Alpha", first)
+	}
+	if n := e2e.Get(t, manager, chromedp.Evaluate[int](`document.querySelectorAll("#assignments form").length`)); n != 1 {
+		t.Errorf("the manager has %d buttons, want one: their own team's", n)
+	}
+	e2e.Screenshot(t, manager, "assignments-manager-390")
+	if wide := e2e.Get(t, manager, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+		t.Errorf("the manager's matrix is %d px wider than the 390 px window", wide)
+	}
+	for _, v := range e2e.Axe(t, manager) {
+		t.Errorf("axe: %s", v)
 	}
 }

@@ -138,6 +138,23 @@ func TestDashboardWritesKeepTheMoneyRules(t *testing.T) {
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"pam@example.org"},
 		},
 		{
+			Name: "dashboard may date a send's decision: the held figures' ledger_holds follows", Method: http.MethodPatch,
+			URL: "/api/collections/sends/records/{pending}", Body: jsonBody(`{"decided_at":"2026-01-02 10:00:00.000Z"}`),
+			Headers: su, TestAppFactory: sendsApp, BeforeTestFunc: before, ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{"2026-01-02 10:00:00.000Z"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				after(t, app, res)
+				if bad, err := ledger.Reconcile(app); err != nil || len(bad) > 0 {
+					t.Errorf("reconcile: %v %+v", err, bad)
+				}
+				var n int
+				if err := app.DB().NewQuery(`SELECT COUNT(*) FROM ledger_holds WHERE status = 'pending' AND decided_at = '2026-01-02 10:00:00.000Z'`).
+					Row(&n); err != nil || n != 1 {
+					t.Errorf("%d holds carry the new decision (%v), want 1", n, err)
+				}
+			},
+		},
+		{
 			Name: "dashboard cannot edit a ledger entry: the append-only rule's own message", Method: http.MethodPatch,
 			URL: "/api/collections/ledger_entries/records/{entry}", Body: jsonBody(`{"amount":1}`),
 			Headers: su, TestAppFactory: newSendsApp, BeforeTestFunc: before, AfterTestFunc: after,
