@@ -124,11 +124,13 @@ const (
 const totalsSQL = `SELECT %[1]s AS key, l.kind AS kind, l.total AS amount
 	FROM ledger_totals l WHERE %[2]s`
 
-// sinceSQL sums the entries of a scope written at or after the first instant %[3]s counts,
-// per group, kind and bucket: the bucket of an entry is how many of the instants it was
-// written at or after.
-const sinceSQL = `SELECT %[1]s AS key, l.kind AS kind, %[3]s AS bucket, SUM(l.amount) AS amount
-	FROM ledger_entries l WHERE l.created >= {:b0} AND %[2]s GROUP BY 1, 2, 3`
+// sinceSQL lists the entries of a scope written at or after the first instant %[3]s counts,
+// each with its group, kind and bucket: the bucket of an entry is how many of the instants
+// it was written at or after. The rows are added up in accountsAt: SUM … GROUP BY sorted them
+// in a temporary B-tree first, which took longer than reading them (a team's entries come
+// from idx_ledger_team_amounts alone, migration 1796630005).
+const sinceSQL = `SELECT %[1]s AS key, l.kind AS kind, %[3]s AS bucket, l.amount AS amount
+	FROM ledger_entries l WHERE l.created >= {:b0} AND %[2]s`
 
 // heldSQL lists the holds that can have been waiting at one of the instants, with its group
 // (%[1]s): every send debited before the last instant that waits now or was decided at or
@@ -619,7 +621,7 @@ func teamsAt(app core.App, by Grouping, where string, params dbx.Params, first s
 		return err
 	}
 	// The scope's terms are written +l.team so SQLite reads the span by created
-	// (MULTI-INDEX OR) instead of every entry of the team by idx_ledger_team.
+	// (MULTI-INDEX OR) instead of every entry of the team by idx_ledger_team_amounts.
 	return entries.read(app, by, unindexed(where), params, group)
 }
 
@@ -851,19 +853,26 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, firs
 		params[fmt.Sprintf("b%d", i)] = at
 		bucket = append(bucket, fmt.Sprintf("(l.created >= {:b%d})", i))
 	}
-	var since []kindSum
 	q := fmt.Sprintf(sinceSQL, by, where, strings.Join(bucket, " + "))
-	if err := app.DB().NewQuery(q).Bind(params).All(&since); err != nil {
+	rows, err := app.DB().NewQuery(q).Bind(params).Rows()
+	if err != nil {
 		return err
 	}
-	// An entry in bucket b was written at or after the first b live instants.
-	for _, e := range since {
-		a, slot := group(e.Key), kindSlot(e.Kind)
-		for i := live; i < live+e.Bucket; i++ {
-			a.before[i][slot] -= e.Amount
+	defer rows.Close()
+	var key, kind string
+	var n int
+	var amount int64
+	for rows.Next() {
+		if err := rows.Scan(&key, &kind, &n, &amount); err != nil {
+			return err
+		}
+		// An entry in bucket n was written at or after the first n live instants.
+		a, slot := group(key), kindSlot(kind)
+		for i := live; i < live+n; i++ {
+			a.before[i][slot] -= money.Cents(amount)
 		}
 	}
-	return nil
+	return rows.Err()
 }
 
 // spanningSQL is the condition of the partial index idx_ledger_holds_spanning (migration

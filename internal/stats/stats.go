@@ -6,6 +6,7 @@ package stats
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -13,6 +14,7 @@ import (
 
 	"teamfund/internal/budget"
 	"teamfund/internal/figures"
+	"teamfund/internal/ledger"
 	"teamfund/internal/money"
 )
 
@@ -40,10 +42,10 @@ type counts struct {
 	InvitesAccepted  int    `db:"invites_accepted"`
 }
 
-// countsSQL counts per member in {:ids} (a JSON array of current members); {:start} and
-// {:end} bound the period. Each count reads an index range of the member (migration
-// 1796630000 added the ones requests and invites lacked); the waiting sends are read once,
-// from idx_sends_pending (few), not every send of each member.
+// countsSQL counts per member matching %s (current members); {:start} and {:end} bound
+// the period. Each count reads an index range of the member (migration 1796630000 added the
+// ones requests and invites lacked); the waiting sends are read once, from idx_sends_pending
+// (few), not every send of each member.
 const countsSQL = `SELECT u.id AS id,
 	(SELECT COUNT(*) FROM sends s WHERE s.sender = u.id AND s.status = 'sent'
 		AND s.created >= {:start} AND s.created < {:end}) AS sends,
@@ -56,16 +58,53 @@ const countsSQL = `SELECT u.id AS id,
 		AND i.updated >= {:start} AND i.updated < {:end}) AS invites_accepted
 	FROM users u LEFT JOIN (SELECT sender, COUNT(*) AS n FROM sends WHERE status = 'pending' GROUP BY sender) p
 	ON p.sender = u.id
-	WHERE u.id IN (SELECT value FROM json_each({:ids}))`
+	WHERE %s`
 
 // MemberActivity lists the members of teamID with their money (figures.MemberRows: current
-// members, then those who left but had entries on the team in the month) and activity in month.
+// members, then those who left but had entries on the team in the month) and activity in
+// month. The money and the counts are read at the same time (figures.ReadTogether).
 func MemberActivity(app core.App, teamID string, month budget.Month, loc *time.Location) ([]Activity, error) {
-	usage, err := figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc))
+	var usage []figures.Row
+	var c Counts
+	err := figures.ReadTogether(app, func() (err error) {
+		usage, err = figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc))
+		return err
+	}, func() (err error) {
+		c, err = TeamCounts(app, teamID, month, loc)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return ActivityOf(app, usage, month, loc)
+	return c.Of(usage), nil
+}
+
+// Counts are the activity counts of members in one month, by user id.
+type Counts map[string]counts
+
+// Of adds to members (rows of figures.MemberRows) their counts; those who left the team
+// (Former) count none.
+func (c Counts) Of(members []figures.Row) []Activity {
+	out := make([]Activity, len(members))
+	for i, u := range members {
+		var n counts
+		if !u.Former {
+			n = c[u.ID]
+		}
+		out[i] = Activity{Row: u, Sends: n.Sends, PendingApprovals: n.PendingApprovals,
+			RequestsMade: n.RequestsMade, RequestsAnswered: n.RequestsAnswered, InvitesAccepted: n.InvitesAccepted}
+	}
+	return out
+}
+
+// TeamCounts reads the counts in month of teamID's current members (figures.NoTeam: the
+// people without a team), the members figures.MemberRows lists as not Former.
+func TeamCounts(app core.App, teamID string, month budget.Month, loc *time.Location) (Counts, error) {
+	inTeam := "u.team = {:team}"
+	if teamID == figures.NoTeam {
+		inTeam = ledger.NoTeamSQL("COALESCE(u.team, '')")
+	}
+	return readCounts(app, inTeam, dbx.Params{"team": teamID}, month, loc)
 }
 
 // ActivityOf adds to members (rows of figures.MemberRows, e.g. the page of them shown) their
@@ -77,24 +116,26 @@ func ActivityOf(app core.App, members []figures.Row, month budget.Month, loc *ti
 			ids = append(ids, m.ID)
 		}
 	}
-	byID := map[string]counts{}
+	c := Counts{}
 	if len(ids) > 0 {
 		list, _ := json.Marshal(ids)
-		var rows []counts
-		err := app.DB().NewQuery(countsSQL).Bind(dbx.Params{"ids": string(list),
-			"start": stamp(month.Start(loc)), "end": stamp(month.End(loc))}).All(&rows)
-		if err != nil {
+		var err error
+		if c, err = readCounts(app, "u.id IN (SELECT value FROM json_each({:ids}))", dbx.Params{"ids": string(list)}, month, loc); err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			byID[r.ID] = r
-		}
 	}
-	out := make([]Activity, len(members))
-	for i, u := range members {
-		c := byID[u.ID]
-		out[i] = Activity{Row: u, Sends: c.Sends, PendingApprovals: c.PendingApprovals,
-			RequestsMade: c.RequestsMade, RequestsAnswered: c.RequestsAnswered, InvitesAccepted: c.InvitesAccepted}
+	return c.Of(members), nil
+}
+
+func readCounts(app core.App, who string, params dbx.Params, month budget.Month, loc *time.Location) (Counts, error) {
+	params["start"], params["end"] = stamp(month.Start(loc)), stamp(month.End(loc))
+	var rows []counts
+	if err := app.DB().NewQuery(fmt.Sprintf(countsSQL, who)).Bind(params).All(&rows); err != nil {
+		return nil, err
+	}
+	out := make(Counts, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
 	}
 	return out, nil
 }

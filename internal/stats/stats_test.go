@@ -240,3 +240,61 @@ func TestTrendOfATeam(t *testing.T) {
 		}
 	}
 }
+
+// The JSON reads the counts of a team's members by team (TeamCounts, beside the money), the
+// page by the ids it shows (ActivityOf): both count the same people the same way, for a
+// team, for the people without one, and none for a member who left.
+func TestTeamCountsAreThoseOfEachMember(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app, month := statsApp(t)
+	invites, _ := app.FindCollectionByNameOrId("invites")
+	r := core.NewRecord(invites)
+	r.Load(map[string]any{"email": "new@acme.com", "role": "member", "status": "accepted",
+		"expires": time.Now().Add(time.Hour), "invited_by": f.ID("owner")})
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	// memberA2 moves to Beta: a former member of Alpha with sends this month.
+	if _, err := app.DB().NewQuery("UPDATE users SET team = {:beta} WHERE id = {:id}").
+		Bind(dbx.Params{"beta": f.ID("beta"), "id": f.ID("memberA2")}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, team := range []string{f.ID("alpha"), f.ID("beta"), figures.NoTeam} {
+		rows, err := stats.MemberActivity(app, team, month, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var money []figures.Row
+		for _, r := range rows {
+			money = append(money, r.Row)
+		}
+		each, err := stats.ActivityOf(app, money, month, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rows {
+			if rows[i] != each[i] {
+				t.Errorf("team %s, %s: by team %+v, by id %+v", team, rows[i].Email, rows[i], each[i])
+			}
+			switch rows[i].ID {
+			case f.ID("owner"):
+				seen++
+				if rows[i].InvitesAccepted != 1 {
+					t.Errorf("the owner (no team) has %d accepted invites, want 1", rows[i].InvitesAccepted)
+				}
+			case f.ID("memberA2"):
+				seen++
+				if team == f.ID("alpha") && (!rows[i].Former || rows[i].Sends != 0) {
+					t.Errorf("memberA2 left Alpha: %+v, want a former member with no activity", rows[i])
+				}
+				if team == f.ID("beta") && rows[i].Sends != 1 {
+					t.Errorf("memberA2 in Beta: %d sends, want 1", rows[i].Sends)
+				}
+			}
+		}
+	}
+	if seen != 3 {
+		t.Errorf("saw the owner and memberA2 in %d rows, want 3 (no team; Alpha, former; Beta)", seen)
+	}
+}

@@ -134,16 +134,26 @@ func loadUsage(app core.App, teamID string, month budget.Month, allActivity bool
 		d.Touches, err = stats.SendsPerTouch(app, teamID, month, loc)
 		return err
 	}}
+	var counts stats.Counts
 	if teamID != "" {
 		reads = append(reads, func() (err error) {
-			if d.Members, err = figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc)); err != nil || !allActivity {
-				return err
-			}
-			d.Activity, err = stats.ActivityOf(app, d.Members, month, loc)
+			d.Members, err = figures.MemberRows(app, teamID, figures.MonthPeriod(month, loc))
 			return err
 		})
 	}
-	return d, figures.ReadTogether(app, reads...)
+	if teamID != "" && allActivity {
+		reads = append(reads, func() (err error) {
+			counts, err = stats.TeamCounts(app, teamID, month, loc)
+			return err
+		})
+	}
+	if err := figures.ReadTogether(app, reads...); err != nil {
+		return d, err
+	}
+	if allActivity {
+		d.Activity = counts.Of(d.Members)
+	}
+	return d, nil
 }
 
 func showUsagePage(e *core.RequestEvent) error {

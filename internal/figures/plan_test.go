@@ -1,0 +1,33 @@
+package figures_test
+
+import (
+	"strings"
+	"testing"
+
+	"teamfund/internal/figures"
+	"teamfund/internal/testutil"
+)
+
+// TestTeamEntriesSinceReadOnlyTheIndex: a team's member figures read the entries since the
+// period began from idx_ledger_team_amounts alone (migration 1796630005), without a
+// temporary B-tree: the table rows and the sort were most of the manager's Usage on a team
+// of 470 people.
+func TestTeamEntriesSinceReadOnlyTheIndex(t *testing.T) {
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	q, params := figures.SinceQuery(figures.Scope{Team: "team1"}, figures.ByAccount, "2026-11-01 00:00:00.000Z", "2026-12-01 00:00:00.000Z")
+	var plan []struct {
+		Detail string `db:"detail"`
+	}
+	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + q).Bind(params).All(&plan); err != nil {
+		t.Fatal(err)
+	}
+	var details []string
+	for _, p := range plan {
+		details = append(details, p.Detail)
+	}
+	got := strings.Join(details, "; ")
+	if !strings.Contains(got, "COVERING INDEX idx_ledger_team_amounts (team=? AND created>?)") || strings.Contains(got, "TEMP B-TREE") {
+		t.Errorf("plan: %s; want only a search of the covering index idx_ledger_team_amounts", got)
+	}
+}
