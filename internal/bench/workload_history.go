@@ -26,7 +26,8 @@ type historyPage struct {
 // dashboard, Teams, Users, Invites, Touches, Sends, Money, Approvals and its tabs, Usage,
 // Ledger, Audit, Outbox, Webhooks, Settings, API keys), the pages one click away that grow
 // with history (team page, money administration, team balances, touch assignments), the
-// profile, and their /api/tf twins. {team} is the big team, {month} the current month.
+// profile, and their /api/tf twins. {team} is the big team, {month} the current month,
+// {prev} the one before (the overview and Usage of a whole month).
 var historyPages = []historyPage{
 	{"overview / dashboard", "/", "/api/tf/overview?month={month}", "om"},
 	{"wallet (member dashboard)", "/", "/api/tf/money/me", "e"},
@@ -45,6 +46,7 @@ var historyPages = []historyPage{
 	{"approvals: money", "/approvals/money", "", "ome"},
 	{"approvals: leave", "/approvals/leave", "/api/tf/leave-requests", "om"},
 	{"usage", "/usage", "/api/tf/usage?month={month}", "om"},
+	{"usage, last month", "/usage?month={prev}", "/api/tf/usage?month={prev}", "om"},
 	{"ledger", "/ledger", "/api/tf/ledger", "ome"},
 	{"audit", "/audit", "/api/tf/audit", "o"},
 	{"outbox", "/outbox", "/api/tf/outbox", "o"},
@@ -86,7 +88,7 @@ func historyWorkload(e *env) ([]Result, error) {
 	loc, _ := time.LoadLocation(historyZone)
 	month := budget.MonthOf(time.Now(), loc)
 	subst := strings.NewReplacer("{team}", who["team"], "{month}", string(month), "{prev}", string(month.Prev()))
-	n := e.size(5, 20)
+	n := e.size(5, 60)
 	for _, role := range []string{"owner", "manager", "member"} {
 		for _, p := range historyPages {
 			if !strings.Contains(p.roles, map[string]string{"owner": "o", "manager": "m", "member": "e"}[role]) {

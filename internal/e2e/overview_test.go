@@ -157,6 +157,22 @@ func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
 			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
 				t.Errorf("Money page 2 is %d px wider than the %d px window", wide, width)
 			}
+			// Usage of all teams too, its chart drawn for the teams of the page.
+			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/usage"), chromedp.WaitVisible(css(`#usage-team-pages a[rel=next]`)),
+				chromedp.Click(css(`#usage-team-pages a[rel=next]`)), chromedp.WaitVisible(css(`#usage-team-pages a[rel=prev]`)))
+			if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#usage-teams-table tbody tr").length`)); n != 12 {
+				t.Errorf("Usage page 2: %d team rows, want 12", n)
+			}
+			if bars := e2e.Get(t, ctx, chromedp.Evaluate[int](`JSON.parse(document.getElementById("chart-teams-data").textContent).labels.length`)); bars != 12 {
+				t.Errorf("Usage page 2: the chart has %d teams, want the page's 12", bars)
+			}
+			e2e.Screenshot(t, ctx, fmt.Sprintf("usage-teams-page-2-%d", width))
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("Usage page 2 is %d px wider than the %d px window", wide, width)
+			}
+			for _, v := range e2e.Axe(t, ctx) {
+				t.Errorf("axe on Usage: %s", v)
+			}
 		})
 	}
 }

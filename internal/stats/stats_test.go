@@ -1,6 +1,7 @@
 package stats_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -296,5 +297,32 @@ func TestTeamCountsAreThoseOfEachMember(t *testing.T) {
 	}
 	if seen != 3 {
 		t.Errorf("saw the owner and memberA2 in %d rows, want 3 (no team; Alpha, former; Beta)", seen)
+	}
+}
+
+// A renamed touch shows its name now; one whose row is gone (deleted with SQL) the name it had
+// when sent. The company's month (read from idx_sends_sent_touch) and a team's count alike.
+func TestSendsPerTouchNamesRenamedAndGoneTouches(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app, month := statsApp(t)
+	for _, q := range []string{"UPDATE touches SET name = 'Mug XL' WHERE id = 'touchmug0000001'",
+		"DELETE FROM touches WHERE id = 'touchhamper0001'"} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for team, want := range map[string][]stats.TouchSends{
+		"": {{TouchID: "touchmug0000001", Name: "Mug XL", Sends: 3, Amount: 3000},
+			{TouchID: "touchhamper0001", Name: "Hamper", Sends: 1, Amount: 3000}},
+		f.ID("alpha"): {{TouchID: "touchmug0000001", Name: "Mug XL", Sends: 2, Amount: 2000},
+			{TouchID: "touchhamper0001", Name: "Hamper", Sends: 1, Amount: 3000}},
+	} {
+		got, err := stats.SendsPerTouch(app, team, month, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("team %q: got %+v, want %+v", team, got, want)
+		}
 	}
 }

@@ -335,6 +335,38 @@ func TestOverviewShowsTeamsFiftyAtATime(t *testing.T) {
 			},
 		},
 		{
+			Name:   "Usage of all teams lists them 50 at a time; its pager keeps the month",
+			Method: http.MethodGet, URL: "/usage?month=" + month + "&page=2", Headers: f.CookieHeaders("admin"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{`id="usage-team-pages"`, "Teams 51–62 of 62", "$50.00",
+				`href="/usage?month=` + month + `#usage-teams" class="btn btn-sm" rel="prev"`,
+				`<a href="/usage?month=` + month + `&amp;team=zteam0000000059">`},
+			NotExpectedContent: []string{`&amp;team=` + f.ID("alpha") + `">`, `rel="next"`},
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				b, _ := io.ReadAll(res.Body)
+				if n := strings.Count(string(b), `<tr><td data-label="Team">`); n != 12 {
+					t.Errorf("%d team rows on page 2 of Usage, want 12", n)
+				}
+			},
+		},
+		{
+			Name:   "Usage of one team shows its row without a team pager",
+			Method: http.MethodGet, URL: "/usage?team=zteam0000000059&page=2", Headers: f.CookieHeaders("owner"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`<a href="/usage?month=` + month + `&amp;team=zteam0000000059">`},
+			NotExpectedContent: []string{`id="usage-team-pages"`},
+		},
+		{
+			Name:   "the usage JSON holds every team",
+			Method: http.MethodGet, URL: "/api/tf/usage?month=" + month, Headers: f.AuthHeaders("owner"), TestAppFactory: manyTeams,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"id":"zteam0000000059"`, `"id":"` + f.ID("alpha")},
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				var u struct{ Teams []json.RawMessage }
+				if err := json.NewDecoder(res.Body).Decode(&u); err != nil || len(u.Teams) != 62 {
+					t.Errorf("%d teams in the usage JSON (%v), want 62", len(u.Teams), err)
+				}
+			},
+		},
+		{
 			Name:   "the JSON twin holds every team",
 			Method: http.MethodGet, URL: "/api/tf/overview", Headers: f.AuthHeaders("owner"), TestAppFactory: manyTeams,
 			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"handed_out":19000`, `"id":"zteam0000000059"`, `"id":"` + f.ID("alpha")},

@@ -36,8 +36,9 @@ type usagePage struct {
 	IsCurrent    bool
 	TeamID       string
 	TeamLabel    string
-	TeamChoice   []person // admins pick a team; managers see their own
-	Teams        []figures.Row
+	TeamChoice   []person      // admins pick a team; managers see their own
+	Teams        []figures.Row // the page of the month's team rows shown (TeamPages)
+	TeamPages    pager
 	Members      []figures.Row    // every member's money; the page shows MemberRows of them
 	MemberRows   []usageMemberRow // the page of Members shown, ready to print
 	MemberPage   int              // that page (1-based, at most MemberPages)
@@ -168,7 +169,7 @@ func showUsagePage(e *core.RequestEvent) error {
 	loc := companyLoc(e.App)
 	p := &usagePage{Page: Page{Title: "Usage · " + month.Label()}, Month: month, PrevMonth: month.Prev(),
 		NextMonth: month.Next(), IsCurrent: month == budget.MonthOf(time.Now(), loc), TeamID: teamID,
-		Teams: d.Teams, Members: d.Members, Trend: d.Trend, Touches: d.Touches}
+		Members: d.Members, Trend: d.Trend, Touches: d.Touches}
 	if currentUser(e).Role().IsAdmin() {
 		p.TeamChoice = allTeams(e.App)
 	}
@@ -182,7 +183,13 @@ func showUsagePage(e *core.RequestEvent) error {
 		filter.Set("team", teamID)
 	}
 	p.Export = exportLinksFor(currentUser(e), export.Usage, filter)
-	p.TeamsChart = moneyChart(d.Teams)
+	// All teams show 50 at a time, as on the overview (one team is one row): the JSON and the
+	// export hold every team.
+	p.TeamPages = newPager(pageNumber(e), len(d.Teams), overviewTeamsPerPage, func(n int) string {
+		return pageURL("/usage", filter, n) + "#usage-teams"
+	})
+	p.Teams = pageRows(p.TeamPages, d.Teams)
+	p.TeamsChart = moneyChart(p.Teams)
 	shown := p.memberPage(pageNumber(e), filter)
 	activity, err := stats.ActivityOf(e.App, shown, month, loc)
 	if err != nil {
