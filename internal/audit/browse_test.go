@@ -84,3 +84,26 @@ func TestRowChangesAndJSON(t *testing.T) {
 		t.Errorf("json %s %v, want before/after as objects", b, err)
 	}
 }
+
+// TestAnActorsEntriesAreReadFromTheirIndex: a filter by a person's id walks idx_audit_actor
+// (actor, created) in the list's order, not the whole log (the OR with the email did).
+func TestAnActorsEntriesAreReadFromTheirIndex(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	q := audit.ListQuery(app, audit.Filter{Actor: f.ID("admin")}).Build()
+	var plan []struct {
+		Detail string `db:"detail"`
+	}
+	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + q.SQL()).Bind(q.Params()).All(&plan); err != nil {
+		t.Fatal(err)
+	}
+	var details []string
+	for _, p := range plan {
+		details = append(details, p.Detail)
+	}
+	got := strings.Join(details, "; ")
+	if !strings.Contains(got, "idx_audit_actor (actor=?)") || strings.Contains(got, "TEMP B-TREE FOR ORDER BY") {
+		t.Errorf("plan: %s; want idx_audit_actor in order", got)
+	}
+}
