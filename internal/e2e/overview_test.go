@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os/exec"
@@ -174,5 +175,62 @@ func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
 				t.Errorf("axe on Usage: %s", v)
 			}
 		})
+	}
+}
+
+// TestTheSetupChecklistIsTickedFromTheDataAndHides (issue 21 point 2): the owner of the test
+// company (teams, people and budgets, no touch, no mail server) sees the setup checklist on
+// the overview with those steps ticked and the others to do, at 1280 and 390 px, fitting the
+// window and passing axe; the first touch, written behind the page's back, ticks its step on
+// the next load; "Hide this checklist" hides it for the admins too.
+func TestTheSetupChecklistIsTickedFromTheDataAndHides(t *testing.T) {
+	s := e2e.Start(t)
+	done := func(ctx context.Context, key string) string {
+		return e2e.Get(t, ctx, chromedp.Evaluate[string](`document.getElementById("step-`+key+`")?.dataset.done ?? "missing"`))
+	}
+	owner := s.NewBrowser(t)
+	e2e.Login(t, owner, s, "owner")
+	for _, width := range []int{390, 1280} {
+		e2e.Do(t, owner, chromedp.EmulateViewport(int64(width), 900), chromedp.Navigate(s.URL+"/"),
+			chromedp.WaitVisible(css(`#setup-checklist`)))
+		for key, want := range map[string]string{"team": "true", "invite": "true", "budget": "true", "touch": "false", "smtp": "false"} {
+			if got := done(owner, key); got != want {
+				t.Errorf("%d px: step %s done = %s, want %s", width, key, got, want)
+			}
+		}
+		e2e.Screenshot(t, owner, fmt.Sprintf("setup-checklist-%d", width))
+		if wide := e2e.Get(t, owner, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+			t.Errorf("the overview with its checklist is %d px wider than the %d px window", wide, width)
+		}
+		for _, v := range e2e.Axe(t, owner) {
+			t.Errorf("axe at %d px: %s", width, v)
+		}
+	}
+	s.Seed(t, func(app core.App) error {
+		col, err := app.FindCollectionByNameOrId("touches")
+		if err != nil {
+			return err
+		}
+		r := core.NewRecord(col)
+		r.Load(map[string]any{"name": "Mug", "cost": 1000, "status": "active"})
+		return app.Save(r)
+	})
+	e2e.Do(t, owner, chromedp.Reload(), chromedp.WaitVisible(css(`#setup-checklist`)))
+	if got := done(owner, "touch"); got != "true" {
+		t.Errorf("after the first touch, its step done = %s, want true", got)
+	}
+	if progress := e2e.Text(t, owner, `#setup-checklist .card-header .small`); progress != "4 of 5 steps done" {
+		t.Errorf("progress %q, want 4 of 5 steps done", progress)
+	}
+	e2e.Do(t, owner, chromedp.Click(css(`#dismiss-checklist`)), chromedp.WaitNotPresent(css(`#setup-checklist`)),
+		chromedp.WaitVisible(css(`#overview-figures`)), chromedp.Reload(), chromedp.WaitVisible(css(`#overview-figures`)))
+	if n := e2e.Get(t, owner, chromedp.Evaluate[int](`document.querySelectorAll("#setup-checklist").length`)); n != 0 {
+		t.Error("after Hide and a reload, the checklist is still on the owner's overview")
+	}
+	admin := s.NewBrowser(t)
+	e2e.Login(t, admin, s, "admin")
+	e2e.Do(t, admin, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(css(`#overview-figures`)))
+	if n := e2e.Get(t, admin, chromedp.Evaluate[int](`document.querySelectorAll("#setup-checklist").length`)); n != 0 {
+		t.Error("the owner hid the checklist, an admin still sees it")
 	}
 }
