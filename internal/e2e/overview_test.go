@@ -234,3 +234,38 @@ func TestTheSetupChecklistIsTickedFromTheDataAndHides(t *testing.T) {
 		t.Error("the owner hid the checklist, an admin still sees it")
 	}
 }
+
+// TestAManagerLandsOnTheirTeamsOverviewAMemberOnTheirWallet (issue 21 point 3): a manager's
+// dashboard is the overview of their own team (one team row, no setup checklist, no other
+// team), a member's is their wallet with their balance; both fit a phone and pass axe.
+func TestAManagerLandsOnTheirTeamsOverviewAMemberOnTheirWallet(t *testing.T) {
+	s := e2e.Start(t)
+	for _, who := range []string{"managerA", "memberA"} {
+		t.Run(who, func(t *testing.T) {
+			ctx := s.NewBrowser(t)
+			e2e.Do(t, ctx, chromedp.EmulateViewport(390, 900))
+			e2e.Login(t, ctx, s, who)
+			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(css(`#dashboard`)))
+			pretitle := e2e.Text(t, ctx, `.page-pretitle`)
+			teams := e2e.Get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#overview-teams-table tbody tr td:first-child")].map(td => td.textContent.trim())`))
+			checklist := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#setup-checklist").length`))
+			if who == "managerA" {
+				if !strings.HasPrefix(strings.ToLower(pretitle), "team overview") || len(teams) != 1 || teams[0] != "Alpha" || checklist != 0 {
+					t.Errorf("manager: pretitle %q, team rows %q, checklist %d; want the team overview of Alpha alone, no checklist", pretitle, teams, checklist)
+				}
+			} else {
+				balance := e2e.Text(t, ctx, `#balance`)
+				if strings.Contains(strings.ToLower(pretitle), "overview") || len(teams) != 0 || balance == "" {
+					t.Errorf("member: pretitle %q, team rows %q, balance %q; want the wallet", pretitle, teams, balance)
+				}
+			}
+			e2e.Screenshot(t, ctx, "dashboard-of-"+who+"-390")
+			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+				t.Errorf("the dashboard is %d px wider than the 390 px window", wide)
+			}
+			for _, v := range e2e.Axe(t, ctx) {
+				t.Errorf("axe: %s", v)
+			}
+		})
+	}
+}
