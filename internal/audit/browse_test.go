@@ -92,17 +92,7 @@ func TestAnActorsEntriesAreReadFromTheirIndex(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
 	q := audit.ListQuery(app, audit.Filter{Actor: f.ID("admin")}).Build()
-	var plan []struct {
-		Detail string `db:"detail"`
-	}
-	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + q.SQL()).Bind(q.Params()).All(&plan); err != nil {
-		t.Fatal(err)
-	}
-	var details []string
-	for _, p := range plan {
-		details = append(details, p.Detail)
-	}
-	got := strings.Join(details, "; ")
+	got := testutil.QueryPlan(t, app, q.SQL(), q.Params())
 	if !strings.Contains(got, "idx_audit_actor (actor=?)") || strings.Contains(got, "TEMP B-TREE FOR ORDER BY") {
 		t.Errorf("plan: %s; want idx_audit_actor in order", got)
 	}

@@ -83,10 +83,7 @@ func TestOwnerLandsOnTheOverviewOfTheDemoCompany(t *testing.T) {
 			if want := e2e.Get(t, ctx, chromedp.Evaluate[int](`(`+cents+`)(`+fmt.Sprintf("%q", spent)+`)`)); shown != want {
 				t.Errorf("the sends behind Spent %s add up to %d cents (-1: more than one page)", spent, shown)
 			}
-			e2e.Screenshot(t, ctx, fmt.Sprintf("overview-spent-sends-%d", width))
-			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
-				t.Errorf("the sends list is %d px wider than the %d px window", wide, width)
-			}
+			shownWhole(t, ctx, fmt.Sprintf("overview-spent-sends-%d", width), width, false)
 			// Usage offers the month's figures as a file.
 			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/usage"), chromedp.WaitVisible(css(`#usage-teams`)))
 			e2e.Screenshot(t, ctx, fmt.Sprintf("usage-demo-%d", width))
@@ -141,23 +138,14 @@ func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
 			if loc := e2e.Get(t, ctx, chromedp.Location()); !strings.Contains(loc, "page=2") || !strings.Contains(loc, "month=") {
 				t.Errorf("page 2 location = %q, want the month and page=2", loc)
 			}
-			e2e.Screenshot(t, ctx, fmt.Sprintf("overview-teams-page-2-%d", width))
-			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
-				t.Errorf("page 2 is %d px wider than the %d px window", wide, width)
-			}
-			for _, v := range e2e.Axe(t, ctx) {
-				t.Errorf("axe: %s", v)
-			}
+			shownWhole(t, ctx, fmt.Sprintf("overview-teams-page-2-%d", width), width, true)
 			// The owner's Money page pages its teams the same way.
 			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/money"), chromedp.WaitVisible(css(`#company-team-pages a[rel=next]`)),
 				chromedp.Click(css(`#company-team-pages a[rel=next]`)), chromedp.WaitVisible(css(`#company-team-pages a[rel=prev]`)))
 			if n := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#company-teams tbody tr").length`)); n != 12 {
 				t.Errorf("Money page 2: %d team rows, want 12", n)
 			}
-			e2e.Screenshot(t, ctx, fmt.Sprintf("company-money-teams-page-2-%d", width))
-			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
-				t.Errorf("Money page 2 is %d px wider than the %d px window", wide, width)
-			}
+			shownWhole(t, ctx, fmt.Sprintf("company-money-teams-page-2-%d", width), width, false)
 			// Usage of all teams too, its chart drawn for the teams of the page.
 			e2e.Do(t, ctx, chromedp.Navigate(s.URL+"/usage"), chromedp.WaitVisible(css(`#usage-team-pages a[rel=next]`)),
 				chromedp.Click(css(`#usage-team-pages a[rel=next]`)), chromedp.WaitVisible(css(`#usage-team-pages a[rel=prev]`)))
@@ -167,13 +155,7 @@ func TestOverviewPagesTeamsFiftyAtATime(t *testing.T) {
 			if bars := e2e.Get(t, ctx, chromedp.Evaluate[int](`JSON.parse(document.getElementById("chart-teams-data").textContent).labels.length`)); bars != 12 {
 				t.Errorf("Usage page 2: the chart has %d teams, want the page's 12", bars)
 			}
-			e2e.Screenshot(t, ctx, fmt.Sprintf("usage-teams-page-2-%d", width))
-			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
-				t.Errorf("Usage page 2 is %d px wider than the %d px window", wide, width)
-			}
-			for _, v := range e2e.Axe(t, ctx) {
-				t.Errorf("axe on Usage: %s", v)
-			}
+			shownWhole(t, ctx, fmt.Sprintf("usage-teams-page-2-%d", width), width, true)
 		})
 	}
 }
@@ -198,13 +180,7 @@ func TestTheSetupChecklistIsTickedFromTheDataAndHides(t *testing.T) {
 				t.Errorf("%d px: step %s done = %s, want %s", width, key, got, want)
 			}
 		}
-		e2e.Screenshot(t, owner, fmt.Sprintf("setup-checklist-%d", width))
-		if wide := e2e.Get(t, owner, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
-			t.Errorf("the overview with its checklist is %d px wider than the %d px window", wide, width)
-		}
-		for _, v := range e2e.Axe(t, owner) {
-			t.Errorf("axe at %d px: %s", width, v)
-		}
+		shownWhole(t, owner, fmt.Sprintf("setup-checklist-%d", width), width, true)
 	}
 	s.Seed(t, func(app core.App) error {
 		col, err := app.FindCollectionByNameOrId("touches")
@@ -259,13 +235,22 @@ func TestAManagerLandsOnTheirTeamsOverviewAMemberOnTheirWallet(t *testing.T) {
 					t.Errorf("member: pretitle %q, team rows %q, balance %q; want the wallet", pretitle, teams, balance)
 				}
 			}
-			e2e.Screenshot(t, ctx, "dashboard-of-"+who+"-390")
-			if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
-				t.Errorf("the dashboard is %d px wider than the 390 px window", wide)
-			}
-			for _, v := range e2e.Axe(t, ctx) {
-				t.Errorf("axe: %s", v)
-			}
+			shownWhole(t, ctx, "dashboard-of-"+who+"-390", 390, true)
 		})
+	}
+}
+
+// shownWhole takes a screenshot of the page the tab shows, named shot, checks that it fits
+// the window width px wide and, with axe, that it passes axe.
+func shownWhole(t *testing.T, ctx context.Context, shot string, width int, axe bool) {
+	t.Helper()
+	e2e.Screenshot(t, ctx, shot)
+	if wide := e2e.Get(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); wide > 1 {
+		t.Errorf("%s is %d px wider than the %d px window", shot, wide, width)
+	}
+	if axe {
+		for _, v := range e2e.Axe(t, ctx) {
+			t.Errorf("%s: axe: %s", shot, v)
+		}
 	}
 }

@@ -16,17 +16,7 @@ func TestTeamEntriesSinceReadOnlyTheIndex(t *testing.T) {
 	app := testutil.NewApp(t)
 	defer app.Cleanup()
 	q, params := figures.SinceQuery(figures.Scope{Team: "team1"}, figures.ByAccount, "2026-11-01 00:00:00.000Z", "2026-12-01 00:00:00.000Z")
-	var plan []struct {
-		Detail string `db:"detail"`
-	}
-	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + q).Bind(params).All(&plan); err != nil {
-		t.Fatal(err)
-	}
-	var details []string
-	for _, p := range plan {
-		details = append(details, p.Detail)
-	}
-	got := strings.Join(details, "; ")
+	got := testutil.QueryPlan(t, app, q, params)
 	if !strings.Contains(got, "COVERING INDEX idx_ledger_team_amounts (team=? AND created>?)") || strings.Contains(got, "TEMP B-TREE") {
 		t.Errorf("plan: %s; want only a search of the covering index idx_ledger_team_amounts", got)
 	}
