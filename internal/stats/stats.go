@@ -150,25 +150,29 @@ type TouchSends struct {
 
 // SendsPerTouch counts the sends of teamID ("" for every team) made in month that went
 // out, per touch, most sent first. A deleted touch keeps the name it had when sent.
-//
-// The sends are grouped first and only then joined to their touch (a lookup per touch, not
-// per send). The company's month is read from idx_sends_sent_touch alone (migration
-// 1796630006); a team's through idx_sends_team (team, created): +s.status keeps SQLite off
-// idx_sends_status, which holds every send that ever went out (65 ms on 200,000 sends).
 func SendsPerTouch(app core.App, teamID string, month budget.Month, loc *time.Location) ([]TouchSends, error) {
-	from := "sends s INDEXED BY idx_sends_sent_touch WHERE s.status = 'sent'"
-	if teamID != "" {
-		from = "sends s WHERE +s.status = 'sent' AND s.team = {:team}"
-	}
 	var out []TouchSends
-	err := app.DB().NewQuery(`SELECT g.touch AS touch, COALESCE(t.name, g.touch_name, '') AS name, g.sends AS sends, g.amount AS amount
+	err := sendsPerTouch(app, teamID, month, loc).All(&out)
+	return out, err
+}
+
+// sendsPerTouch groups the sends first and only then joins each group to its touch (a
+// lookup per touch, not per send). The company's month is read from idx_sends_month_touch
+// alone (migration 1796630006), a team's through idx_sends_team (team, created). +s.status
+// keeps SQLite off idx_sends_status, which holds every send that ever went out (65 ms on
+// 200,000 sends).
+func sendsPerTouch(app core.App, teamID string, month budget.Month, loc *time.Location) *dbx.Query {
+	team := ""
+	if teamID != "" {
+		team = "AND s.team = {:team}"
+	}
+	return app.DB().NewQuery(`SELECT g.touch AS touch, COALESCE(t.name, g.touch_name, '') AS name, g.sends AS sends, g.amount AS amount
 		FROM (SELECT COALESCE(s.touch, '') AS touch, MAX(s.touch_name) AS touch_name, COUNT(*) AS sends, COALESCE(SUM(s.cost), 0) AS amount
-			FROM ` + from + ` AND s.created >= {:start} AND s.created < {:end}
+			FROM sends s WHERE +s.status = 'sent' ` + team + ` AND s.created >= {:start} AND s.created < {:end}
 			GROUP BY CASE WHEN COALESCE(s.touch, '') != '' THEN s.touch ELSE 'gone:' || s.touch_name END) g
 		LEFT JOIN touches t ON t.id = g.touch
 		ORDER BY sends DESC, name COLLATE NOCASE ASC`).
-		Bind(dbx.Params{"team": teamID, "start": stamp(month.Start(loc)), "end": stamp(month.End(loc))}).All(&out)
-	return out, err
+		Bind(dbx.Params{"team": teamID, "start": stamp(month.Start(loc)), "end": stamp(month.End(loc))})
 }
 
 // stamp formats t the way PocketBase stores datetimes, so string comparison orders them.

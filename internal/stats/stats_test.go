@@ -2,6 +2,7 @@ package stats_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -323,6 +324,24 @@ func TestSendsPerTouchNamesRenamedAndGoneTouches(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("team %q: got %+v, want %+v", team, got, want)
+		}
+	}
+}
+
+// TestSendsPerTouchReadsTheMonthFromAnIndex: the company's month of sends comes from
+// idx_sends_month_touch alone (migration 1796630006), a team's from idx_sends_team, and
+// neither from idx_sends_status (every send that ever went out).
+func TestSendsPerTouchReadsTheMonthFromAnIndex(t *testing.T) {
+	f := testutil.Fixtures(t)
+	app := testutil.NewApp(t)
+	defer app.Cleanup()
+	for team, want := range map[string]string{
+		"":            "COVERING INDEX idx_sends_month_touch (created>? AND created<?)",
+		f.ID("alpha"): "idx_sends_team (team=? AND created>? AND created<?)",
+	} {
+		q, params := stats.SendsPerTouchQuery(app, team, "2026-11")
+		if plan := testutil.QueryPlan(t, app, q, params); !strings.Contains(plan, want) {
+			t.Errorf("team %q: plan %s; want %s", team, plan, want)
 		}
 	}
 }
