@@ -17,6 +17,7 @@ import (
 // rules, indexes, auth options and OAuth2 providers, before and after. Secrets (OAuth2
 // client secrets, token signing keys) appear only as a short fingerprint, so the log says
 // that one changed without holding it. The entry commits with the change, or neither does.
+// A change that drops or redefines an index the queries name is refused (requiredIndexes).
 func bindCollectionAudit(app core.App) {
 	app.OnCollectionCreateRequest().BindFunc(func(e *core.CollectionRequestEvent) error { return auditCollectionWrite(e, "create") })
 	app.OnCollectionUpdateRequest().BindFunc(func(e *core.CollectionRequestEvent) error { return auditCollectionWrite(e, "update") })
@@ -25,11 +26,12 @@ func bindCollectionAudit(app core.App) {
 }
 
 func auditCollectionWrite(e *core.CollectionRequestEvent, op string) error {
-	if e.Auth == nil {
-		return e.Next()
+	indexes, err := requiredIndexSQL(e.App)
+	if err != nil {
+		return err
 	}
 	var before map[string]any
-	if op != "create" {
+	if e.Auth != nil && op != "create" {
 		// note: e.Collection already holds the submitted changes; the stored one is the before.
 		if old, err := e.App.FindCollectionByNameOrId(e.Collection.Id); err == nil {
 			before = collectionSnapshot(old)
@@ -38,6 +40,9 @@ func auditCollectionWrite(e *core.CollectionRequestEvent, op string) error {
 	return e.App.RunInTransaction(func(tx core.App) error {
 		e.App = tx
 		if err := e.Next(); err != nil {
+			return err
+		}
+		if err := keepRequiredIndexes(tx, indexes); err != nil || e.Auth == nil {
 			return err
 		}
 		var after map[string]any
@@ -50,8 +55,9 @@ func auditCollectionWrite(e *core.CollectionRequestEvent, op string) error {
 
 // auditCollectionsImport records each collection an import created, changed or deleted.
 func auditCollectionsImport(e *core.CollectionsImportRequestEvent) error {
-	if e.Auth == nil {
-		return e.Next()
+	indexes, err := requiredIndexSQL(e.App)
+	if err != nil {
+		return err
 	}
 	snapshots := func(app core.App) (map[string]*core.Collection, map[string]map[string]any) {
 		cols, _ := app.FindAllCollections()
@@ -65,6 +71,9 @@ func auditCollectionsImport(e *core.CollectionsImportRequestEvent) error {
 	return e.App.RunInTransaction(func(tx core.App) error {
 		e.App = tx
 		if err := e.Next(); err != nil {
+			return err
+		}
+		if err := keepRequiredIndexes(tx, indexes); err != nil || e.Auth == nil {
 			return err
 		}
 		newCols, after := snapshots(tx)

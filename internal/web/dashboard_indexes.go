@@ -1,0 +1,64 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// requiredIndexes are the collection indexes that queries name with INDEXED BY (the users
+// list and its filters, the member counts of the team tables, the streaming exports). SQLite
+// refuses such a query when its index is missing or cannot serve it, so a dashboard edit
+// that dropped or redefined one would turn those pages into errors; the collections API
+// refuses it instead (TestRequiredIndexesStayThroughTheDashboard). Indexes not named here may
+// be changed: the pages then only get slower.
+var requiredIndexes = []string{
+	"idx_users_team_status",  // figures.TeamRowsOver: members per team
+	"idx_users_filter",       // member.List: the users list and its count
+	"idx_users_filter_email", // member.List: search by email
+	"idx_users_filter_name",  // member.List: search by name
+	"idx_users_filter_team",  // member.List: one team's users
+	"idx_ledger_created",     // export: the ledger newest first
+	"idx_sends_created",      // export: the sends newest first
+}
+
+// requiredIndexSQL is the definition of each required index SQLite has now.
+func requiredIndexSQL(app core.App) (map[string]string, error) {
+	var rows []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	err := app.DB().Select("name", "sql").From("sqlite_master").
+		Where(dbx.And(dbx.HashExp{"type": "index"}, dbx.In("name", anySlice(requiredIndexes)...))).All(&rows)
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Name] = r.SQL
+	}
+	return out, err
+}
+
+// keepRequiredIndexes refuses a collections change (inside its transaction, so nothing is
+// kept) after which a required index that was there before is gone or defined otherwise.
+func keepRequiredIndexes(tx core.App, before map[string]string) error {
+	after, err := requiredIndexSQL(tx)
+	if err != nil {
+		return err
+	}
+	for _, name := range requiredIndexes {
+		if def, ok := before[name]; ok && after[name] != def {
+			return router.NewBadRequestError(fmt.Sprintf(
+				"Teamfund's pages read the index %s by name: it cannot be removed or changed here (nothing was saved).", name), nil)
+		}
+	}
+	return nil
+}
+
+func anySlice(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
