@@ -1,14 +1,9 @@
 package figures
 
-import (
-	"fmt"
+import "github.com/pocketbase/dbx"
 
-	"github.com/pocketbase/dbx"
-)
-
-// SinceQuery is the query accountsAt reads the entries of scope since two instants with.
-func SinceQuery(scope Scope, by Grouping, b0, b1 string) (string, dbx.Params) {
+// SinceQuery is the query accountsAt reads the entries of scope since the instants with.
+func SinceQuery(scope Scope, by Grouping, instants ...string) (string, dbx.Params) {
 	where, params := scope.where()
-	params["b0"], params["b1"] = b0, b1
-	return fmt.Sprintf(sinceSQL, by, where, "(l.created >= {:b0}) + (l.created >= {:b1})"), params
+	return sinceQuery(by, where, params, instants), params
 }

@@ -848,13 +848,7 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, firs
 			return err
 		}
 	}
-	var bucket []string
-	for i, at := range instants[live:] {
-		params[fmt.Sprintf("b%d", i)] = at
-		bucket = append(bucket, fmt.Sprintf("(l.created >= {:b%d})", i))
-	}
-	q := fmt.Sprintf(sinceSQL, by, where, strings.Join(bucket, " + "))
-	rows, err := app.DB().NewQuery(q).Bind(params).Rows()
+	rows, err := app.DB().NewQuery(sinceQuery(by, where, params, instants[live:])).Bind(params).Rows()
 	if err != nil {
 		return err
 	}
@@ -873,6 +867,16 @@ func accountsAt(app core.App, by Grouping, where string, params dbx.Params, firs
 		}
 	}
 	return rows.Err()
+}
+
+// sinceQuery is sinceSQL for the instants (sorted), which it binds in params as b0, b1, …
+func sinceQuery(by Grouping, where string, params dbx.Params, instants []string) string {
+	bucket := make([]string, len(instants))
+	for i, at := range instants {
+		params[fmt.Sprintf("b%d", i)] = at
+		bucket[i] = fmt.Sprintf("(l.created >= {:b%d})", i)
+	}
+	return fmt.Sprintf(sinceSQL, by, where, strings.Join(bucket, " + "))
 }
 
 // spanningSQL is the condition of the partial index idx_ledger_holds_spanning (migration
