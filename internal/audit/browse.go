@@ -102,12 +102,8 @@ func List(app core.App, f Filter, loc *time.Location) (Page, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	q := filtered(app, f, loc).Select("id", "actor", "actor_email", "action", "target_type", "target_id", "target_label",
-		"COALESCE(before, '') AS before", "COALESCE(after, '') AS after", "created").
-		OrderBy(orderOr(f.Order, "created DESC", "id DESC")...).
-		Limit(int64(f.PerPage + 1)).Offset(int64((f.Page - 1) * f.PerPage))
 	out := Page{Page: f.Page, Rows: []Row{}}
-	if err := q.All(&out.Rows); err != nil {
+	if err := listQuery(app, f, loc).All(&out.Rows); err != nil {
 		return out, err
 	}
 	if len(out.Rows) > f.PerPage {
@@ -115,6 +111,15 @@ func List(app core.App, f Filter, loc *time.Location) (Page, error) {
 		out.Rows = out.Rows[:f.PerPage]
 	}
 	return out, nil
+}
+
+// listQuery reads page f.Page of the entries f selects, and one more to tell whether a next
+// page exists.
+func listQuery(app core.App, f Filter, loc *time.Location) *dbx.SelectQuery {
+	return filtered(app, f, loc).Select("id", "actor", "actor_email", "action", "target_type", "target_id", "target_label",
+		"COALESCE(before, '') AS before", "COALESCE(after, '') AS after", "created").
+		OrderBy(orderOr(f.Order, "created DESC", "id DESC")...).
+		Limit(int64(f.PerPage + 1)).Offset(int64((f.Page - 1) * f.PerPage))
 }
 
 // Count is the number of entries f selects, for the API's totalItems.

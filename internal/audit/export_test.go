@@ -7,7 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// ListQuery is the query List reads a page of f with.
+// ListQuery is the query List reads the first page of f with.
 func ListQuery(app core.App, f Filter) *dbx.SelectQuery {
-	return filtered(app, f, time.UTC).Select("id").OrderBy("created DESC", "id DESC").Limit(PerPage + 1)
+	f.Page, f.PerPage = 1, PerPage
+	return listQuery(app, f, time.UTC)
 }
