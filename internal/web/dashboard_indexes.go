@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
@@ -27,11 +26,12 @@ func requiredIndexSQL(app core.App) (map[string]string, error) {
 		Name string `db:"name"`
 		SQL  string `db:"sql"`
 	}
-	err := app.DB().Select("name", "sql").From("sqlite_master").
-		Where(dbx.And(dbx.HashExp{"type": "index"}, dbx.In("name", anySlice(requiredIndexes)...))).All(&rows)
-	out := make(map[string]string, len(rows))
+	err := app.DB().NewQuery("SELECT name, COALESCE(sql, '') AS sql FROM sqlite_master WHERE type = 'index'").All(&rows)
+	out := make(map[string]string, len(requiredIndexes))
 	for _, r := range rows {
-		out[r.Name] = r.SQL
+		if slices.Contains(requiredIndexes, r.Name) {
+			out[r.Name] = r.SQL
+		}
 	}
 	return out, err
 }
@@ -51,14 +51,3 @@ func keepRequiredIndexes(tx core.App, before map[string]string) error {
 	}
 	return nil
 }
-
-func anySlice(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
-// RequiredIndexes lists requiredIndexes (for tests).
-func RequiredIndexes() []string { return slices.Clone(requiredIndexes) }
