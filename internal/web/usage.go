@@ -40,11 +40,8 @@ type usagePage struct {
 	Teams        []figures.Row // the page of the month's team rows shown (TeamPages)
 	TeamPages    pager
 	Members      []figures.Row    // every member's money; the page shows MemberRows of them
-	MemberRows   []usageMemberRow // the page of Members shown, ready to print
-	MemberPage   int              // that page (1-based, at most MemberPages)
-	MemberPages  int
-	PrevURL      string
-	NextURL      string
+	MemberRows   []usageMemberRow // the page of Members shown (MemberPages), ready to print
+	MemberPages  pager
 	Trend        []figures.MonthFigures
 	Touches      []stats.TouchSends
 	TeamsChart   chart
@@ -61,11 +58,10 @@ const usageMembersPerPage = 50
 // memberPage picks page n of the members (a page past the end shows the last) and sets the
 // pager's links, which keep the month and team of filter.
 func (p *usagePage) memberPage(n int, filter url.Values) []figures.Row {
-	pg := newPager(n, len(p.Members), usageMembersPerPage, func(page int) string {
+	p.MemberPages = newPager(n, len(p.Members), usageMembersPerPage, func(page int) string {
 		return pageURL("/usage", filter, page) + "#usage-members"
 	})
-	p.MemberPage, p.MemberPages, p.PrevURL, p.NextURL = pg.Page, pg.Pages, pg.PrevURL, pg.NextURL
-	return pageRows(pg, p.Members)
+	return pageRows(p.MemberPages, p.Members)
 }
 
 // usageMemberRow is one line of the members table with its amounts formatted: the template
